@@ -1,0 +1,51 @@
+"""minigrad: an autograd engine that does backprop the way the lectures teach it.
+
+downstream = upstream × local gradient; *add passes*, *mul swaps*, *copy sums*.
+
+Examples
+--------
+>>> from minigrad import Tensor
+>>> x = Tensor(-2.0, requires_grad=True)
+>>> y = Tensor(5.0, requires_grad=True)
+>>> z = Tensor(-4.0, requires_grad=True)
+>>> ((x + y) * z).backward()
+>>> x.grad.item(), y.grad.item(), z.grad.item()
+(-4.0, -4.0, 3.0)
+"""
+
+from minigrad.anomaly import AnomalyError, detect_anomaly
+from minigrad.autograd import backward_steps
+from minigrad.backend import manual_seed
+from minigrad.dtypes import get_default_dtype, set_default_dtype
+from minigrad.functions import (
+    arange,
+    cat,
+    concat,
+    embedding,
+    maximum,
+    minimum,
+    ones,
+    ones_like,
+    randn,
+    split,
+    stack,
+    tensor,
+    where,
+    zeros,
+    zeros_like,
+)
+from minigrad.gradcheck import GradcheckError, gradcheck
+from minigrad.graph import Node, current_scope, enable_grad, is_grad_enabled, no_grad, scope
+from minigrad.op import Op, apply
+from minigrad.stepping import BackwardStep
+from minigrad.tensor import Tensor
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnomalyError", "BackwardStep", "GradcheckError", "Node", "Op", "Tensor", "apply", "arange",
+    "backward_steps", "cat", "concat", "current_scope", "detect_anomaly", "embedding",
+    "enable_grad", "get_default_dtype", "gradcheck", "is_grad_enabled", "manual_seed",
+    "maximum", "minimum", "no_grad", "ones", "ones_like", "randn", "scope",
+    "set_default_dtype", "split", "stack", "tensor", "where", "zeros", "zeros_like",
+]

@@ -1,0 +1,92 @@
+"""detect_anomaly: stop at the first NaN/Inf and say which op made it, and where."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import traceback
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from minigrad import backend
+from minigrad.graph import STATE
+
+if TYPE_CHECKING:
+    from minigrad.graph import Node
+    from minigrad.op import Op
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+class AnomalyError(FloatingPointError):
+    """A NaN or Inf appeared in forward or backward under :func:`detect_anomaly`."""
+
+
+@contextlib.contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Raise at the first NaN/Inf made in forward or backward, naming the op and the user's line.
+
+    Slower (every op checks its output and records a stack), so use it to debug.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.tensor([0.0], requires_grad=True)
+    >>> with minigrad.detect_anomaly():
+    ...     try:
+    ...         y = x.log() * 0
+    ...     except minigrad.AnomalyError as err:
+    ...         print("caught:", str(err).splitlines()[0])
+    caught: detect_anomaly: forward of log produced -inf
+    """
+    previous = STATE.anomaly
+    STATE.anomaly = True
+    try:
+        yield
+    finally:
+        STATE.anomaly = previous
+
+
+def _nonfinite(array: Any) -> str | None:
+    xp = backend.namespace(array)
+    if not backend.is_floating(array.dtype):
+        return None
+    if bool(xp.all(xp.isfinite(array))):
+        return None
+    if bool(xp.any(xp.isnan(array))):
+        return "NaN"
+    return "inf" if bool(xp.any(array == float("inf"))) else "-inf"
+
+
+def _user_frame(stack: list[traceback.FrameSummary] | None) -> str:
+    for frame in reversed(stack or []):
+        if not os.path.abspath(frame.filename).startswith(_PACKAGE_DIR):
+            code = f": {frame.line}" if frame.line else ""
+            return f'File "{frame.filename}", line {frame.lineno}, in {frame.name}{code}'
+    return "(creation site not recorded)"
+
+
+def check_forward(op: Op, out: Any, node: Node | None) -> None:
+    """Raise :class:`AnomalyError` if the forward result ``out`` holds NaN/Inf."""
+    kind = _nonfinite(out)
+    if kind is None:
+        return
+    where = _user_frame(node.created_at if node else traceback.extract_stack())
+    raise AnomalyError(
+        f"detect_anomaly: forward of {op.describe()} produced {kind}\n  created at {where}"
+    )
+
+
+def check_backward(node: Node, grads: tuple[Any, ...]) -> None:
+    """Raise :class:`AnomalyError` if a gradient from ``node``'s backward holds NaN/Inf."""
+    for i, g in enumerate(grads):
+        if g is None:
+            continue
+        kind = _nonfinite(g)
+        if kind is not None:
+            scope = f" in scope {node.scope!r}" if node.scope else ""
+            raise AnomalyError(
+                f"detect_anomaly: backward of {node.op.describe()} (node #{node.seq}{scope}) "
+                f"produced {kind} in the gradient of input {i}\n"
+                f"  the op was created at {_user_frame(node.created_at)}"
+            )

@@ -1,0 +1,238 @@
+"""The backward driver: one explicit loop over nodes in reverse creation order.
+
+``Tensor.backward()`` and :func:`minigrad.backward_steps` are the same generator, run to the
+end or one step at a time, so stepping and backward can never disagree.
+
+The rules of the lectures live here once, for every op: the op gives *upstream × local*, the
+driver sums a gradient back over broadcast axes, and *copy sums*: a tensor used by several
+ops receives the sum of their contributions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from minigrad import backend
+from minigrad.graph import STATE, Node
+from minigrad.stepping import Accumulation, BackwardStep
+from minigrad.tensor import Tensor
+
+
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, to get ``shape``."""
+    if tuple(grad.shape) == shape:
+        return grad
+    xp = backend.namespace(grad)
+    extra = grad.ndim - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
+    if axes:
+        grad = xp.sum(grad, axis=axes)
+    return xp.reshape(grad, shape)
+
+
+def _graph(root: Tensor, record: bool) -> tuple[list[Node], dict[int, int], dict[Node, Tensor]]:
+    """Nodes reachable from ``root``, newest first; leaf fan-in counts; node → output tensor."""
+    nodes: list[Node] = []
+    leaf_uses: dict[int, int] = {}
+    tensor_of: dict[Node, Tensor] = {}
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        t = stack.pop()
+        node = t._node
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        nodes.append(node)
+        if record or t._hooks is not None or t._retain:
+            tensor_of[node] = t
+        for parent in node.parents:
+            if not parent.requires_grad:
+                continue
+            if parent._node is None:
+                leaf_uses[id(parent)] = leaf_uses.get(id(parent), 0) + 1
+            elif id(parent._node) not in seen:
+                stack.append(parent)
+    nodes.sort(key=_seq, reverse=True)
+    return nodes, leaf_uses, tensor_of
+
+
+def _seq(node: Node) -> int:
+    return node.seq
+
+
+def _root_grad(root: Tensor, grad: Any) -> Any:
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward() on a tensor that does not require grad: no input of the computation "
+            "had requires_grad=True (or it ran inside no_grad())"
+        )
+    xp = backend.namespace(root.data)
+    if grad is None:
+        if root.numel() != 1:
+            raise RuntimeError(
+                f"backward() on a non-scalar tensor of shape {root.shape} needs an explicit "
+                "gradient: pass grad=minigrad.ones_like(out) for Σ out, or reduce it first "
+                "(out.sum().backward())"
+            )
+        return xp.ones_like(root.data)
+    array = grad.data if isinstance(grad, Tensor) else grad
+    if not hasattr(array, "shape"):
+        array = backend.asarray_on(xp, array, dtype=root.dtype, like=root.data)
+    elif backend.namespace(array) is not xp:
+        array = backend.asarray_on(xp, backend.to_numpy(array), like=root.data)
+    if tuple(array.shape) != root.shape:
+        raise ValueError(
+            f"backward(grad=...) got a gradient of shape {tuple(array.shape)} for a tensor of "
+            f"shape {root.shape}; they must match"
+        )
+    return array
+
+
+def _run_hooks(t: Tensor, grad: Any) -> Any:
+    for hook in list(t._hooks or ()):
+        replaced = hook(Tensor._make(grad, False, None))
+        if replaced is not None:
+            new = replaced.data if isinstance(replaced, Tensor) else replaced
+            if tuple(new.shape) != tuple(grad.shape):
+                raise ValueError(
+                    f"a gradient hook returned shape {tuple(new.shape)} for a gradient of "
+                    f"shape {tuple(grad.shape)}; a hook must keep the shape"
+                )
+            grad = new
+    return grad
+
+
+def _store_grad(t: Tensor, grad: Any) -> None:
+    """Accumulate into ``t.grad`` (never aliasing an array another tensor may hold)."""
+    if t.grad is None:
+        t.grad = Tensor._make(_own(grad), False, None)
+    else:
+        t.grad.data = t.grad.data + grad
+
+
+def _own(array: Any) -> Any:
+    if type(array) is np.ndarray:
+        return array.copy()
+    return backend.namespace(array).asarray(array, copy=True)
+
+
+def _cast_like(grad: Any, t: Tensor) -> Any:
+    if grad.dtype != t.data.dtype:
+        return backend.namespace(grad).astype(grad, t.data.dtype)
+    return grad
+
+
+def run_backward(root: Tensor, grad: Any = None, retain_graph: bool = False,
+                 record: bool = True) -> Iterator[BackwardStep]:
+    """Backpropagate from ``root``; yield one :class:`BackwardStep` per node when ``record``."""
+    upstream = _root_grad(root, grad)
+    if root._node is None:  # backward on a leaf: its gradient is the seed itself
+        upstream = _run_hooks(root, upstream) if root._hooks else upstream
+        _store_grad(root, upstream)
+        return
+    nodes, leaf_uses, tensor_of = _graph(root, record)
+    grads: dict[Node, Any] = {root._node: upstream}
+    pending_leaf: dict[int, Any] = {}
+    check = STATE.anomaly
+    index = 0
+    for node in nodes:
+        grad_out = grads.pop(node, None)
+        if grad_out is None:
+            continue
+        out = tensor_of.get(node)
+        if out is not None:
+            if out._hooks:
+                grad_out = _run_hooks(out, grad_out)
+            if out._retain:
+                _store_grad(out, grad_out)
+        if node.freed:
+            raise RuntimeError(
+                f"backward through the graph a second time: the arrays saved by "
+                f"{node.op.describe()} (node #{node.seq}) were freed by the first backward. "
+                "Pass retain_graph=True to the first backward() if you need to run it again."
+            )
+        op = node.op
+        local = op.local_grads() if record else None
+        input_grads = op.backward(grad_out)
+        if check:
+            from minigrad.anomaly import check_backward
+
+            check_backward(node, input_grads)
+        if not retain_graph:
+            op.release()
+            node.freed = True
+        index += 1
+        step = BackwardStep(index, node, out, grad_out, local) if record else None
+        for parent, g in zip(node.parents, input_grads):
+            if g is None or not parent.requires_grad:
+                if step is not None:
+                    step.downstream.append(None)
+                continue
+            if g.shape != parent.data.shape:
+                g = unbroadcast(g, tuple(parent.data.shape))
+            if g.dtype != parent.data.dtype:
+                g = _cast_like(g, parent)
+            if step is not None:
+                step.downstream.append(g)
+            parent_node = parent._node
+            if parent_node is not None:
+                previous = grads.get(parent_node)
+                if previous is None:
+                    grads[parent_node] = g
+                else:
+                    grads[parent_node] = previous + g
+                    if step is not None:
+                        step.accumulations.append(Accumulation(parent, previous, g))
+                continue
+            key = id(parent)
+            previous = pending_leaf.get(key)
+            total = g if previous is None else previous + g
+            if previous is not None and step is not None:
+                step.accumulations.append(Accumulation(parent, previous, g))
+            leaf_uses[key] -= 1
+            if leaf_uses[key]:
+                pending_leaf[key] = total
+                continue
+            pending_leaf.pop(key, None)
+            if parent._hooks:
+                total = _run_hooks(parent, total)
+            _store_grad(parent, total)
+            if step is not None:
+                step.completed.append(parent)
+        if step is not None:
+            yield step
+    # A leaf whose other consumers passed no gradient (None) is complete now.
+    leaves = {id(p): p for n in nodes for p in n.parents if id(p) in pending_leaf}
+    for key, total in pending_leaf.items():
+        leaf = leaves[key]
+        _store_grad(leaf, _run_hooks(leaf, total) if leaf._hooks else total)
+
+
+def backward_steps(root: Tensor, grad: Any = None,
+                   retain_graph: bool = False) -> Iterator[BackwardStep]:
+    """Walk backward one node at a time; each step shows upstream, local and downstream.
+
+    The same driver as :meth:`Tensor.backward`: running the generator to the end leaves
+    exactly the gradients ``backward()`` would.
+
+    Examples
+    --------
+    >>> from minigrad import Tensor, backward_steps
+    >>> x = Tensor(-2.0, requires_grad=True, name="x")
+    >>> y = Tensor(5.0, requires_grad=True, name="y")
+    >>> z = Tensor(-4.0, requires_grad=True, name="z")
+    >>> q = x + y; q.name = "q"
+    >>> f = q * z; f.name = "f"
+    >>> steps = list(backward_steps(f))
+    >>> [s.op.name for s in steps]
+    ['mul', 'add']
+    >>> x.grad.item(), y.grad.item(), z.grad.item()
+    (-4.0, -4.0, 3.0)
+    """
+    return run_backward(root, grad, retain_graph, record=True)

@@ -1,0 +1,257 @@
+"""Array backends: which array library a tensor's data lives in, and on which device.
+
+Ops reach array functions through the namespace of their arrays (the Array API standard),
+never through a hard-coded ``numpy.``. NumPy (CPU) and CuPy (GPU) are the real backends;
+``array_api_strict`` is a test backend that refuses anything outside the standard, so code
+that passes on it also runs on CuPy.
+
+The few things outside the standard live here, each with a NumPy, a CuPy and a generic
+version: scatter-add (the backward of gathers), random numbers, and device transfers.
+"""
+
+from __future__ import annotations
+
+import types
+from typing import Any
+
+import numpy as np
+
+_NAMESPACES: dict[type, types.ModuleType] = {np.ndarray: np}
+for _t in (np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64, np.bool_,
+           np.uint8, np.uint16, np.uint32, np.uint64):
+    _NAMESPACES[_t] = np
+
+
+def namespace(array: Any) -> types.ModuleType:
+    """Return the Array API namespace of ``array`` (NumPy itself for NumPy arrays).
+
+    Cached by array type, so the per-op cost is one dictionary lookup.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> namespace(np.zeros(2)) is np
+    True
+    """
+    try:
+        return _NAMESPACES[type(array)]
+    except KeyError:
+        pass
+    if isinstance(array, (np.ndarray, np.generic)):
+        xp: types.ModuleType = np
+    else:
+        import array_api_compat
+
+        try:
+            xp = array_api_compat.array_namespace(array)
+        except TypeError as exc:
+            raise TypeError(
+                f"minigrad cannot use data of type {type(array).__name__}: "
+                "pass a number, a nested list, a NumPy/CuPy array or an Array API array"
+            ) from exc
+    _NAMESPACES[type(array)] = xp
+    return xp
+
+
+def library_name(xp: types.ModuleType) -> str:
+    """Short name of an array library namespace: ``numpy``, ``cupy``, ``array_api_strict``."""
+    name = xp.__name__
+    if name.startswith("array_api_compat."):
+        name = name.split(".", 1)[1]
+    return name.split(".")[0]
+
+
+def device_of(array: Any) -> str:
+    """``"cpu"`` for host arrays, ``"cuda:N"`` for CuPy arrays on GPU ``N``."""
+    xp = namespace(array)
+    if xp is np:
+        return "cpu"
+    if library_name(xp) == "cupy":
+        return f"cuda:{array.device.id}"
+    return "cpu"
+
+
+def normalize_device(device: str | None) -> str:
+    """Validate a device string; ``"cuda"`` means ``"cuda:0"``."""
+    if device is None or device == "cpu":
+        return "cpu"
+    if isinstance(device, str) and (device == "cuda" or device.startswith("cuda:")):
+        index = device.partition(":")[2] or "0"
+        if not index.isdigit():
+            raise ValueError(f"device {device!r} is not valid: use 'cpu', 'cuda' or 'cuda:N'")
+        return f"cuda:{int(index)}"
+    raise ValueError(f"device {device!r} is not valid: use 'cpu', 'cuda' or 'cuda:N'")
+
+
+def cupy_module() -> types.ModuleType:
+    """Import CuPy, or say exactly why the GPU backend cannot be used here."""
+    try:
+        import cupy
+    except ImportError as exc:
+        raise RuntimeError(
+            "device 'cuda' needs CuPy, which is not installed: on a machine with an NVIDIA GPU "
+            "run `pip install 'minigrad[cuda]'` (or the cupy-cudaXXx wheel for your CUDA "
+            "version), or keep tensors on device='cpu'"
+        ) from exc
+    try:
+        count = cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:  # CUDA driver missing or broken
+        raise RuntimeError(
+            f"CuPy is installed but no CUDA GPU is usable ({exc}); keep tensors on device='cpu'"
+        ) from exc
+    if count == 0:
+        raise RuntimeError("CuPy is installed but no CUDA GPU is visible; use device='cpu'")
+    return cupy
+
+
+def to_numpy(array: Any) -> np.ndarray:
+    """Copy (or view) any backend array as a NumPy array on the host."""
+    if isinstance(array, np.ndarray):
+        return array
+    if isinstance(array, np.generic):
+        return np.asarray(array)
+    xp = namespace(array)
+    if library_name(xp) == "cupy":
+        return array.get()
+    return np.from_dlpack(array)
+
+
+def to_device(array: Any, device: str) -> Any:
+    """Return ``array`` on ``device`` (a copy when it moves, the same array when it does not)."""
+    device = normalize_device(device)
+    if device == "cpu":
+        return to_numpy(array)
+    cupy = cupy_module()
+    index = int(device.split(":")[1])
+    with cupy.cuda.Device(index):
+        return cupy.asarray(to_numpy(array) if not _is_cupy(array) else array)
+
+
+def _is_cupy(array: Any) -> bool:
+    return library_name(namespace(array)) == "cupy"
+
+
+def asarray_on(xp: types.ModuleType, value: Any, dtype: Any = None, like: Any = None) -> Any:
+    """``xp.asarray`` on the same device as ``like`` (CuPy keeps the current device)."""
+    if like is not None and xp is not np and library_name(xp) == "cupy":
+        with like.device:
+            return xp.asarray(value, dtype=dtype)
+    return xp.asarray(value, dtype=dtype)
+
+
+def dtype_of(xp: types.ModuleType, name: str) -> Any:
+    """The dtype object called ``name`` (``"float32"`` …) in namespace ``xp``."""
+    return getattr(xp, name)
+
+
+def dtype_name(dtype: Any) -> str:
+    """``"float32"`` for any library's float32 dtype object."""
+    if isinstance(dtype, str):
+        return dtype
+    if isinstance(dtype, type) and issubclass(dtype, np.generic):
+        return np.dtype(dtype).name
+    name = getattr(dtype, "name", None)
+    if isinstance(name, str):
+        return name
+    return str(dtype).rsplit(".", 1)[-1].strip("'>")
+
+
+def is_floating(dtype: Any) -> bool:
+    """True for floating-point dtypes of any backend."""
+    return dtype_name(dtype).startswith(("float", "bfloat"))
+
+
+# ---------------------------------------------------------------- outside the Array API
+
+
+def scatter_add(target: Any, index: Any, values: Any) -> Any:
+    """Add ``values`` into ``target`` at ``index`` (repeated indices accumulate); in place.
+
+    ``index`` is anything NumPy-style advanced indexing accepts. Returns ``target``.
+    """
+    xp = namespace(target)
+    if xp is np:
+        np.add.at(target, index, values)
+        return target
+    if library_name(xp) == "cupy":
+        import cupyx
+
+        cupyx.scatter_add(target, index, values)
+        return target
+    return _generic_scatter_add_rows(xp, target, index, values)
+
+
+def _generic_scatter_add_rows(xp: types.ModuleType, target: Any, index: Any, values: Any) -> Any:
+    """Scatter-add over axis 0 with one integer index array, via a one-hot matmul.
+
+    The Array API has no scatter-add; a one-hot matrix product is the portable equivalent.
+    """
+    if isinstance(index, tuple):
+        if len(index) != 1:
+            raise NotImplementedError(
+                f"scatter-add on {library_name(xp)} supports one integer index array on axis 0; "
+                "got a multi-axis advanced index. Use NumPy or CuPy for this indexing pattern."
+            )
+        index = index[0]
+    flat_index = xp.reshape(index, (-1,))
+    rows = target.shape[0]
+    one_hot = xp.astype(
+        xp.reshape(flat_index, (-1, 1)) == xp.reshape(xp.arange(rows), (1, -1)), target.dtype
+    )
+    flat_values = xp.reshape(values, (flat_index.shape[0], -1))
+    summed = xp.matrix_transpose(one_hot) @ flat_values
+    return target + xp.reshape(summed, target.shape)
+
+
+class _Random:
+    """One seeded generator per process, used for every backend (CuPy seeds its own)."""
+
+    def __init__(self) -> None:
+        self.generator = np.random.default_rng()
+
+    def seed(self, seed: int) -> None:
+        self.generator = np.random.default_rng(seed)
+        try:
+            import cupy  # noqa: F401  (only seed it when it is already importable)
+
+            cupy.random.seed(seed)
+        except Exception:
+            pass
+
+
+RANDOM = _Random()
+
+
+def manual_seed(seed: int) -> None:
+    """Seed minigrad's random numbers (``randn``, initialisation, dropout).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.manual_seed(0)
+    """
+    RANDOM.seed(seed)
+
+
+def random_normal(shape: tuple[int, ...], dtype_name_: str, device: str) -> Any:
+    """Standard-normal samples of ``shape`` on ``device``."""
+    if device == "cpu":
+        return RANDOM.generator.standard_normal(shape, dtype=np.float64).astype(dtype_name_)
+    cupy = cupy_module()
+    with cupy.cuda.Device(int(device.split(":")[1])):
+        return cupy.random.standard_normal(shape, dtype=cupy.float64).astype(dtype_name_)
+
+
+def random_uniform(shape: tuple[int, ...], low: float, high: float, dtype_name_: str,
+                   like: Any = None) -> Any:
+    """Uniform samples in [low, high) on the device (and library) of ``like``."""
+    host = RANDOM.generator.uniform(low, high, size=shape).astype(dtype_name_)
+    if like is None:
+        return host
+    xp = namespace(like)
+    if xp is np:
+        return host
+    if library_name(xp) == "cupy":
+        with like.device:
+            return xp.random.uniform(low, high, size=shape).astype(dtype_name_)
+    return xp.asarray(host)

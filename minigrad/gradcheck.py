@@ -1,0 +1,181 @@
+"""Check analytic gradients against central finite differences, in float64.
+
+Two modes. ``"full"`` builds the whole numeric Jacobian-vector product element by element
+(exact and thorough, for small inputs). ``"directional"`` compares directional derivatives
+along a few random unit directions (cheap for large inputs); directions are Rademacher
+(±1/√n) vectors, so no direction is pathologically small and every element takes part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from minigrad import backend
+from minigrad.graph import no_grad
+from minigrad.tensor import Tensor
+
+
+class GradcheckError(AssertionError):
+    """The analytic gradient disagrees with finite differences; the message shows where."""
+
+
+@dataclass
+class Mismatch:
+    """One disagreeing entry: input number, index, analytic and numeric values."""
+
+    input_index: int
+    index: tuple[int, ...] | str
+    analytic: float
+    numeric: float
+
+    @property
+    def error(self) -> float:
+        return abs(self.analytic - self.numeric)
+
+
+def _as_float64(inputs: Sequence[Tensor]) -> list[Tensor]:
+    checked = []
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"gradcheck input {i} is a {type(t).__name__}, not a Tensor")
+        if t.requires_grad and backend.dtype_name(t.dtype) != "float64":
+            raise TypeError(
+                f"gradcheck input {i} is {backend.dtype_name(t.dtype)}; finite differences need "
+                "float64 — create it with dtype='float64' (or minigrad.set_default_dtype('float64'))"
+            )
+        checked.append(t)
+    return checked
+
+
+def _scalar_output(fn: Callable[..., Tensor], inputs: list[Tensor], weights: Any) -> Tensor:
+    """Σ weights · fn(inputs): reduces any output to a scalar with a fixed random cotangent."""
+    out = fn(*inputs)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"gradcheck: the function returned {type(out).__name__}, not a Tensor")
+    return (out * weights).sum() if out.ndim else out * weights
+
+
+def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], *, eps: float = 1e-6,
+              atol: float = 1e-5, rtol: float = 1e-3, mode: str = "auto",
+              directions: int = 4, max_full: int = 200, seed: int = 0) -> bool:
+    """Assert that ``fn``'s analytic gradients match central differences.
+
+    ``fn(*inputs)`` may return any shape: it is contracted with a fixed random cotangent so
+    every output element is checked. Only inputs with ``requires_grad`` are checked.
+
+    Parameters
+    ----------
+    fn : callable
+        Takes the tensors in ``inputs`` and returns a Tensor.
+    inputs : sequence of Tensor
+        float64 tensors (gradcheck refuses float32: its differences are too coarse).
+    eps, atol, rtol : float
+        Step size and tolerances: ``|analytic − numeric| ≤ atol + rtol·|numeric|``.
+    mode : {"auto", "full", "directional"}
+        ``auto`` uses ``full`` while an input has at most ``max_full`` elements.
+    directions : int
+        Number of random directions per input in directional mode.
+
+    Returns
+    -------
+    True when every entry agrees; otherwise raises :class:`GradcheckError` listing the
+    worst entries (input, index, analytic, numeric).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.randn(3, 4, dtype="float64", requires_grad=True)
+    >>> minigrad.gradcheck(lambda a: (a * a).tanh(), [x])
+    True
+    """
+    if mode not in ("auto", "full", "directional"):
+        raise ValueError(f"mode must be 'auto', 'full' or 'directional', got {mode!r}")
+    inputs = _as_float64(inputs)
+    rng = np.random.default_rng(seed)
+    with no_grad():
+        probe = fn(*inputs)
+    out_shape = probe.shape
+    weights_np = rng.uniform(0.5, 1.5, size=out_shape) * rng.choice([-1.0, 1.0], size=out_shape)
+    weights = Tensor(backend.asarray_on(backend.namespace(probe.data), weights_np,
+                                        like=probe.data))
+    for t in inputs:
+        t.grad = None
+    _scalar_output(fn, inputs, weights).backward()
+    mismatches: list[Mismatch] = []
+    for i, t in enumerate(inputs):
+        if not t.requires_grad:
+            continue
+        analytic = np.zeros(t.shape) if t.grad is None else t.grad.numpy().astype(np.float64)
+        use_full = mode == "full" or (mode == "auto" and t.numel() <= max_full)
+        check = _check_full if use_full else _check_directional
+        mismatches += check(fn, inputs, i, weights, analytic, eps, atol, rtol, rng, directions)
+    if mismatches:
+        raise GradcheckError(_report(mismatches))
+    return True
+
+
+def _evaluate(fn: Callable[..., Tensor], inputs: list[Tensor], weights: Tensor) -> float:
+    with no_grad():
+        return float(_scalar_output(fn, inputs, weights).item())
+
+
+def _perturbed(inputs: list[Tensor], i: int, delta: np.ndarray) -> list[Tensor]:
+    t = inputs[i]
+    moved = backend.to_numpy(t.data).astype(np.float64) + delta
+    xp = backend.namespace(t.data)
+    replaced = Tensor(backend.asarray_on(xp, moved, dtype=t.dtype, like=t.data))
+    return inputs[:i] + [replaced] + inputs[i + 1:]
+
+
+def _central(fn: Callable[..., Tensor], inputs: list[Tensor], i: int, weights: Tensor,
+             delta: np.ndarray, eps: float) -> float:
+    plus = _evaluate(fn, _perturbed(inputs, i, delta * eps), weights)
+    minus = _evaluate(fn, _perturbed(inputs, i, -delta * eps), weights)
+    return (plus - minus) / (2 * eps)
+
+
+def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
+    return abs(analytic - numeric) <= atol + rtol * abs(numeric)
+
+
+def _check_full(fn: Callable[..., Tensor], inputs: list[Tensor], i: int, weights: Tensor,
+                analytic: np.ndarray, eps: float, atol: float, rtol: float,
+                rng: np.random.Generator, directions: int) -> list[Mismatch]:
+    found = []
+    shape = inputs[i].shape
+    for index in np.ndindex(*shape):
+        delta = np.zeros(shape)
+        delta[index] = 1.0
+        numeric = _central(fn, inputs, i, weights, delta, eps)
+        if not _close(float(analytic[index]), numeric, atol, rtol):
+            found.append(Mismatch(i, tuple(int(k) for k in index), float(analytic[index]), numeric))
+    return found
+
+
+def _check_directional(fn: Callable[..., Tensor], inputs: list[Tensor], i: int,
+                       weights: Tensor, analytic: np.ndarray, eps: float, atol: float,
+                       rtol: float, rng: np.random.Generator, directions: int) -> list[Mismatch]:
+    found = []
+    shape = inputs[i].shape
+    scale = 1.0 / np.sqrt(max(analytic.size, 1))
+    for k in range(directions):
+        direction = rng.choice([-scale, scale], size=shape)
+        numeric = _central(fn, inputs, i, weights, direction, eps)
+        projected = float(np.sum(analytic * direction))
+        if not _close(projected, numeric, atol, rtol):
+            found.append(Mismatch(i, f"random direction {k}", projected, numeric))
+    return found
+
+
+def _report(mismatches: list[Mismatch], worst: int = 8) -> str:
+    ranked = sorted(mismatches, key=lambda m: m.error, reverse=True)[:worst]
+    rows = [f"gradcheck failed: {len(mismatches)} entries disagree; worst first:",
+            f"  {'input':>5}  {'index':<22} {'analytic':>14} {'numeric':>14} {'|diff|':>10}"]
+    for m in ranked:
+        rows.append(f"  {m.input_index:>5}  {str(m.index):<22} {m.analytic:>14.6g} "
+                    f"{m.numeric:>14.6g} {m.error:>10.3g}")
+    return "\n".join(rows)

@@ -1,0 +1,168 @@
+"""The computational graph's bookkeeping: nodes, grad mode, scopes, creation order.
+
+A :class:`Node` records which op made a tensor, from which parent tensors, in which scope,
+and when (a global sequence number). The backward driver walks nodes in reverse creation
+order, which is always a valid topological order because parents exist before children.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from minigrad.op import Op
+    from minigrad.tensor import Tensor
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State:
+    """Process-wide switches, read on every op, so kept as plain attributes."""
+
+    __slots__ = ("grad_enabled", "scope_path", "scope_stack", "anomaly")
+
+    def __init__(self) -> None:
+        self.grad_enabled = True
+        self.scope_path = ""
+        self.scope_stack: list[str] = []
+        self.anomaly = False
+
+
+STATE = _State()
+_sequence = itertools.count()
+
+
+class Node:
+    """How a tensor was made: the op, its parents, its scope and its creation number.
+
+    Attributes
+    ----------
+    op : Op
+        The op instance; it holds what it saved for backward until the graph is freed.
+    parents : tuple of Tensor
+        The op's inputs, in order.
+    scope : str
+        The :func:`scope` path the node was created in, e.g. ``"lstm/l0/t=3/forget_gate"``.
+    seq : int
+        Creation sequence number; larger means later.
+    freed : bool
+        True once backward released the saved arrays (``retain_graph=False``).
+    created_at : list or None
+        The user's stack at creation, recorded only under :func:`detect_anomaly`.
+    """
+
+    __slots__ = ("op", "parents", "scope", "seq", "freed", "created_at")
+
+    def __init__(self, op: Op, parents: tuple[Tensor, ...]) -> None:
+        self.op = op
+        self.parents = parents
+        self.scope = STATE.scope_path
+        self.seq = next(_sequence)
+        self.freed = False
+        self.created_at: list[Any] | None = None
+
+    def __repr__(self) -> str:
+        where = f" in {self.scope!r}" if self.scope else ""
+        return f"<Node #{self.seq} {self.op.name}{where}>"
+
+
+class _GradMode(contextlib.ContextDecorator):
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._previous.append(STATE.grad_enabled)
+        STATE.grad_enabled = self.enabled
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.grad_enabled = self._previous.pop()
+
+
+def no_grad() -> _GradMode:
+    """Context manager (or decorator) in which ops record no graph.
+
+    Examples
+    --------
+    >>> from minigrad import Tensor, no_grad
+    >>> w = Tensor(2.0, requires_grad=True)
+    >>> with no_grad():
+    ...     y = w * 3
+    >>> y.requires_grad
+    False
+    """
+    return _GradMode(False)
+
+
+def enable_grad() -> _GradMode:
+    """Context manager (or decorator) that turns graph recording back on inside ``no_grad``.
+
+    Examples
+    --------
+    >>> from minigrad import Tensor, no_grad, enable_grad
+    >>> w = Tensor(2.0, requires_grad=True)
+    >>> with no_grad():
+    ...     with enable_grad():
+    ...         y = w * 3
+    >>> y.requires_grad
+    True
+    """
+    return _GradMode(True)
+
+
+def is_grad_enabled() -> bool:
+    """Whether ops currently record the graph."""
+    return STATE.grad_enabled
+
+
+@contextlib.contextmanager
+def scope(name: str) -> Iterator[str]:
+    """Tag every node created inside with a path segment (``"lstm/l0/t=3"``).
+
+    Scopes nest; ``nn`` uses them for layers, time steps and gates and ``viz`` clusters by
+    them. A node stores a reference to the current path string, so they cost nothing when
+    nothing reads them.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.Tensor(1.0, requires_grad=True)
+    >>> with minigrad.scope("layer"), minigrad.scope("t=0"):
+    ...     y = x * 2
+    >>> y.node.scope
+    'layer/t=0'
+    """
+    name = str(name)
+    if not name or "/" in name:
+        raise ValueError(f"scope name {name!r} must be non-empty and contain no '/'")
+    STATE.scope_stack.append(name)
+    previous = STATE.scope_path
+    STATE.scope_path = f"{previous}/{name}" if previous else name
+    try:
+        yield STATE.scope_path
+    finally:
+        STATE.scope_stack.pop()
+        STATE.scope_path = previous
+
+
+def current_scope() -> str:
+    """The scope path new nodes are tagged with now (``""`` at top level)."""
+    return STATE.scope_path
+
+
+def scoped(name: str) -> Callable[[F], F]:
+    """Decorator form of :func:`scope`."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with scope(name):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,93 @@
+"""Ops that choose between values: maximum, minimum, clip and where route the gradient."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minigrad.backend import namespace
+from minigrad.op import Op
+
+
+def _as(condition: Any, like: Any) -> Any:
+    return namespace(like).astype(condition, like.dtype)
+
+
+class Maximum(Op):
+    name, symbol = "maximum", "max"
+    rule = "max routes: the larger input gets the upstream gradient (ties split it in half)"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        self.saved = (a, b)
+        return namespace(a).maximum(a, b)
+
+    def _routes(self) -> tuple[Any, Any]:
+        a, b = self.saved
+        wins_a = _as(a > b, a) + 0.5 * _as(a == b, a)
+        return wins_a, 1 - wins_a
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        to_a, to_b = self._routes()
+        return grad * to_a, grad * to_b
+
+    def local_grads(self) -> tuple[Any, ...]:
+        return self._routes()
+
+
+class Minimum(Maximum):
+    name, symbol = "minimum", "min"
+    rule = "min routes: the smaller input gets the upstream gradient (ties split it in half)"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        self.saved = (b, a)  # min(a, b) routes like max with the inputs swapped
+        return namespace(a).minimum(a, b)
+
+    def _routes(self) -> tuple[Any, Any]:
+        to_b, to_a = super()._routes()
+        return to_a, to_b
+
+
+class Clip(Op):
+    name, symbol = "clip", "clip"
+    rule = "clip routes: upstream passes where low ≤ x ≤ high, else 0"
+
+    def __init__(self, low: float | None, high: float | None) -> None:
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"clip needs low <= high, got low={low}, high={high}")
+        self.low, self.high = low, high
+
+    def describe(self) -> str:
+        return f"clip({self.low}, {self.high})"
+
+    def forward(self, x: Any) -> Any:
+        xp = namespace(x)
+        inside = xp.ones_like(x, dtype=xp.bool)
+        if self.low is not None:
+            inside = inside & (x >= self.low)
+        if self.high is not None:
+            inside = inside & (x <= self.high)
+        self.saved = (_as(inside, x),)
+        return xp.clip(x, min=self.low, max=self.high)
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        return (grad * self.saved[0],)
+
+    def local_grads(self) -> tuple[Any, ...]:
+        return (self.saved[0],)
+
+
+class Where(Op):
+    name, symbol = "where", "where"
+    rule = "where routes: a gets upstream where the condition holds, b gets it elsewhere"
+
+    def forward(self, condition: Any, a: Any, b: Any) -> Any:
+        self.saved = (condition,)
+        return namespace(a).where(condition, a, b)
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        (condition,) = self.saved
+        chosen = _as(condition, grad)
+        return (
+            None,
+            grad * chosen if self.needs[1] else None,
+            grad * (1 - chosen) if self.needs[2] else None,
+        )

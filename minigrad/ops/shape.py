@@ -1,0 +1,231 @@
+"""Ops that move values around without arithmetic: the gradient moves back the same way."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from minigrad import backend
+from minigrad.backend import namespace
+from minigrad.op import Op
+
+
+class Reshape(Op):
+    name, symbol = "reshape", "reshape"
+    rule = "reshape: the gradient is reshaped back to the input's shape"
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
+
+    def describe(self) -> str:
+        return f"reshape{self.shape}"
+
+    def forward(self, x: Any) -> Any:
+        self.in_shape = tuple(x.shape)
+        known = math.prod(n for n in self.shape if n != -1)
+        if list(self.shape).count(-1) > 1 or (
+            -1 not in self.shape and known != x.size
+        ) or (-1 in self.shape and (known == 0 or x.size % known)):
+            raise ValueError(f"cannot reshape {self.in_shape} ({x.size} elements) to {self.shape}")
+        return namespace(x).reshape(x, self.shape)
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        return (namespace(grad).reshape(grad, self.in_shape),)
+
+
+class Permute(Op):
+    name, symbol = "permute", "perm"
+    rule = "permute: the gradient's axes are permuted back"
+
+    def __init__(self, axes: tuple[int, ...]) -> None:
+        self.axes = axes
+
+    def describe(self) -> str:
+        return f"permute{self.axes}"
+
+    def forward(self, x: Any) -> Any:
+        if sorted(a % max(x.ndim, 1) for a in self.axes) != list(range(x.ndim)):
+            raise ValueError(f"axes {self.axes} are not a permutation of a {x.ndim}-D tensor's axes")
+        self.axes = tuple(a % x.ndim for a in self.axes)
+        return namespace(x).permute_dims(x, self.axes)
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        inverse = tuple(sorted(range(len(self.axes)), key=self.axes.__getitem__))
+        return (namespace(grad).permute_dims(grad, inverse),)
+
+
+class BroadcastTo(Op):
+    name, symbol = "broadcast_to", "expand"
+    rule = "expand copies: the copies' gradients are summed back (the copy rule)"
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
+
+    def describe(self) -> str:
+        return f"broadcast_to{self.shape}"
+
+    def forward(self, x: Any) -> Any:
+        return namespace(x).broadcast_to(x, self.shape)
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        return (grad,)  # the driver sums the broadcast axes back, as for every op
+
+
+def _is_basic_key(key: Any) -> bool:
+    """True when indexing uses only ints, slices, None and Ellipsis (no repeated elements)."""
+    items = key if isinstance(key, tuple) else (key,)
+    return all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in items)
+
+
+class GetItem(Op):
+    name, symbol = "getitem", "[ ]"
+    rule = "indexing routes: picked elements get the upstream gradient, repeats add up"
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+        self.basic = _is_basic_key(key)
+
+    def describe(self) -> str:
+        return f"getitem[{_format_key(self.key)}]"
+
+    def forward(self, x: Any) -> Any:
+        self.in_shape = tuple(x.shape)
+        return x[self.key]
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        xp = namespace(grad)
+        full = xp.zeros(self.in_shape, dtype=grad.dtype)
+        if self.basic:
+            full[self.key] = grad
+            return (full,)
+        return (backend.scatter_add(full, self.key, grad),)
+
+
+def _format_key(key: Any) -> str:
+    items = key if isinstance(key, tuple) else (key,)
+    parts = []
+    for k in items:
+        if isinstance(k, slice):
+            parts.append(":".join("" if v is None else str(v) for v in (k.start, k.stop))
+                         + (f":{k.step}" if k.step is not None else ""))
+        elif k is Ellipsis:
+            parts.append("...")
+        elif k is None:
+            parts.append("None")
+        elif isinstance(k, int):
+            parts.append(str(k))
+        else:
+            parts.append(f"<{getattr(k, 'shape', '?')} indices>")
+    return ", ".join(parts)
+
+
+class Concat(Op):
+    name, symbol = "concat", "concat"
+    rule = "concat routes: each input gets its slice of the upstream gradient"
+
+    def __init__(self, axis: int = 0) -> None:
+        self.axis = axis
+
+    def describe(self) -> str:
+        return f"concat(axis={self.axis})"
+
+    def forward(self, *arrays: Any) -> Any:
+        ndim = arrays[0].ndim
+        if ndim == 0:
+            raise ValueError("concat needs tensors with at least one dimension; use stack")
+        self.axis %= ndim
+        self.sizes = [a.shape[self.axis] for a in arrays]
+        return namespace(arrays[0]).concat(arrays, axis=self.axis)
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        grads, start = [], 0
+        lead = (slice(None),) * self.axis
+        for size in self.sizes:
+            grads.append(grad[lead + (slice(start, start + size),)])
+            start += size
+        return tuple(grads)
+
+
+class Stack(Op):
+    name, symbol = "stack", "stack"
+    rule = "stack routes: each input gets its slice of the upstream gradient"
+
+    def __init__(self, axis: int = 0) -> None:
+        self.axis = axis
+
+    def describe(self) -> str:
+        return f"stack(axis={self.axis})"
+
+    def forward(self, *arrays: Any) -> Any:
+        self.axis %= arrays[0].ndim + 1
+        return namespace(arrays[0]).stack(arrays, axis=self.axis)
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        lead = (slice(None),) * self.axis
+        return tuple(grad[lead + (i,)] for i in range(grad.shape[self.axis]))
+
+
+class Embedding(Op):
+    """Row gather ``weight[indices]``; backward scatter-adds rows (repeated ids accumulate)."""
+
+    name, symbol = "embedding", "lookup"
+    rule = "lookup routes: each used row gets the sum of the upstream rows that read it"
+
+    def forward(self, weight: Any, indices: Any) -> Any:
+        xp = namespace(weight)
+        if weight.ndim != 2:
+            raise ValueError(f"embedding weight must be 2-D (rows, features), got {weight.shape}")
+        flat = xp.reshape(indices, (-1,))
+        if flat.shape[0] and (int(xp.min(flat)) < 0 or int(xp.max(flat)) >= weight.shape[0]):
+            raise IndexError(
+                f"embedding indices must be in [0, {weight.shape[0]}), "
+                f"got values from {int(xp.min(flat))} to {int(xp.max(flat))}"
+            )
+        self.saved = (flat,)
+        self.weight_shape = tuple(weight.shape)
+        rows = xp.take(weight, flat, axis=0)
+        return xp.reshape(rows, tuple(indices.shape) + (weight.shape[1],))
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        (flat,) = self.saved
+        xp = namespace(grad)
+        full = xp.zeros(self.weight_shape, dtype=grad.dtype)
+        rows = xp.reshape(grad, (-1, self.weight_shape[1]))
+        return backend.scatter_add(full, flat, rows), None
+
+
+class Cast(Op):
+    name, symbol = "cast", "cast"
+    rule = "cast: the gradient is cast back to the input's dtype"
+
+    def __init__(self, dtype_name: str) -> None:
+        self.dtype_name = dtype_name
+
+    def describe(self) -> str:
+        return f"cast({self.dtype_name})"
+
+    def forward(self, x: Any) -> Any:
+        xp = namespace(x)
+        self.in_dtype = x.dtype
+        return xp.astype(x, backend.dtype_of(xp, self.dtype_name))
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        return (namespace(grad).astype(grad, self.in_dtype),)
+
+
+class Transfer(Op):
+    name, symbol = "to", "to"
+    rule = "device copy: the gradient is copied back to the input's device"
+
+    def __init__(self, device: str) -> None:
+        self.device = device
+
+    def describe(self) -> str:
+        return f"to({self.device})"
+
+    def forward(self, x: Any) -> Any:
+        self.source = backend.device_of(x)
+        return backend.to_device(x, self.device)
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        return (backend.to_device(grad, self.source),)

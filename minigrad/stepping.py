@@ -1,0 +1,154 @@
+"""What one backward step looks like to a person: the lecture slide, as an object.
+
+Each :class:`BackwardStep` records one node of the backward pass: the op and its rule, the
+upstream gradient ∂L/∂out, the local gradients ∂out/∂input (for element-wise ops), the
+downstream gradients sent to each input, and every *copy sums* accumulation it caused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from minigrad import backend
+
+if TYPE_CHECKING:
+    from minigrad.graph import Node
+    from minigrad.op import Op
+    from minigrad.tensor import Tensor
+
+
+def label(t: Tensor | None, node: Node | None = None) -> str:
+    """A tensor's display name: its ``name``, else ``#seq`` of its node, else ``leaf``."""
+    if t is not None and t.name:
+        return t.name
+    node = node if node is not None else (t._node if t is not None else None)
+    if node is not None:
+        return f"#{node.seq}"
+    if t is not None and not t.requires_grad:
+        return format_value(t.data)
+    return "leaf"
+
+
+def format_value(value: Any) -> str:
+    """Numbers as ``-4``/``0.25``, small arrays in full, large ones as a summary."""
+    if value is None:
+        return "—"
+    if isinstance(value, (int, float)):
+        return f"{value:.4g}"
+    array = backend.to_numpy(value)
+    if array.size == 1:
+        return f"{array.reshape(()).item():.4g}"
+    if array.size <= 6:
+        return np.array2string(array, precision=3, separator=", ", suppress_small=True).replace(
+            "\n", ""
+        )
+    return (
+        f"[{'×'.join(map(str, array.shape))} array: mean {array.mean():.3g}, "
+        f"|max| {np.abs(array).max():.3g}]"
+    )
+
+
+@dataclass
+class Accumulation:
+    """A *copy sums* event: ``tensor`` already had ``previous`` and now also gets ``added``."""
+
+    tensor: Tensor
+    previous: Any
+    added: Any
+
+    @property
+    def total(self) -> Any:
+        return self.previous + self.added
+
+    def __str__(self) -> str:
+        name = label(self.tensor)
+        return (
+            f"copy sums: ∂L/∂{name} = {format_value(self.previous)} + "
+            f"{format_value(self.added)} = {format_value(self.total)}"
+        )
+
+
+@dataclass
+class BackwardStep:
+    """One node of the backward pass.
+
+    Attributes
+    ----------
+    index : int
+        1 for the first node processed (the loss's op), 2 for the next, …
+    node : Node
+        The graph node; ``node.parents`` are the inputs.
+    output : Tensor
+        The tensor this node produced.
+    upstream : array
+        ∂L/∂output, complete (every consumer has contributed).
+    local : tuple or None
+        ∂output/∂input_i for element-wise ops, else ``None`` (see ``op.rule``).
+    downstream : list
+        What each input received: upstream × local, summed back over broadcast axes.
+    accumulations : list of Accumulation
+        Inputs that already had a gradient from another consumer (copy sums).
+    completed : list of Tensor
+        Leaves whose ``.grad`` became final at this step.
+    """
+
+    index: int
+    node: Node
+    output: Tensor | None
+    upstream: Any
+    local: tuple[Any, ...] | None
+    downstream: list[Any] = field(default_factory=list)
+    accumulations: list[Accumulation] = field(default_factory=list)
+    completed: list[Tensor] = field(default_factory=list)
+
+    @property
+    def op(self) -> Op:
+        return self.node.op
+
+    @property
+    def inputs(self) -> tuple[Tensor, ...]:
+        return self.node.parents
+
+    @property
+    def rule(self) -> str:
+        return self.node.op.rule
+
+    def __str__(self) -> str:
+        op, out = self.op, label(self.output, self.node)
+        names = [label(p) for p in self.inputs]
+        lines = [f"step {self.index} · {op.describe()}: {out} = {_formula(op, names)}"]
+        if self.node.scope:
+            lines[0] += f"   [{self.node.scope}]"
+        lines.append(f"  rule        {op.rule}")
+        lines.append(f"  upstream    ∂L/∂{out} = {format_value(self.upstream)}")
+        if self.local is not None:
+            parts = [
+                f"∂{out}/∂{n} = {format_value(v)}"
+                for n, v, p in zip(names, self.local, self.inputs)
+                if p.requires_grad
+            ]
+            lines.append(f"  local       {'   '.join(parts)}")
+        down = []
+        for i, (n, g, p) in enumerate(zip(names, self.downstream, self.inputs)):
+            if g is None or not p.requires_grad:
+                continue
+            if self.local is not None:
+                product = f"{format_value(self.upstream)} × {format_value(self.local[i])} = "
+                if self.upstream.size > 1 or np.size(self.local[i]) > 1:
+                    product = ""
+                down.append(f"∂L/∂{n} = {product}{format_value(g)}")
+            else:
+                down.append(f"∂L/∂{n} = {format_value(g)}")
+        lines.append(f"  downstream  {'   '.join(down) if down else '(no input needs a gradient)'}")
+        lines.extend(f"  {a}" for a in self.accumulations)
+        lines.extend(f"  {label(t)}.grad = {format_value(t.grad.data)}" for t in self.completed)
+        return "\n".join(lines)
+
+
+def _formula(op: Op, names: list[str]) -> str:
+    if len(names) == 2 and op.symbol in {"+", "−", "×", "÷", "@"}:
+        return f"{names[0]} {op.symbol} {names[1]}"
+    return f"{op.describe()}({', '.join(names)})"
