@@ -277,7 +277,7 @@ class Tensor:
         if self.grad is not None:
             grad = np.array2string(self.grad.numpy(), precision=4, separator=", ", threshold=20,
                                    edgeitems=3, suppress_small=True)
-            parts.append(f"grad={grad}")
+            parts.append("grad=" + grad.replace("\n", "\n" + " " * 12))
         if self.name is not None:
             parts.append(f"name={self.name!r}")
         return f"Tensor({', '.join(parts)})"
