@@ -131,6 +131,11 @@ def _is_cupy(array: Any) -> bool:
     return library_name(namespace(array)) == "cupy"
 
 
+def has_fancy_indexing(xp: types.ModuleType) -> bool:
+    """True for libraries with NumPy's advanced indexing (NumPy, CuPy), not the bare Array API."""
+    return xp is np or library_name(xp) == "cupy"
+
+
 def asarray_on(xp: types.ModuleType, value: Any, dtype: Any = None, like: Any = None) -> Any:
     """``xp.asarray`` on the same device as ``like`` (CuPy keeps the current device)."""
     if like is not None and xp is not np and library_name(xp) == "cupy":

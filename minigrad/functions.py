@@ -204,7 +204,7 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], axis: int = 0)
     lead = (slice(None),) * (axis % x.ndim)
     pieces, start = [], 0
     for size in sizes:
-        pieces.append(x[lead + (slice(start, start + size),)])
+        pieces.append(x[(*lead, slice(start, start + size), Ellipsis)])
         start += size
     return pieces
 

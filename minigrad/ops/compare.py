@@ -42,8 +42,9 @@ class Minimum(Maximum):
         return namespace(a).minimum(a, b)
 
     def _routes(self) -> tuple[Any, Any]:
-        to_b, to_a = super()._routes()
-        return to_a, to_b
+        # saved is (b, a), so max's "first input wins" mask is where b > a, i.e. where a is
+        # the minimum: it already belongs to a, and no swap back is needed.
+        return super()._routes()
 
 
 class Clip(Op):

@@ -84,21 +84,56 @@ class GetItem(Op):
     def __init__(self, key: Any) -> None:
         self.key = key
         self.basic = _is_basic_key(key)
+        self.positions: Any = None
+        if self.basic:
+            # The Array API requires an index to name every axis (NumPy pads with ``:``);
+            # a trailing Ellipsis means the same in both, so x[1] works on every backend.
+            items = key if isinstance(key, tuple) else (key,)
+            self._basic_key = items if Ellipsis in items else (*items, Ellipsis)
+            # Assignment may not take None (new axes): backward writes through the key without
+            # them and drops the new size-1 axes from the gradient instead.
+            self._new_axes = None in items
+            self._set_key = tuple(k for k in self._basic_key if k is not None)
 
     def describe(self) -> str:
         return f"getitem[{_format_key(self.key)}]"
 
     def forward(self, x: Any) -> Any:
         self.in_shape = tuple(x.shape)
-        return x[self.key]
+        if self.basic:
+            return x[self._basic_key]
+        xp = namespace(x)
+        if backend.has_fancy_indexing(xp):
+            return x[self.key]
+        # The Array API has no NumPy-style advanced indexing (integer arrays beside slices,
+        # masks): gather through the flat positions the key selects, computed on the host.
+        positions = _flat_positions(self.in_shape, self.key)
+        self.positions = backend.asarray_on(xp, positions.reshape(-1), like=x)
+        flat = xp.take(xp.reshape(x, (-1,)), self.positions, axis=0)
+        return xp.reshape(flat, positions.shape)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         xp = namespace(grad)
+        if self.positions is not None:
+            size = math.prod(self.in_shape)
+            full = xp.zeros((size,), dtype=grad.dtype)
+            summed = backend.scatter_add(full, self.positions, xp.reshape(grad, (-1,)))
+            return (xp.reshape(summed, self.in_shape),)
         full = xp.zeros(self.in_shape, dtype=grad.dtype)
         if self.basic:
-            full[self.key] = grad
+            if self._new_axes:
+                grad = xp.reshape(grad, tuple(full[self._set_key].shape))
+            full[self._set_key] = grad
             return (full,)
         return (backend.scatter_add(full, self.key, grad),)
+
+
+def _flat_positions(shape: tuple[int, ...], key: Any) -> Any:
+    """The flat (row-major) positions ``x[key]`` reads, as a NumPy array of the result's shape."""
+    items = key if isinstance(key, tuple) else (key,)
+    host = tuple(k if k is None or isinstance(k, (int, slice)) or k is Ellipsis
+                 else backend.to_numpy(k) for k in items)
+    return backend.np.arange(math.prod(shape)).reshape(shape)[host]
 
 
 def _format_key(key: Any) -> str:
@@ -141,7 +176,8 @@ class Concat(Op):
         grads, start = [], 0
         lead = (slice(None),) * self.axis
         for size in self.sizes:
-            grads.append(grad[lead + (slice(start, start + size),)])
+            # The trailing Ellipsis names the remaining axes, as the Array API requires.
+            grads.append(grad[(*lead, slice(start, start + size), Ellipsis)])
             start += size
         return tuple(grads)
 
@@ -162,7 +198,7 @@ class Stack(Op):
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         lead = (slice(None),) * self.axis
-        return tuple(grad[lead + (i,)] for i in range(grad.shape[self.axis]))
+        return tuple(grad[(*lead, i, Ellipsis)] for i in range(grad.shape[self.axis]))
 
 
 class Embedding(Op):
