@@ -1,0 +1,234 @@
+"""Shape ops and indexing: the gradient moves back the way the values moved; repeats add up."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import minigrad
+from minigrad.testing import (
+    assert_forward_matches,
+    assert_gradients_match,
+    shapes,
+    tensors,
+    to_backend,
+)
+
+
+@given(data=st.data())
+def test_reshape(backend: str, data: st.DataObject) -> None:
+    x = data.draw(tensors(backend=backend))
+    target = data.draw(st.sampled_from([(-1,), tuple(reversed(x.shape)), (1, *x.shape, 1)]))
+    assert_forward_matches(lambda t: t.reshape(target), lambda a: a.reshape(target), x)
+    assert_gradients_match(lambda t: t.reshape(*target) * 2.0, x)
+
+
+@given(data=st.data())
+def test_permute_and_transpose(backend: str, data: st.DataObject) -> None:
+    x = data.draw(tensors(shapes(min_dims=2, max_dims=4, max_side=3), backend=backend))
+    axes = tuple(data.draw(st.permutations(range(x.ndim)), label="axes"))
+    assert_forward_matches(lambda t: t.permute(*axes), lambda a: np.transpose(a, axes), x)
+    assert_gradients_match(lambda t: t.permute(axes), x)
+    assert_forward_matches(lambda t: t.transpose(0, -1), lambda a: np.swapaxes(a, 0, -1), x)
+    assert_gradients_match(lambda t: t.transpose(), x)
+    assert_forward_matches(lambda t: t.T, lambda a: a.T, x)
+    assert_forward_matches(lambda t: t.mT, lambda a: np.swapaxes(a, -1, -2), x)
+
+
+@given(data=st.data())
+def test_broadcast_to_sums_gradients_back(backend: str, data: st.DataObject) -> None:
+    x = data.draw(tensors(backend=backend))
+    other = data.draw(hnp.broadcastable_shapes(x.shape, max_side=3), label="other")
+    target = np.broadcast_shapes(x.shape, other)
+    assert_forward_matches(
+        lambda t: t.broadcast_to(target), lambda a: np.broadcast_to(a, target), x
+    )
+    assert_gradients_match(lambda t: t.expand(*target), x)
+
+
+@given(data=st.data())
+def test_unsqueeze_squeeze_flatten(backend: str, data: st.DataObject) -> None:
+    x = data.draw(tensors(backend=backend))
+    axis = data.draw(st.integers(-x.ndim - 1, x.ndim))
+    assert_forward_matches(lambda t: t.unsqueeze(axis), lambda a: np.expand_dims(a, axis), x)
+    assert_forward_matches(lambda t: t.unsqueeze(axis).squeeze(axis), lambda a: a, x)
+    assert_forward_matches(lambda t: t.flatten(), lambda a: a.reshape(-1), x)
+    assert_gradients_match(lambda t: t.unsqueeze(axis).squeeze(), x)
+
+
+def test_reshape_bad_shape_is_a_clear_error() -> None:
+    x = minigrad.ones(2, 3)
+    with pytest.raises(ValueError, match=r"cannot reshape \(2, 3\) \(6 elements\) to \(4, 2\)"):
+        x.reshape(4, 2)
+    with pytest.raises(ValueError, match="cannot reshape"):
+        x.reshape(-1, -1)
+    with pytest.raises(ValueError, match="not a permutation"):
+        x.permute(0, 0)
+
+
+# ------------------------------------------------------------------------ indexing
+
+
+@given(data=st.data())
+def test_getitem_basic_indices(backend: str, data: st.DataObject) -> None:
+    x = data.draw(tensors(shapes(min_dims=1), backend=backend))
+    key = data.draw(hnp.basic_indices(x.shape, allow_newaxis=True), label="key")
+    # Negative-step slices are outside the Array API; NumPy covers them below.
+    items = key if isinstance(key, tuple) else (key,)
+    if backend != "numpy" and any(isinstance(k, slice) and (k.step or 1) < 0 for k in items):
+        key = tuple(slice(k.start, k.stop) if isinstance(k, slice) else k for k in items)
+    assert_forward_matches(lambda t: t[key], lambda a: a[key], x)
+    assert_gradients_match(lambda t: t[key], x)
+
+
+@given(data=st.data())
+def test_getitem_integer_array_with_repeats_accumulates(backend: str, data: st.DataObject) -> None:
+    x = data.draw(tensors(shapes(min_dims=1, max_dims=3), backend=backend))
+    axis = data.draw(st.integers(0, x.ndim - 1), label="axis")
+    ids = data.draw(st.lists(st.integers(0, x.shape[axis] - 1), min_size=1, max_size=6))
+    key = (slice(None),) * axis + (np.array(ids),)
+    assert_forward_matches(lambda t: t[key], lambda a: a[key], x)
+    assert_gradients_match(lambda t: t[key], x)
+    # Each element's gradient counts how often it was picked.
+    x.grad = None
+    x[key].sum().backward()
+    counts = np.bincount(ids, minlength=x.shape[axis]).astype(float)
+    expected = np.broadcast_to(counts.reshape((-1,) + (1,) * (x.ndim - axis - 1)), x.shape)
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
+
+
+def test_getitem_multi_axis_integer_arrays(backend: str) -> None:
+    x = minigrad.Tensor(to_backend(np.arange(12.0).reshape(3, 4), backend), requires_grad=True)
+    rows, cols = [0, 0, 2, 0], [1, 1, 3, 2]
+    out = x[rows, cols]
+    assert out.tolist() == [1.0, 1.0, 11.0, 2.0]
+    out.sum().backward()
+    expected = np.zeros((3, 4))
+    np.add.at(expected, (rows, cols), 1.0)
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
+    fresh = x.detach().double().requires_grad_()
+    assert_gradients_match(lambda t: t[rows, cols] * t[rows, cols], fresh)
+
+
+def test_getitem_with_tensor_and_boolean_index(backend: str) -> None:
+    x = minigrad.Tensor(to_backend([1.0, -2.0, 3.0, -4.0], backend), requires_grad=True)
+    picked = x[minigrad.tensor([3, 3, 0])]
+    assert picked.tolist() == [-4.0, -4.0, 1.0]
+    positive = x[x.detach() > 0] if backend == "numpy" else x[[0, 2]]
+    (picked.sum() + positive.sum()).backward()
+    assert x.grad.tolist() == [2.0, 0.0, 1.0, 2.0]
+
+
+def test_integer_index_and_iteration() -> None:
+    x = minigrad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    rows = list(x)
+    assert [r.tolist() for r in rows] == [[1.0, 2.0], [3.0, 4.0]]
+    (rows[0] * 2 + rows[1] + x[1, 0]).sum().backward()
+    assert x.grad.tolist() == [[2.0, 2.0], [3.0, 1.0]]
+
+
+# ------------------------------------------------------------------------ concat / stack / split
+
+
+@given(data=st.data())
+def test_concat(backend: str, data: st.DataObject) -> None:
+    base = data.draw(shapes(min_dims=1, max_side=3), label="base")
+    axis = data.draw(st.integers(-len(base), len(base) - 1), label="axis")
+    sizes = data.draw(st.lists(st.integers(1, 3), min_size=1, max_size=3), label="sizes")
+    parts = []
+    for n in sizes:
+        shape = list(base)
+        shape[axis] = n
+        parts.append(data.draw(tensors(tuple(shape), backend=backend)))
+    assert_forward_matches(
+        lambda *ts: minigrad.concat(ts, axis=axis), lambda *a: np.concatenate(a, axis=axis), *parts
+    )
+    assert_gradients_match(lambda *ts: minigrad.cat(list(ts), axis), *parts)
+
+
+@given(data=st.data())
+def test_stack(backend: str, data: st.DataObject) -> None:
+    shape = data.draw(shapes(max_side=3), label="shape")
+    axis = data.draw(st.integers(-len(shape) - 1, len(shape)), label="axis")
+    count = data.draw(st.integers(1, 3))
+    parts = [data.draw(tensors(shape, backend=backend)) for _ in range(count)]
+    assert_forward_matches(
+        lambda *ts: minigrad.stack(ts, axis=axis), lambda *a: np.stack(a, axis=axis), *parts
+    )
+    assert_gradients_match(lambda *ts: minigrad.stack(ts, axis), *parts)
+
+
+@given(data=st.data())
+def test_split(backend: str, data: st.DataObject) -> None:
+    x = data.draw(tensors(shapes(min_dims=1), backend=backend))
+    axis = data.draw(st.integers(0, x.ndim - 1), label="axis")
+    size = data.draw(st.integers(1, x.shape[axis]), label="size")
+    bounds = list(range(size, x.shape[axis], size))
+    assert_forward_matches(
+        lambda t: t.split(size, axis), lambda a: np.split(a, bounds, axis=axis), x
+    )
+    # Weigh the pieces differently so a gradient sent to the wrong piece is caught.
+    assert_gradients_match(
+        lambda t: minigrad.concat(
+            [p * (i + 1) for i, p in enumerate(minigrad.split(t, size, axis))], axis
+        ),
+        x,
+    )
+
+
+def test_split_by_sections_and_errors() -> None:
+    x = minigrad.arange(6.0, dtype="float64").requires_grad_()
+    a, b = x.split([2, 4])
+    assert a.tolist() == [0.0, 1.0] and b.shape == (4,)
+    (a.sum() * 2 + b.sum()).backward()
+    assert x.grad.tolist() == [2.0, 2.0, 1.0, 1.0, 1.0, 1.0]
+    with pytest.raises(ValueError, match=r"split sizes \[2, 2\] add up to 4, not to axis length 6"):
+        x.split([2, 2])
+    with pytest.raises(ValueError, match="split size must be positive"):
+        x.split(0)
+    with pytest.raises(ValueError, match="stack needs tensors of one shape"):
+        minigrad.stack([minigrad.ones(2), minigrad.ones(3)])
+
+
+# ------------------------------------------------------------------------ embedding
+
+
+@given(data=st.data())
+def test_embedding_with_repeated_ids(backend: str, data: st.DataObject) -> None:
+    rows = data.draw(st.integers(1, 5), label="rows")
+    weight = data.draw(tensors((rows, data.draw(st.integers(1, 3))), backend=backend))
+    id_shape = data.draw(shapes(min_dims=1, max_dims=2, max_side=4), label="ids shape")
+    ids = data.draw(hnp.arrays(np.int64, id_shape, elements=st.integers(0, rows - 1)))
+    assert_forward_matches(lambda w: minigrad.embedding(w, ids), lambda w: w[ids], weight)
+    assert_gradients_match(lambda w: minigrad.embedding(w, ids), weight)
+    weight.grad = None
+    minigrad.embedding(weight, ids).sum().backward()
+    counts = np.bincount(ids.ravel(), minlength=rows).astype(float)
+    np.testing.assert_array_equal(
+        weight.grad.numpy(), np.broadcast_to(counts[:, None], weight.shape)
+    )
+
+
+def test_embedding_errors() -> None:
+    w = minigrad.ones(3, 2, requires_grad=True)
+    out_of_range = r"embedding indices must be in \[0, 3\), got values from 0 to 3"
+    with pytest.raises(IndexError, match=out_of_range):
+        minigrad.embedding(w, [0, 3])
+    with pytest.raises(TypeError, match="embedding indices must be integers"):
+        minigrad.embedding(w, [0.5])
+    assert w.grad is None
+
+
+def test_dtype_cast_is_differentiable(backend: str) -> None:
+    x = minigrad.Tensor(to_backend([1.0, 2.0], backend), requires_grad=True, dtype="float32")
+    y = x.double() * 3
+    assert "float64" in str(y.dtype)
+    y.sum().backward()
+    assert "float32" in str(x.grad.dtype)
+    assert x.grad.tolist() == [3.0, 3.0]
+    assert math.isclose(x.float().sum().item(), 3.0)
