@@ -1,0 +1,390 @@
+"""Losses and activations as functions (PyTorch's ``torch.nn.functional``).
+
+Class axis convention
+---------------------
+:func:`cross_entropy` and :func:`nll_loss` follow PyTorch by default: the classes are on axis
+1, so inputs are ``(N, C)`` with targets ``(N,)``, or ``(N, C, d1, …)`` with targets
+``(N, d1, …)``. Recurrent language models produce ``(T, B, C)`` logits with ``(T, B)``
+targets: pass ``axis=-1`` for those (no transpose needed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad import Tensor, backend
+from minigrad.op import Op, apply
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+# ---------------------------------------------------------------------- activations
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0), element-wise.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.relu(minigrad.tensor([-1.0, 3.0])).tolist()
+    [0.0, 3.0]
+    """
+    return x.relu()
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0, else ``negative_slope`` × x.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.leaky_relu(minigrad.tensor([-2.0]), 0.5).tolist()
+    [-1.0]
+    """
+    return x.leaky_relu(negative_slope)
+
+
+def tanh(x: Tensor) -> Tensor:
+    """Hyperbolic tangent, element-wise.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.tanh(minigrad.zeros(1)).tolist()
+    [0.0]
+    """
+    return x.tanh()
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """Logistic sigmoid, element-wise.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.sigmoid(minigrad.zeros(1)).tolist()
+    [0.5]
+    """
+    return x.sigmoid()
+
+
+def softmax(x: Tensor, axis: int = -1) -> Tensor:
+    """exp(x) / Σ exp(x) along ``axis`` (stable for large x).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.softmax(minigrad.tensor([[1000.0, 1000.0]])).tolist()
+    [[0.5, 0.5]]
+    """
+    return x.softmax(axis)
+
+
+def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
+    """x − logsumexp(x) along ``axis`` (stable for large x).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.log_softmax(minigrad.tensor([[0.0, 0.0]])).tolist()[0][0]
+    -0.6931
+    """
+    return x.log_softmax(axis)
+
+
+def check_probability(p: float, who: str) -> None:
+    """Raise a ValueError unless ``0 ≤ p ≤ 1``."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{who}: dropout probability must be in [0, 1], got {p}")
+
+
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Inverted dropout: zero each element with probability ``p``, scale the rest by 1/(1−p).
+
+    The identity when ``training`` is False or ``p`` is 0, so evaluation needs no rescaling.
+    Random numbers come from minigrad's generator: :func:`minigrad.manual_seed` reproduces them.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> minigrad.manual_seed(0)
+    >>> kept = F.dropout(minigrad.ones(1000), p=0.25).numpy()
+    >>> sorted(set(kept.round(4).tolist()))
+    [0.0, 1.3333]
+    """
+    check_probability(p, "dropout")
+    if not training or p == 0.0:
+        return x
+    xp = backend.namespace(x.data)
+    if p == 1.0:
+        return x * Tensor(xp.zeros_like(x.data))
+    name = backend.dtype_name(x.dtype)
+    draws = backend.random_uniform(tuple(x.shape), 0.0, 1.0, name, like=x.data)
+    mask = xp.astype(draws >= p, x.dtype) / (1.0 - p)
+    return x * Tensor(mask)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _check_reduction(reduction: str, who: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{who}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _as_tensor(value: Any, like: Tensor) -> Tensor:
+    """``value`` as a Tensor on ``like``'s backend and device (Tensors pass through)."""
+    if isinstance(value, Tensor):
+        return value
+    xp = backend.namespace(like.data)
+    if isinstance(value, (int, float, list, tuple)):
+        value = np.asarray(value)
+        if value.dtype.kind == "f":  # Python floats follow the input, as Tensor ops do
+            value = value.astype(backend.dtype_name(like.dtype))
+    if backend.namespace(value) is not xp:
+        value = backend.asarray_on(xp, backend.to_numpy(value), like=like.data)
+    return Tensor(value)
+
+
+def _reduce(losses: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return losses.mean()
+    if reduction == "sum":
+        return losses.sum()
+    return losses
+
+
+# ---------------------------------------------------------------------- classification
+
+
+class NLLLossOp(Op):
+    """Negative log-likelihood of class ids over rows of ``(M, C)`` log-probabilities.
+
+    One node with a direct backward: each row's picked entry gets −upstream (divided by the
+    number of counted rows for ``mean``); ignored rows get nothing.
+    """
+
+    name, symbol = "nll_loss", "NLL"
+    rule = "nll: the target class of each row gets −upstream (÷ count for mean), others 0"
+
+    def __init__(self, reduction: str) -> None:
+        self.reduction = reduction
+
+    def describe(self) -> str:
+        return f"nll_loss({self.reduction})"
+
+    def forward(self, logp: Any, target: Any) -> Any:
+        xp = backend.namespace(logp)
+        classes = xp.arange(logp.shape[1], dtype=target.dtype)
+        # A one-hot mask keeps everything in the Array API (no take_along_axis, no scatter).
+        picked = xp.astype(xp.reshape(target, (-1, 1)) == xp.reshape(classes, (1, -1)), logp.dtype)
+        losses = -xp.sum(logp * picked, axis=1)
+        count = xp.sum(picked)  # ignored rows (id == C) pick nothing, so are not counted
+        self.saved = (picked, count)
+        if self.reduction == "none":
+            return losses
+        total = xp.sum(losses)
+        return total / count if self.reduction == "mean" else total
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        picked, count = self.saved
+        xp = backend.namespace(picked)
+        if self.reduction == "none":
+            return (-picked * xp.reshape(grad, (-1, 1)), None)
+        scale = grad / count if self.reduction == "mean" else grad
+        return (-picked * scale, None)
+
+
+def _class_last(x: Tensor, axis: int, who: str) -> tuple[Tensor, tuple[int, ...]]:
+    """Move the class axis of ``x`` last and flatten the rest: ``(M, C)`` and the rest's shape."""
+    if x.ndim < 1:
+        raise ValueError(f"{who}: input must have a class axis, got a 0-d tensor")
+    if x.ndim == 1:
+        x = x.reshape(1, -1)
+        axis = -1
+    axis %= x.ndim
+    if axis != x.ndim - 1:
+        order = [a for a in range(x.ndim) if a != axis] + [axis]
+        x = x.permute(*order)
+    rest = tuple(x.shape[:-1])
+    return x.reshape(-1, x.shape[-1]), rest
+
+
+def _check_target(
+    target: Tensor,
+    rest: tuple[int, ...],
+    classes: int,
+    ignore_index: int,
+    input_shape: tuple[int, ...],
+    who: str,
+) -> None:
+    name = backend.dtype_name(target.dtype)
+    if not name.startswith(("int", "uint")):
+        raise TypeError(
+            f"{who}: target must hold integer class indices, got dtype {name}; convert it "
+            "with target.to('int64') (for probabilities or 0/1 labels use "
+            "binary_cross_entropy_with_logits)"
+        )
+    expected = rest if len(input_shape) > 1 else ()
+    if tuple(target.shape) != expected:
+        raise ValueError(
+            f"{who}: target shape {tuple(target.shape)} does not match input shape "
+            f"{input_shape} without its class axis, {expected}; for (T, B, C) logits with "
+            "(T, B) targets pass axis=-1"
+        )
+    ids = backend.to_numpy(target.data)
+    bad = ids[(ids != ignore_index) & ((ids < 0) | (ids >= classes))]
+    if bad.size:
+        raise IndexError(
+            f"{who}: target class ids must be in [0, {classes}) (or ignore_index="
+            f"{ignore_index}); found {sorted(set(bad.tolist()))[:5]}"
+        )
+
+
+def nll_loss(
+    log_probs: Tensor, target: Any, ignore_index: int = -100, reduction: str = "mean", axis: int = 1
+) -> Tensor:
+    """Negative log-likelihood of integer class ``target`` under ``log_probs``.
+
+    Parameters
+    ----------
+    log_probs : Tensor
+        Log-probabilities with the classes on ``axis`` (see the module notes on shapes).
+    target : Tensor or array-like of int
+        Class ids, the shape of ``log_probs`` without the class axis.
+    ignore_index : int
+        Positions with this target add nothing and are not counted by ``mean``.
+    reduction : {"mean", "sum", "none"}
+        ``mean`` averages over the counted positions; ``none`` returns the target's shape.
+    axis : int
+        The class axis: 1 (PyTorch) or −1 for ``(T, B, C)``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> logp = minigrad.tensor([[-0.5, -1.0], [-2.0, -0.1]])
+    >>> F.nll_loss(logp, [0, 1], reduction="none").tolist()
+    [0.5, 0.1]
+    """
+    _check_reduction(reduction, "nll_loss")
+    flat, rest = _class_last(log_probs, axis, "nll_loss")
+    target = _as_tensor(target, log_probs)
+    _check_target(target, rest, flat.shape[1], ignore_index, tuple(log_probs.shape), "nll_loss")
+    flat_target = Tensor(_masked_ids(target.reshape(-1).data, ignore_index, flat.shape[1]))
+    out = apply(NLLLossOp(reduction), flat, flat_target)
+    return out.reshape(rest if log_probs.ndim > 1 else ()) if reduction == "none" else out
+
+
+def _masked_ids(ids: Any, ignore_index: int, classes: int) -> Any:
+    """Ids with ``ignore_index`` replaced by ``classes`` (matches no class, so picks nothing)."""
+    xp = backend.namespace(ids)
+    return xp.where(ids == ignore_index, xp.full_like(ids, classes), ids)
+
+
+def cross_entropy(
+    logits: Tensor, target: Any, ignore_index: int = -100, reduction: str = "mean", axis: int = 1
+) -> Tensor:
+    """Cross-entropy of integer class ``target`` under unnormalised ``logits``.
+
+    Computed as ``nll_loss(log_softmax(logits))``, so large logits do not overflow.
+    Shapes, ``ignore_index``, ``reduction`` and ``axis`` are as in :func:`nll_loss`.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> logits = minigrad.tensor([[1000.0, 0.0], [0.0, 0.0]])
+    >>> F.cross_entropy(logits, [0, 1], reduction="none").tolist()
+    [0.0, 0.6931]
+
+    A character model's ``(T, B, C)`` output against ``(T, B)`` targets:
+
+    >>> out = minigrad.zeros(5, 2, 3)
+    >>> round(F.cross_entropy(out, minigrad.zeros(5, 2, dtype="int64"), axis=-1).item(), 4)
+    1.0986
+    """
+    _check_reduction(reduction, "cross_entropy")
+    if logits.ndim == 0:
+        raise ValueError("cross_entropy: logits must have a class axis, got a 0-d tensor")
+    class_axis = -1 if logits.ndim == 1 else axis
+    return nll_loss(logits.log_softmax(class_axis), target, ignore_index, reduction, axis)
+
+
+# ---------------------------------------------------------------------- regression
+
+
+def _check_same_shape(input: Tensor, target: Tensor, who: str) -> None:
+    if tuple(input.shape) != tuple(target.shape):
+        raise ValueError(
+            f"{who}: input shape {tuple(input.shape)} and target shape "
+            f"{tuple(target.shape)} differ; reshape one so they match (no silent broadcasting)"
+        )
+
+
+def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """Mean squared error (input − target)², reduced by ``reduction``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.mse_loss(minigrad.tensor([1.0, 3.0]), minigrad.tensor([0.0, 1.0])).item()
+    2.5
+    """
+    _check_reduction(reduction, "mse_loss")
+    target = _as_tensor(target, input)
+    _check_same_shape(input, target, "mse_loss")
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+class BCEWithLogitsOp(Op):
+    """Element-wise max(x, 0) − x·y + log(1 + e^−|x|); backward σ(x) − y and −x."""
+
+    name, symbol = "bce_with_logits", "BCE"
+    rule = "bce with logits: logit gets upstream × (σ(x) − y), target gets upstream × (−x)"
+
+    def forward(self, x: Any, y: Any) -> Any:
+        xp = backend.namespace(x)
+        self.saved = (x, y)
+        # This form never exponentiates a positive number, so nothing overflows.
+        return xp.maximum(x, 0) - x * y + xp.log1p(xp.exp(-xp.abs(x)))
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        x, y = self.saved
+        xp = backend.namespace(x)
+        sig = 0.5 * (xp.tanh(0.5 * x) + 1)
+        return grad * (sig - y), grad * (-x)
+
+
+def binary_cross_entropy_with_logits(
+    logits: Tensor, target: Any, reduction: str = "mean"
+) -> Tensor:
+    """Binary cross-entropy of probabilities ``target`` under ``sigmoid(logits)``, stable.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> x = minigrad.tensor([0.0, 100.0, -100.0])
+    >>> F.binary_cross_entropy_with_logits(x, minigrad.tensor([1.0, 1.0, 0.0]),
+    ...                                    reduction="none").tolist()
+    [0.6931, 0.0, 0.0]
+    """
+    _check_reduction(reduction, "binary_cross_entropy_with_logits")
+    target = _as_tensor(target, logits)
+    _check_same_shape(logits, target, "binary_cross_entropy_with_logits")
+    if not backend.is_floating(target.dtype):
+        target = target.to(backend.dtype_name(logits.dtype))
+    return _reduce(apply(BCEWithLogitsOp(), logits, target), reduction)
