@@ -1,0 +1,536 @@
+"""Fused recurrent ops: one op per sequence per layer-direction, with a hand-derived BPTT.
+
+The composed form in :mod:`nn.rnn` builds every gate from primitive ops, which is what a
+picture of backprop through time should show but costs a few dozen graph nodes per step.
+These ops compute the same maths as one graph node per sequence, the way a careful NumPy
+author writes it:
+
+- the input projections of all steps are one matmul ``(T·B, in) @ (in, G·H)`` before the loop;
+- each step does one ``h @ W_hhᵀ`` and the gate arithmetic in place on slices of one
+  preallocated array (one ``tanh`` call covers the sigmoid gates too, see :func:`_scales`);
+- backward stacks the pre-activation gradients of all steps and gets each weight gradient
+  with one matmul per sequence: ``dW_ih = dGᵀ X``, ``dW_hh = dGᵀ H_prev``.
+
+Every array function is reached through the inputs' namespace, so the ops run on NumPy,
+CuPy and ``array_api_strict``; where the namespace is NumPy the helpers pass ``out=`` to
+avoid temporaries.
+
+The op's output packs ``T + 1`` (RNN, GRU) or ``T + 2`` (LSTM) slabs of shape ``(B, H)``:
+the hidden states of all steps *and* the initial state (so ``H_prev`` is a view, never a
+copy), and for the LSTM the final cell state. :func:`run_fused` slices it into
+``(output, h_n, c_n)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from minigrad import Tensor, apply, scope
+from minigrad.backend import asarray_on, namespace
+from minigrad.op import Op
+
+StepObserver = Callable[[int, Any], None]
+"""Called as ``observer(t, dL_dh_t)`` by backward at every step (see :mod:`nn.bptt`)."""
+
+
+# ---------------------------------------------------------------- array helpers
+# NumPy gets ``out=`` (no temporaries); any other namespace gets the portable spelling.
+
+
+def _matmul(xp: Any, a: Any, b: Any, out: Any) -> None:
+    if xp is np:
+        np.matmul(a, b, out=out)
+    else:
+        out[...] = a @ b
+
+
+def _mul(xp: Any, a: Any, b: Any, out: Any) -> None:
+    if xp is np:
+        np.multiply(a, b, out=out)
+    else:
+        out[...] = a * b
+
+
+def _add(xp: Any, a: Any, b: Any, out: Any) -> None:
+    if xp is np:
+        np.add(a, b, out=out)
+    else:
+        out[...] = a + b
+
+
+def _sub(xp: Any, a: Any, b: Any, out: Any) -> None:
+    if xp is np:
+        np.subtract(a, b, out=out)
+    else:
+        out[...] = a - b
+
+
+def _tanh(xp: Any, a: Any, out: Any) -> None:
+    if xp is np:
+        np.tanh(a, out=out)
+    else:
+        out[...] = xp.tanh(a)
+
+
+def _relu_(xp: Any, a: Any) -> None:
+    if xp is np:
+        np.maximum(a, 0, out=a)
+    else:
+        a[...] = xp.where(a > 0, a, xp.zeros_like(a))
+
+
+def _half_to_sigmoid_(a: Any) -> None:
+    """``a`` holds tanh(x/2); make it σ(x) = ½·tanh(x/2) + ½ in place."""
+    a *= 0.5
+    a += 0.5
+
+
+def _sigmoid_grad_(d: Any, s: Any, tmp: Any, xp: Any) -> None:
+    """d *= σ'(x) = s(1 − s), given s = σ(x)."""
+    _sub(xp, 1.0, s, tmp)
+    tmp *= s
+    d *= tmp
+
+
+def _tanh_grad_(d: Any, y: Any, tmp: Any, xp: Any) -> None:
+    """d *= tanh'(x) = 1 − y², given y = tanh(x)."""
+    _mul(xp, y, y, tmp)
+    tmp *= -1.0
+    tmp += 1.0
+    d *= tmp
+
+
+def _scales(xp: Any, like: Any, kinds: str, hidden: int) -> Any:
+    """Per-row weight scale: ½ for sigmoid gates (``s``), 1 for the others.
+
+    σ(x) = ½·tanh(x/2) + ½, and scaling by ½ is exact in floating point, so pre-scaling the
+    sigmoid gates' weight rows lets one ``tanh`` call over the whole gate block serve all
+    gates; the sigmoid gates then need only ``*½ +½``.
+    """
+    values = np.concatenate([np.full(hidden, 0.5 if k == "s" else 1.0) for k in kinds])
+    if xp is np:
+        return values.astype(like.dtype)
+    return asarray_on(xp, values.tolist(), dtype=like.dtype, like=like)
+
+
+# ---------------------------------------------------------------- the op
+
+
+class FusedRecurrence(Op):
+    """Base of the fused sequence ops: input layout, projections and weight gradients.
+
+    Inputs, in order: ``x (T, B, in)``, ``h0 (B, H)``, ``c0 (B, H)`` (LSTM only),
+    ``weight_ih (G·H, in)``, ``weight_hh (G·H, H)``, then ``bias_ih, bias_hh (G·H,)`` when
+    ``bias``, then ``weight_ci, weight_cf, weight_co (H,)`` when ``peephole`` (LSTM).
+    Subclasses implement :meth:`_steps_forward` and :meth:`_steps_backward`: the cell maths.
+    """
+
+    kind = "rnn"
+    has_cell = False
+
+    def __init__(
+        self,
+        hidden_size: int,
+        reverse: bool = False,
+        bias: bool = True,
+        peephole: bool = False,
+        observer: StepObserver | None = None,
+    ) -> None:
+        self.hidden = hidden_size
+        self.reverse = reverse
+        self.bias = bias
+        self.peephole = peephole
+        self.observer = observer
+        self.name = f"fused_{self.kind}"
+        self.symbol = self.kind.upper() + (" ←" if reverse else "")
+        self.rule = (
+            f"fused {self.kind.upper()} over a whole sequence: backward is the "
+            "hand-derived BPTT, weight gradients summed over time in one matmul"
+        )
+
+    def describe(self) -> str:
+        return f"{self.name}(H={self.hidden}{', reverse' if self.reverse else ''})"
+
+    # -------------------------------------------------- layout
+
+    def _unpack(self, arrays: Sequence[Any]) -> tuple[Any, ...]:
+        n = 3 if self.has_cell else 2
+        x, h0 = arrays[0], arrays[1]
+        c0 = arrays[2] if self.has_cell else None
+        w_ih, w_hh = arrays[n], arrays[n + 1]
+        b_ih = b_hh = None
+        k = n + 2
+        if self.bias:
+            b_ih, b_hh = arrays[k], arrays[k + 1]
+            k += 2
+        peep = tuple(arrays[k : k + 3]) if self.peephole else None
+        return x, h0, c0, w_ih, w_hh, b_ih, b_hh, peep
+
+    def _time(self, length: int) -> tuple[range, int, int]:
+        """Step order, and the output slabs of h_t (``t + hoff``) and h_{t-1} (``t + poff``)."""
+        if self.reverse:
+            return range(length - 1, -1, -1), 0, 1
+        return range(length), 1, 0
+
+    # -------------------------------------------------- shared maths
+
+    def _project(self, xp: Any, x: Any, w_ih: Any, bias: Any, scale: Any | None) -> Any:
+        """All steps' input projections in one matmul: (T, B, G·H), pre-scaled."""
+        steps, batch, features = x.shape
+        w = w_ih if scale is None else w_ih * xp.reshape(scale, (-1, 1))
+        g = xp.reshape(x, (steps * batch, features)) @ xp.matrix_transpose(w)
+        if bias is not None:
+            g += bias if scale is None else bias * scale
+        return xp.reshape(g, (steps, batch, w_ih.shape[0]))
+
+    def _weight_grads(
+        self,
+        xp: Any,
+        dgx: Any,
+        dgh: Any,
+        x: Any,
+        h_prev: Any,
+        w_ih: Any,
+    ) -> list[Any]:
+        """Gradients of x, weight_ih, weight_hh, bias_ih, bias_hh: one matmul each."""
+        steps, batch, features = x.shape
+        gh = w_ih.shape[0]
+        needs = self.needs
+        n = 3 if self.has_cell else 2
+        dx2 = xp.reshape(dgx, (steps * batch, gh))
+        dh2 = dx2 if dgh is dgx else xp.reshape(dgh, (steps * batch, gh))
+        grads: list[Any] = [None] * 3
+        if needs[0]:
+            grads[0] = xp.reshape(dx2 @ w_ih, (steps, batch, features))
+        if needs[n]:
+            grads[1] = xp.matrix_transpose(dx2) @ xp.reshape(x, (steps * batch, features))
+        if needs[n + 1]:
+            grads[2] = xp.matrix_transpose(dh2) @ xp.reshape(h_prev, (steps * batch, self.hidden))
+        if self.bias:
+            grads.append(xp.sum(dx2, axis=0) if needs[n + 2] else None)
+            grads.append(xp.sum(dh2, axis=0) if needs[n + 3] else None)
+        return grads
+
+    # -------------------------------------------------- Op protocol
+
+    def forward(self, *arrays: Any) -> Any:
+        x, h0, c0, w_ih, w_hh, b_ih, b_hh, peep = self._unpack(arrays)
+        xp = namespace(x)
+        steps, batch = x.shape[0], x.shape[1]
+        extra = 2 if self.has_cell else 1
+        out = xp.empty((steps + extra, batch, self.hidden), dtype=x.dtype)
+        out[steps if self.reverse else 0, ...] = h0
+        self._steps_forward(xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, peep, out)
+        return out
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        return tuple(self._steps_backward(namespace(grad), grad))
+
+    def _steps_forward(
+        self,
+        xp: Any,
+        x: Any,
+        h0: Any,
+        c0: Any,
+        w_ih: Any,
+        w_hh: Any,
+        b_ih: Any,
+        b_hh: Any,
+        peep: Any,
+        out: Any,
+    ) -> None:
+        raise NotImplementedError
+
+    def _steps_backward(self, xp: Any, grad: Any) -> list[Any]:
+        raise NotImplementedError
+
+
+class FusedRNN(FusedRecurrence):
+    """Elman RNN over a sequence: h_t = act(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)."""
+
+    kind = "rnn"
+
+    def __init__(
+        self,
+        hidden_size: int,
+        reverse: bool = False,
+        bias: bool = True,
+        nonlinearity: str = "tanh",
+        observer: StepObserver | None = None,
+    ) -> None:
+        super().__init__(hidden_size, reverse, bias, False, observer)
+        self.relu = nonlinearity == "relu"
+
+    def _steps_forward(self, xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, peep, out):
+        steps = x.shape[0]
+        bias = None if b_ih is None else b_ih + b_hh
+        pre = self._project(xp, x, w_ih, bias, None)
+        w_hh_t = xp.matrix_transpose(w_hh)
+        order, hoff, poff = self._time(steps)
+        tmp = xp.empty(out.shape[1:], dtype=x.dtype)
+        for t in order:
+            h = out[t + hoff]
+            _matmul(xp, out[t + poff], w_hh_t, tmp)
+            _add(xp, pre[t], tmp, h)
+            if self.relu:
+                _relu_(xp, h)
+            else:
+                _tanh(xp, h, h)
+        self.saved = (x, out, w_ih, w_hh)
+
+    def _steps_backward(self, xp, grad):
+        x, out, w_ih, w_hh = self.saved
+        steps = x.shape[0]
+        order, hoff, poff = self._time(steps)
+        dpre = xp.empty((steps, *tuple(out.shape[1:])), dtype=out.dtype)
+        dh_next = xp.zeros(out.shape[1:], dtype=out.dtype)
+        tmp = xp.empty_like(dh_next)
+        for t in reversed(order):
+            d = dpre[t]
+            h = out[t + hoff]
+            _add(xp, grad[t + hoff], dh_next, d)
+            if self.observer is not None:
+                self.observer(t, d)
+            if self.relu:
+                d *= xp.astype(h > 0, d.dtype) if xp is not np else (h > 0)
+            else:
+                _tanh_grad_(d, h, tmp, xp)
+            _matmul(xp, d, w_hh, dh_next)
+        h_prev = out[poff : poff + steps]
+        w = self._weight_grads(xp, dpre, dpre, x, h_prev, w_ih)
+        return [w[0], dh_next if self.needs[1] else None, *w[1:]]
+
+
+class FusedLSTM(FusedRecurrence):
+    """LSTM over a sequence (gates i, f, g, o; optional peepholes), hand-derived BPTT."""
+
+    kind = "lstm"
+    has_cell = True
+
+    def _steps_forward(self, xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, peep, out):
+        steps, batch = x.shape[0], x.shape[1]
+        hid = self.hidden
+        scale = _scales(xp, x, "ssts", hid)
+        bias = None if b_ih is None else b_ih + b_hh
+        gates = self._project(xp, x, w_ih, bias, scale)
+        w_hh_t = xp.matrix_transpose(w_hh * xp.reshape(scale, (-1, 1)))
+        cells = xp.empty((steps + 1, batch, hid), dtype=x.dtype)
+        tanh_c = xp.empty((steps, batch, hid), dtype=x.dtype)
+        order, hoff, poff = self._time(steps)
+        cells[steps if self.reverse else 0, ...] = c0
+        tmp = xp.empty((batch, 4 * hid), dtype=x.dtype)
+        tmp_h = xp.empty((batch, hid), dtype=x.dtype)
+        if peep is not None:
+            half_ci, half_cf, half_co = (0.5 * w for w in peep)
+        for t in order:
+            g = gates[t]
+            c_prev, c = cells[t + poff], cells[t + hoff]
+            _matmul(xp, out[t + poff], w_hh_t, tmp)
+            g += tmp
+            if peep is None:
+                _tanh(xp, g, g)
+                _half_to_sigmoid_(g[:, : 2 * hid])
+                _half_to_sigmoid_(g[:, 3 * hid :])
+            else:
+                _mul(xp, c_prev, half_ci, tmp_h)
+                g[:, :hid] += tmp_h
+                _mul(xp, c_prev, half_cf, tmp_h)
+                g[:, hid : 2 * hid] += tmp_h
+                _tanh(xp, g[:, : 3 * hid], g[:, : 3 * hid])
+                _half_to_sigmoid_(g[:, : 2 * hid])
+            i, f, cand, o = (g[:, k * hid : (k + 1) * hid] for k in range(4))
+            _mul(xp, f, c_prev, c)
+            _mul(xp, i, cand, tmp_h)
+            c += tmp_h
+            if peep is not None:
+                _mul(xp, c, half_co, tmp_h)
+                o += tmp_h
+                _tanh(xp, o, o)
+                _half_to_sigmoid_(o)
+            _tanh(xp, c, tanh_c[t])
+            _mul(xp, o, tanh_c[t], out[t + hoff])
+        last = 0 if self.reverse else steps
+        out[steps + 1, ...] = cells[last]
+        self.saved = (x, gates, out, cells, tanh_c, w_ih, w_hh, peep)
+
+    def _steps_backward(self, xp, grad):
+        x, gates, out, cells, tanh_c, w_ih, w_hh, peep = self.saved
+        steps, batch = x.shape[0], x.shape[1]
+        hid = self.hidden
+        order, hoff, poff = self._time(steps)
+        dgates = xp.empty_like(gates)
+        dh_next = xp.zeros((batch, hid), dtype=out.dtype)
+        dc = xp.empty_like(dh_next)
+        dc[...] = grad[steps + 1]
+        dh, tmp, tmp2 = (xp.empty_like(dh_next) for _ in range(3))
+        for t in reversed(order):
+            i, f, cand, o = (gates[t][:, k * hid : (k + 1) * hid] for k in range(4))
+            d = dgates[t]
+            di, df, dg, do = (d[:, k * hid : (k + 1) * hid] for k in range(4))
+            tc, c_prev = tanh_c[t], cells[t + poff]
+            _add(xp, grad[t + hoff], dh_next, dh)
+            if self.observer is not None:
+                self.observer(t, dh)
+            # through h = o ⊙ tanh(c): to o, and to c (added to the cell gradient from t+1)
+            _mul(xp, dh, tc, do)
+            _mul(xp, dh, o, tmp)
+            _tanh_grad_(tmp, tc, tmp2, xp)
+            dc += tmp
+            _sigmoid_grad_(do, o, tmp2, xp)
+            if peep is not None:
+                _mul(xp, do, peep[2], tmp)
+                dc += tmp
+            # through c = f ⊙ c_prev + i ⊙ g
+            _mul(xp, dc, cand, di)
+            _sigmoid_grad_(di, i, tmp2, xp)
+            _mul(xp, dc, c_prev, df)
+            _sigmoid_grad_(df, f, tmp2, xp)
+            _mul(xp, dc, i, dg)
+            _tanh_grad_(dg, cand, tmp2, xp)
+            dc *= f
+            if peep is not None:
+                _mul(xp, di, peep[0], tmp)
+                dc += tmp
+                _mul(xp, df, peep[1], tmp)
+                dc += tmp
+            _matmul(xp, d, w_hh, dh_next)
+        h_prev = out[poff : poff + steps]
+        w = self._weight_grads(xp, dgates, dgates, x, h_prev, w_ih)
+        result = [w[0], dh_next if self.needs[1] else None, dc if self.needs[2] else None, *w[1:]]
+        if peep is not None:
+            c_prev_all = cells[poff : poff + steps]
+            c_all = cells[hoff : hoff + steps]
+            blocks = ((0, c_prev_all), (1, c_prev_all), (3, c_all))
+            for k, (block, c_seen) in enumerate(blocks):
+                if self.needs[-3 + k]:
+                    part = dgates[:, :, block * hid : (block + 1) * hid]
+                    result.append(xp.sum(xp.reshape(part * c_seen, (-1, hid)), axis=0))
+                else:
+                    result.append(None)
+        return result
+
+
+class FusedGRU(FusedRecurrence):
+    """GRU over a sequence (gates r, z, n; n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)))."""
+
+    kind = "gru"
+
+    def _steps_forward(self, xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, peep, out):
+        steps, batch = x.shape[0], x.shape[1]
+        hid = self.hidden
+        scale = _scales(xp, x, "sst", hid)
+        # b_hr, b_hz fold into the projection; b_hn stays inside r ⊙ (·).
+        bias = None
+        if b_ih is not None:
+            bias = xp.concat([b_ih[: 2 * hid] + b_hh[: 2 * hid], b_ih[2 * hid :]])
+        gates = self._project(xp, x, w_ih, bias, scale)
+        w_hh_t = xp.matrix_transpose(w_hh * xp.reshape(scale, (-1, 1)))
+        b_hn = None if b_hh is None else b_hh[2 * hid :]
+        hn_all = xp.empty((steps, batch, hid), dtype=x.dtype)
+        order, hoff, poff = self._time(steps)
+        hh = xp.empty((batch, 3 * hid), dtype=x.dtype)
+        tmp_h = xp.empty((batch, hid), dtype=x.dtype)
+        for t in order:
+            g = gates[t]
+            h_prev = out[t + poff]
+            _matmul(xp, h_prev, w_hh_t, hh)
+            rz = g[:, : 2 * hid]
+            rz += hh[:, : 2 * hid]
+            _tanh(xp, rz, rz)
+            _half_to_sigmoid_(rz)
+            r, z, n = g[:, :hid], g[:, hid : 2 * hid], g[:, 2 * hid :]
+            hn = hn_all[t]
+            if b_hn is None:
+                hn[...] = hh[:, 2 * hid :]
+            else:
+                _add(xp, hh[:, 2 * hid :], b_hn, hn)
+            _mul(xp, r, hn, tmp_h)
+            n += tmp_h
+            _tanh(xp, n, n)
+            # h = (1 − z) ⊙ n + z ⊙ h_prev = n + z ⊙ (h_prev − n)
+            _sub(xp, h_prev, n, tmp_h)
+            tmp_h *= z
+            _add(xp, n, tmp_h, out[t + hoff])
+        self.saved = (x, gates, hn_all, out, w_ih, w_hh)
+
+    def _steps_backward(self, xp, grad):
+        x, gates, hn_all, out, w_ih, w_hh = self.saved
+        steps, batch = x.shape[0], x.shape[1]
+        hid = self.hidden
+        order, hoff, poff = self._time(steps)
+        dgx = xp.empty_like(gates)  # gradients of the x-side pre-activations
+        dgh = xp.empty_like(gates)  # … and of the h-side ones (differ in the n block)
+        dh_next = xp.zeros((batch, hid), dtype=out.dtype)
+        dh, dhz, tmp = (xp.empty_like(dh_next) for _ in range(3))
+        for t in reversed(order):
+            r, z, n = gates[t][:, :hid], gates[t][:, hid : 2 * hid], gates[t][:, 2 * hid :]
+            h_prev = out[t + poff]
+            dx_t, dh_t = dgx[t], dgh[t]
+            dr, dz, dn = dx_t[:, :hid], dx_t[:, hid : 2 * hid], dx_t[:, 2 * hid :]
+            _add(xp, grad[t + hoff], dh_next, dh)
+            if self.observer is not None:
+                self.observer(t, dh)
+            _sub(xp, h_prev, n, dz)
+            dz *= dh
+            _sigmoid_grad_(dz, z, tmp, xp)
+            _mul(xp, dh, z, dhz)
+            _sub(xp, dh, dhz, dn)
+            _tanh_grad_(dn, n, tmp, xp)
+            _mul(xp, dn, hn_all[t], dr)
+            _sigmoid_grad_(dr, r, tmp, xp)
+            dh_t[:, : 2 * hid] = dx_t[:, : 2 * hid]
+            _mul(xp, dn, r, dh_t[:, 2 * hid :])
+            _matmul(xp, dh_t, w_hh, dh_next)
+            dh_next += dhz
+        h_prev = out[poff : poff + steps]
+        w = self._weight_grads(xp, dgx, dgh, x, h_prev, w_ih)
+        return [w[0], dh_next if self.needs[1] else None, *w[1:]]
+
+
+_OPS: dict[str, type[FusedRecurrence]] = {"rnn": FusedRNN, "lstm": FusedLSTM, "gru": FusedGRU}
+
+
+def run_fused(
+    kind: str,
+    x: Tensor,
+    h0: Tensor,
+    c0: Tensor | None,
+    weights: Sequence[Tensor],
+    *,
+    reverse: bool = False,
+    bias: bool = True,
+    peephole: bool = False,
+    nonlinearity: str = "tanh",
+    observer: StepObserver | None = None,
+) -> tuple[Tensor, Tensor, Tensor | None]:
+    """Run one layer-direction over ``x (T, B, in)`` as one fused op.
+
+    Returns ``(output (T, B, H), h_n (B, H), c_n (B, H) or None)``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.randn(5, 2, 3)
+    >>> h0 = c0 = minigrad.zeros(2, 4)
+    >>> w = [minigrad.randn(16, 3, requires_grad=True), minigrad.randn(16, 4, requires_grad=True)]
+    >>> y, h, c = run_fused("lstm", x, h0, c0, w, bias=False)
+    >>> y.shape, h.shape, c.shape
+    ((5, 2, 4), (2, 4), (2, 4))
+    """
+    hidden = h0.shape[-1]
+    if kind == "rnn":
+        op: FusedRecurrence = FusedRNN(hidden, reverse, bias, nonlinearity, observer)
+    else:
+        op = _OPS[kind](hidden, reverse, bias, peephole, observer)
+    inputs = [x, h0] + ([c0] if c0 is not None else []) + list(weights)
+    out = apply(op, *inputs)
+    steps = x.shape[0]
+    first = 0 if reverse else 1
+    with scope("outputs"):
+        y = out[first : first + steps]
+        h_n = out[0 if reverse else steps]
+        c_n = out[steps + 1] if kind == "lstm" else None
+    return y, h_n, c_n
