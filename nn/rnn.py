@@ -351,8 +351,9 @@ class RNNCell(_CellBase):
 
     Examples
     --------
-    >>> import minigrad, nn
-    >>> cell = nn.rnn.RNNCell(3, 4)
+    >>> import minigrad
+    >>> from nn import rnn
+    >>> cell = rnn.RNNCell(3, 4)
     >>> h = cell(minigrad.randn(2, 3))
     >>> h.shape
     (2, 4)
@@ -392,8 +393,9 @@ class LSTMCell(_CellBase):
 
     Examples
     --------
-    >>> import minigrad, nn
-    >>> cell = nn.rnn.LSTMCell(3, 4)
+    >>> import minigrad
+    >>> from nn import rnn
+    >>> cell = rnn.LSTMCell(3, 4)
     >>> h, c = cell(minigrad.randn(2, 3))
     >>> h.shape, c.shape
     ((2, 4), (2, 4))
@@ -430,8 +432,9 @@ class GRUCell(_CellBase):
 
     Examples
     --------
-    >>> import minigrad, nn
-    >>> cell = nn.rnn.GRUCell(3, 4)
+    >>> import minigrad
+    >>> from nn import rnn
+    >>> cell = rnn.GRUCell(3, 4)
     >>> cell(minigrad.randn(3), minigrad.zeros(4)).shape
     (4,)
     """
@@ -703,9 +706,10 @@ class RNN(_LayerBase):
 
     Examples
     --------
-    >>> import minigrad, nn
-    >>> rnn = nn.rnn.RNN(3, 4, num_layers=2)
-    >>> out, h_n = rnn(minigrad.randn(5, 2, 3))
+    >>> import minigrad
+    >>> from nn import rnn
+    >>> layer = rnn.RNN(3, 4, num_layers=2)
+    >>> out, h_n = layer(minigrad.randn(5, 2, 3))
     >>> out.shape, h_n.shape
     ((5, 2, 4), (2, 2, 4))
     """
@@ -753,15 +757,16 @@ class LSTM(_LayerBase):
 
     Examples
     --------
-    >>> import minigrad, nn
-    >>> lstm = nn.rnn.LSTM(3, 4, bidirectional=True, batch_first=True)
+    >>> import minigrad
+    >>> from nn import rnn
+    >>> lstm = rnn.LSTM(3, 4, bidirectional=True, batch_first=True)
     >>> out, (h_n, c_n) = lstm(minigrad.randn(2, 5, 3))
     >>> out.shape, h_n.shape, c_n.shape
     ((2, 5, 8), (2, 2, 4), (2, 2, 4))
 
     The composed form scopes every gate of every step, for pictures:
 
-    >>> slow = nn.rnn.LSTM(3, 4, fused=False)
+    >>> slow = rnn.LSTM(3, 4, fused=False)
     >>> out, _ = slow(minigrad.randn(2, 1, 3))
     >>> h_0 = out.node.parents[0]  # out stacks the steps' hidden states
     >>> h_0.node.scope, h_0.node.parents[0].node.scope
@@ -810,8 +815,9 @@ class GRU(_LayerBase):
 
     Examples
     --------
-    >>> import minigrad, nn
-    >>> gru = nn.rnn.GRU(3, 4)
+    >>> import minigrad
+    >>> from nn import rnn
+    >>> gru = rnn.GRU(3, 4)
     >>> out, h_n = gru(minigrad.randn(6, 3))  # unbatched (seq, features)
     >>> out.shape, h_n.shape
     ((6, 4), (1, 4))
