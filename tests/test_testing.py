@@ -1,0 +1,84 @@
+"""minigrad.testing: the strategies draw what they promise."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from minigrad import Tensor
+from minigrad.testing import (
+    assert_forward_matches,
+    broadcastable_tensors,
+    matmul_pairs,
+    shapes,
+    tensors,
+    to_backend,
+)
+
+
+@given(data=st.data())
+def test_tensors_respect_shape_dtype_bounds_and_backend(backend: str, data: st.DataObject) -> None:
+    shape = data.draw(shapes(max_dims=2))
+    dtype = data.draw(st.sampled_from(["float32", "float64"]))
+    requires_grad = data.draw(st.booleans())
+    x = data.draw(
+        tensors(
+            shape,
+            dtype=dtype,
+            min_value=-2,
+            max_value=1,
+            requires_grad=requires_grad,
+            backend=backend,
+        )
+    )
+    assert isinstance(x, Tensor)
+    assert x.shape == shape and str(x.dtype).endswith(dtype)
+    assert x.requires_grad is requires_grad
+    assert type(x.data).__module__.split(".")[0] == ("numpy" if backend == "numpy" else backend)
+    values = x.numpy()
+    assert np.all((values >= -2) & (values <= 1))
+
+
+@given(tensors(avoid=[0.0, 1.0], min_distance=0.25))
+def test_tensors_avoid_kinks(x: Tensor) -> None:
+    values = x.numpy()
+    assert np.all(np.abs(values) >= 0.25) and np.all(np.abs(values - 1.0) >= 0.25)
+
+
+@given(tensors(shapes(min_dims=1), unique=True))
+def test_tensors_unique(x: Tensor) -> None:
+    assert len(np.unique(x.numpy())) == x.numel()
+
+
+@given(broadcastable_tensors(3, max_dims=4))
+def test_broadcastable_tensors_broadcast(group: tuple[Tensor, ...]) -> None:
+    assert len(group) == 3
+    np.broadcast_shapes(*(t.shape for t in group))  # raises if they do not
+
+
+@given(matmul_pairs())
+def test_matmul_pairs_are_compatible(pair: tuple[Tensor, Tensor]) -> None:
+    a, b = pair
+    assert (a @ b).shape == np.matmul(a.numpy(), b.numpy()).shape
+
+
+def test_bad_strategy_arguments() -> None:
+    with pytest.raises(ValueError, match="dtype must be float32 or float64"):
+        tensors(dtype="int64")
+    with pytest.raises(ValueError, match="min_value 2 is larger than max_value 1"):
+        tensors(min_value=2, max_value=1)
+    with pytest.raises(ValueError, match="unknown backend 'jax'"):
+        to_backend([1.0], "jax")
+    with pytest.raises(ValueError, match="n >= 1"):
+        broadcastable_tensors(0)
+
+
+def test_assert_forward_matches_reports_shape_and_value_differences() -> None:
+    x = Tensor(np.array([1.0, 2.0]))
+    with pytest.raises(AssertionError, match=r"returned shape \(2,\), NumPy gives \(\)"):
+        assert_forward_matches(lambda t: t * 2, lambda a: a.sum(), x)
+    with pytest.raises(AssertionError, match="differs from NumPy"):
+        assert_forward_matches(lambda t: t * 2, lambda a: a * 3, x)
+    assert_forward_matches(lambda t: t.split(1), lambda a: np.split(a, 2), x)
