@@ -19,13 +19,26 @@ from nn.losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from nn.module import Module, Parameter
 from nn.serialization import CheckpointError, load, save
 
+# isort: split
+# --- recurrent layers and BPTT helpers (nn/rnn.py, nn/bptt.py; owned by the RNN engineer) ---
+from nn.bptt import HiddenGradRecorder, detach_state, hidden_grad_norms
+from nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+
+# --- end of the recurrent block ---
+
 __all__ = [
+    "GRU",
+    "LSTM",
+    "RNN",
     "BCEWithLogitsLoss",
     "CharVocab",
     "CheckpointError",
     "CrossEntropyLoss",
     "Dropout",
     "Embedding",
+    "GRUCell",
+    "HiddenGradRecorder",
+    "LSTMCell",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
@@ -33,6 +46,7 @@ __all__ = [
     "Module",
     "NLLLoss",
     "Parameter",
+    "RNNCell",
     "ReLU",
     "Sequential",
     "Sigmoid",
@@ -41,7 +55,9 @@ __all__ = [
     "Tensor",
     "batchify",
     "default_corpus",
+    "detach_state",
     "functional",
+    "hidden_grad_norms",
     "load",
     "optim",
     "save",
