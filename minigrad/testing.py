@@ -435,7 +435,13 @@ def assume_well_separated(values: Any, min_gap: float = 1e-3) -> None:
 
     Examples
     --------
-    >>> assume_well_separated([0.0, 1.0])
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5, deadline=None)
+    ... @given(tensors(shape=(4,)))
+    ... def test_max(x):
+    ...     assume_well_separated(x)
+    ...     assert_gradients_match(lambda t: t.max(), x)
+    >>> test_max()
     """
     flat = np.sort(np.ravel(_host(values)))
     assume(flat.size < 2 or bool(np.min(np.diff(flat)) >= min_gap))
