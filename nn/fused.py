@@ -272,9 +272,9 @@ class FusedRNN(FusedRecurrence):
         order, hoff, poff = self._time(steps)
         tmp = xp.empty(out.shape[1:], dtype=x.dtype)
         for t in order:
-            h = out[t + hoff]
-            _matmul(xp, out[t + poff], w_hh_t, tmp)
-            _add(xp, pre[t], tmp, h)
+            h = out[t + hoff, ...]
+            _matmul(xp, out[t + poff, ...], w_hh_t, tmp)
+            _add(xp, pre[t, ...], tmp, h)
             if self.relu:
                 _relu_(xp, h)
             else:
@@ -289,9 +289,9 @@ class FusedRNN(FusedRecurrence):
         dh_next = xp.zeros(out.shape[1:], dtype=out.dtype)
         tmp = xp.empty_like(dh_next)
         for t in reversed(order):
-            d = dpre[t]
-            h = out[t + hoff]
-            _add(xp, grad[t + hoff], dh_next, d)
+            d = dpre[t, ...]
+            h = out[t + hoff, ...]
+            _add(xp, grad[t + hoff, ...], dh_next, d)
             if self.observer is not None:
                 self.observer(t, d)
             if self.relu:
@@ -299,7 +299,7 @@ class FusedRNN(FusedRecurrence):
             else:
                 _tanh_grad_(d, h, tmp, xp)
             _matmul(xp, d, w_hh, dh_next)
-        h_prev = out[poff : poff + steps]
+        h_prev = out[poff : poff + steps, ...]
         w = self._weight_grads(xp, dpre, dpre, x, h_prev, w_ih)
         return [w[0], dh_next if self.needs[1] else None, *w[1:]]
 
@@ -326,9 +326,9 @@ class FusedLSTM(FusedRecurrence):
         if peep is not None:
             half_ci, half_cf, half_co = (0.5 * w for w in peep)
         for t in order:
-            g = gates[t]
-            c_prev, c = cells[t + poff], cells[t + hoff]
-            _matmul(xp, out[t + poff], w_hh_t, tmp)
+            g = gates[t, ...]
+            c_prev, c = cells[t + poff, ...], cells[t + hoff, ...]
+            _matmul(xp, out[t + poff, ...], w_hh_t, tmp)
             g += tmp
             if peep is None:
                 _tanh(xp, g, g)
@@ -350,10 +350,10 @@ class FusedLSTM(FusedRecurrence):
                 o += tmp_h
                 _tanh(xp, o, o)
                 _half_to_sigmoid_(o)
-            _tanh(xp, c, tanh_c[t])
-            _mul(xp, o, tanh_c[t], out[t + hoff])
+            _tanh(xp, c, tanh_c[t, ...])
+            _mul(xp, o, tanh_c[t, ...], out[t + hoff, ...])
         last = 0 if self.reverse else steps
-        out[steps + 1, ...] = cells[last]
+        out[steps + 1, ...] = cells[last, ...]
         self.saved = (x, gates, out, cells, tanh_c, w_ih, w_hh, peep)
 
     def _steps_backward(self, xp, grad):
@@ -364,14 +364,14 @@ class FusedLSTM(FusedRecurrence):
         dgates = xp.empty_like(gates)
         dh_next = xp.zeros((batch, hid), dtype=out.dtype)
         dc = xp.empty_like(dh_next)
-        dc[...] = grad[steps + 1]
+        dc[...] = grad[steps + 1, ...]
         dh, tmp, tmp2 = (xp.empty_like(dh_next) for _ in range(3))
         for t in reversed(order):
-            i, f, cand, o = (gates[t][:, k * hid : (k + 1) * hid] for k in range(4))
-            d = dgates[t]
+            i, f, cand, o = (gates[t, ...][:, k * hid : (k + 1) * hid] for k in range(4))
+            d = dgates[t, ...]
             di, df, dg, do = (d[:, k * hid : (k + 1) * hid] for k in range(4))
-            tc, c_prev = tanh_c[t], cells[t + poff]
-            _add(xp, grad[t + hoff], dh_next, dh)
+            tc, c_prev = tanh_c[t, ...], cells[t + poff, ...]
+            _add(xp, grad[t + hoff, ...], dh_next, dh)
             if self.observer is not None:
                 self.observer(t, dh)
             # through h = o ⊙ tanh(c): to o, and to c (added to the cell gradient from t+1)
@@ -397,12 +397,12 @@ class FusedLSTM(FusedRecurrence):
                 _mul(xp, df, peep[1], tmp)
                 dc += tmp
             _matmul(xp, d, w_hh, dh_next)
-        h_prev = out[poff : poff + steps]
+        h_prev = out[poff : poff + steps, ...]
         w = self._weight_grads(xp, dgates, dgates, x, h_prev, w_ih)
         result = [w[0], dh_next if self.needs[1] else None, dc if self.needs[2] else None, *w[1:]]
         if peep is not None:
-            c_prev_all = cells[poff : poff + steps]
-            c_all = cells[hoff : hoff + steps]
+            c_prev_all = cells[poff : poff + steps, ...]
+            c_all = cells[hoff : hoff + steps, ...]
             blocks = ((0, c_prev_all), (1, c_prev_all), (3, c_all))
             for k, (block, c_seen) in enumerate(blocks):
                 if self.needs[-3 + k]:
@@ -434,15 +434,15 @@ class FusedGRU(FusedRecurrence):
         hh = xp.empty((batch, 3 * hid), dtype=x.dtype)
         tmp_h = xp.empty((batch, hid), dtype=x.dtype)
         for t in order:
-            g = gates[t]
-            h_prev = out[t + poff]
+            g = gates[t, ...]
+            h_prev = out[t + poff, ...]
             _matmul(xp, h_prev, w_hh_t, hh)
             rz = g[:, : 2 * hid]
             rz += hh[:, : 2 * hid]
             _tanh(xp, rz, rz)
             _half_to_sigmoid_(rz)
             r, z, n = g[:, :hid], g[:, hid : 2 * hid], g[:, 2 * hid :]
-            hn = hn_all[t]
+            hn = hn_all[t, ...]
             if b_hn is None:
                 hn[...] = hh[:, 2 * hid :]
             else:
@@ -453,7 +453,7 @@ class FusedGRU(FusedRecurrence):
             # h = (1 − z) ⊙ n + z ⊙ h_prev = n + z ⊙ (h_prev − n)
             _sub(xp, h_prev, n, tmp_h)
             tmp_h *= z
-            _add(xp, n, tmp_h, out[t + hoff])
+            _add(xp, n, tmp_h, out[t + hoff, ...])
         self.saved = (x, gates, hn_all, out, w_ih, w_hh)
 
     def _steps_backward(self, xp, grad):
@@ -466,11 +466,15 @@ class FusedGRU(FusedRecurrence):
         dh_next = xp.zeros((batch, hid), dtype=out.dtype)
         dh, dhz, tmp = (xp.empty_like(dh_next) for _ in range(3))
         for t in reversed(order):
-            r, z, n = gates[t][:, :hid], gates[t][:, hid : 2 * hid], gates[t][:, 2 * hid :]
-            h_prev = out[t + poff]
-            dx_t, dh_t = dgx[t], dgh[t]
+            r, z, n = (
+                gates[t, ...][:, :hid],
+                gates[t, ...][:, hid : 2 * hid],
+                gates[t, ...][:, 2 * hid :],
+            )
+            h_prev = out[t + poff, ...]
+            dx_t, dh_t = dgx[t, ...], dgh[t, ...]
             dr, dz, dn = dx_t[:, :hid], dx_t[:, hid : 2 * hid], dx_t[:, 2 * hid :]
-            _add(xp, grad[t + hoff], dh_next, dh)
+            _add(xp, grad[t + hoff, ...], dh_next, dh)
             if self.observer is not None:
                 self.observer(t, dh)
             _sub(xp, h_prev, n, dz)
@@ -479,13 +483,13 @@ class FusedGRU(FusedRecurrence):
             _mul(xp, dh, z, dhz)
             _sub(xp, dh, dhz, dn)
             _tanh_grad_(dn, n, tmp, xp)
-            _mul(xp, dn, hn_all[t], dr)
+            _mul(xp, dn, hn_all[t, ...], dr)
             _sigmoid_grad_(dr, r, tmp, xp)
             dh_t[:, : 2 * hid] = dx_t[:, : 2 * hid]
             _mul(xp, dn, r, dh_t[:, 2 * hid :])
             _matmul(xp, dh_t, w_hh, dh_next)
             dh_next += dhz
-        h_prev = out[poff : poff + steps]
+        h_prev = out[poff : poff + steps, ...]
         w = self._weight_grads(xp, dgx, dgh, x, h_prev, w_ih)
         return [w[0], dh_next if self.needs[1] else None, *w[1:]]
 
@@ -530,7 +534,7 @@ def run_fused(
     steps = x.shape[0]
     first = 0 if reverse else 1
     with scope("outputs"):
-        y = out[first : first + steps]
-        h_n = out[0 if reverse else steps]
-        c_n = out[steps + 1] if kind == "lstm" else None
+        y = out[first : first + steps, ...]
+        h_n = out[0 if reverse else steps, ...]
+        c_n = out[steps + 1, ...] if kind == "lstm" else None
     return y, h_n, c_n

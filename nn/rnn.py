@@ -19,7 +19,8 @@ Two execution forms, one maths, chosen by the ``fused`` constructor argument:
   the position in the sequence, so a reverse direction counts down). Gate scopes: LSTM
   ``input_gate forget_gate cell_candidate output_gate cell hidden``; GRU ``reset_gate
   update_gate candidate hidden``; RNN ``hidden``. A cell used on its own scopes as
-  ``<cell kind>/<gate>``, e.g. ``lstmcell/forget_gate``.
+  ``<cell kind>/<gate>``, e.g. ``lstmcell/forget_gate``. In both forms the slicing of the
+  op's result into the output sequence and final states is scoped ``<kind>/l<k>/outputs``.
 
 Shapes follow PyTorch, including its *unbatched* form: a layer takes ``(T, B, in)``
 (``(B, T, in)`` with ``batch_first``) or an unbatched ``(T, in)``; a cell takes ``(B, in)``
@@ -230,6 +231,13 @@ def _check_shape(who: str, what: str, t: Tensor, expected: tuple[int, ...]) -> N
         raise ValueError(f"{who}: expected {what} of shape {expected}, got {t.shape}")
 
 
+def _state_list(hx: Any, has_cell: bool) -> list[Any]:
+    """The given state as a list: ``[h, c]`` for an LSTM (which needs a pair), else ``[h]``."""
+    if has_cell:
+        return list(hx) if isinstance(hx, (tuple, list)) else [hx]
+    return [hx]
+
+
 def _as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
@@ -303,7 +311,7 @@ class _CellBase(Module):
         if hx is None:
             states = [_zeros_like_state(x, shape) for _ in range(n_states)]
         else:
-            given = list(hx) if self._kind.has_cell else [hx]
+            given = _state_list(hx, self._kind.has_cell)
             if len(given) != n_states or not all(isinstance(s, Tensor) for s in given):
                 raise TypeError(
                     f"{self._who}: hx must be "
@@ -565,7 +573,7 @@ class _LayerBase(Module):
         n_states = 2 if self._kind.has_cell else 1
         if hx is None:
             return x, [_zeros_like_state(x, full) for _ in range(n_states)], unbatched
-        given = list(hx) if self._kind.has_cell else [hx]
+        given = _state_list(hx, self._kind.has_cell)
         if len(given) != n_states or not all(isinstance(s, Tensor) for s in given):
             raise TypeError(
                 f"{self._who}: hx must be "
