@@ -87,8 +87,6 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
     This is the only place graph nodes are made, so grad mode, scopes, device checks and
     anomaly detection hold for every op alike.
     """
-    from minigrad.tensor import Tensor
-
     arrays = [t.data for t in inputs]
     first = type(arrays[0])
     for a in arrays:
@@ -101,15 +99,11 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
         raise type(exc)(_failure_message(op, inputs, exc)) from exc
     if type(out) is not first and backend.namespace(out) is backend.np:
         out = backend.np.asarray(out)
-    requires = False
-    if STATE.grad_enabled:
-        for t in inputs:
-            if t.requires_grad:
-                requires = True
-                break
+    needs = tuple([t.requires_grad for t in inputs])
+    requires = STATE.grad_enabled and True in needs
     node = None
     if requires:
-        op.needs = tuple(t.requires_grad for t in inputs)
+        op.needs = needs
         node = Node(op, inputs)
     else:
         op.release()
@@ -119,7 +113,20 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
         if node is not None:
             node.created_at = traceback.extract_stack()[:-2]
         check_forward(op, out, node)
-    return Tensor._make(out, requires, node)
+    return (_Tensor or _tensor_class())._make(out, requires, node)
+
+
+# tensor.py imports this module, so the Tensor class is bound on first use rather than at
+# import time; a function-level import would cost about a microsecond on every op.
+_Tensor: Any = None
+
+
+def _tensor_class() -> Any:
+    global _Tensor
+    from minigrad.tensor import Tensor
+
+    _Tensor = Tensor
+    return Tensor
 
 
 def _check_same_backend(op: Op, inputs: tuple[Tensor, ...]) -> None:
