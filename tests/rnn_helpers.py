@@ -66,7 +66,7 @@ def make_inputs(
 ) -> list[Tensor]:
     """Input and (when ``initial_state``) h0 [, c0] as tensors requiring grad."""
     shape = (cfg.batch, cfg.steps) if cfg.batch_first else (cfg.steps, cfg.batch)
-    x = Tensor(rng.standard_normal(shape + (cfg.input_size,)), dtype=dtype, requires_grad=True)
+    x = Tensor(rng.standard_normal((*shape, cfg.input_size)), dtype=dtype, requires_grad=True)
     inputs = [x]
     if cfg.initial_state:
         states = 2 if cfg.kind == "lstm" else 1

@@ -229,7 +229,7 @@ def test_fused_form_is_one_op_per_layer_direction(layer: type) -> None:
 
 
 def test_cell_scopes() -> None:
-    h, c = LSTMCell(2, 3)(minigrad.randn(1, 2))
+    h, _c = LSTMCell(2, 3)(minigrad.randn(1, 2))
     assert {"lstmcell/" + g for g in GATES["lstm"]} == _scopes(h) - {"lstmcell"}
 
 
@@ -265,7 +265,7 @@ def test_unbatched_input_matches_batch_of_one(fused: bool) -> None:
     lstm = LSTM(2, 3, num_layers=2, fused=fused)
     x = minigrad.randn(4, 2)
     out, (h, c) = lstm(x)
-    ref, (h1, c1) = lstm(x.reshape(4, 1, 2))
+    ref, (h1, _c1) = lstm(x.reshape(4, 1, 2))
     assert out.shape == (4, 3) and h.shape == (2, 3) and c.shape == (2, 3)
     np.testing.assert_allclose(out.numpy(), ref.numpy()[:, 0], rtol=1e-6)
     np.testing.assert_allclose(h.numpy(), h1.numpy()[:, 0], rtol=1e-6)
