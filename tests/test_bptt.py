@@ -99,5 +99,5 @@ def test_hidden_grad_norms_shows_vanishing_gradients_in_a_tanh_rnn() -> None:
 def test_recorder_rejects_other_modules() -> None:
     import nn
 
-    with pytest.raises(TypeError, match="records nn.rnn layers and cells"):
+    with pytest.raises(TypeError, match=r"records nn\.rnn layers and cells"):
         HiddenGradRecorder(nn.Linear(2, 2))

@@ -7,7 +7,7 @@ import pytest
 
 import minigrad
 import nn
-from nn import functional as F
+from nn import functional
 from nn.rnn import GRU, LSTM, RNN
 
 
@@ -49,7 +49,7 @@ def _train(
     for _ in range(iterations):
         x, target = _delayed_recall(rng, steps, batch, delay)
         logits = model(x)[delay:]
-        loss = F.cross_entropy(logits.reshape(-1, 2), target[delay:].reshape(-1))
+        loss = functional.cross_entropy(logits.reshape(-1, 2), target[delay:].reshape(-1))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
