@@ -10,6 +10,7 @@ ops receives the sum of their contributions.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from typing import Any
 
@@ -40,30 +41,31 @@ def _graph(root: Tensor, record: bool) -> tuple[list[Node], dict[int, int], dict
     nodes: list[Node] = []
     leaf_uses: dict[int, int] = {}
     tensor_of: dict[Node, Tensor] = {}
-    seen: set[int] = set()
+    seen: set[Node] = set()  # nodes hash by identity
     stack = [root]
     while stack:
         t = stack.pop()
         node = t._node
-        if id(node) in seen:
+        if node in seen:
             continue
-        seen.add(id(node))
+        seen.add(node)
         nodes.append(node)
         if record or t._hooks is not None or t._retain:
             tensor_of[node] = t
         for parent in node.parents:
             if not parent.requires_grad:
                 continue
-            if parent._node is None:
-                leaf_uses[id(parent)] = leaf_uses.get(id(parent), 0) + 1
-            elif id(parent._node) not in seen:
+            parent_node = parent._node
+            if parent_node is None:
+                key = id(parent)
+                leaf_uses[key] = leaf_uses.get(key, 0) + 1
+            elif parent_node not in seen:
                 stack.append(parent)
     nodes.sort(key=_seq, reverse=True)
     return nodes, leaf_uses, tensor_of
 
 
-def _seq(node: Node) -> int:
-    return node.seq
+_seq = operator.attrgetter("seq")
 
 
 def _root_grad(root: Tensor, grad: Any) -> Any:
@@ -208,6 +210,8 @@ def run_backward(root: Tensor, grad: Any = None, retain_graph: bool = False,
         if step is not None:
             yield step
     # A leaf whose other consumers passed no gradient (None) is complete now.
+    if not pending_leaf:
+        return
     leaves = {id(p): p for n in nodes for p in n.parents if id(p) in pending_leaf}
     for key, total in pending_leaf.items():
         leaf = leaves[key]
