@@ -103,6 +103,11 @@ def _tanh_grad_(d: Any, y: Any, tmp: Any, xp: Any) -> None:
     d *= tmp
 
 
+def _gate_slices(gates: int, hidden: int) -> list[slice]:
+    """Column slices of each gate's block in a (B, gates·H) array."""
+    return [slice(k * hidden, (k + 1) * hidden) for k in range(gates)]
+
+
 def _scales(xp: Any, like: Any, kinds: str, hidden: int) -> Any:
     """Per-row weight scale: ½ for sigmoid gates (``s``), 1 for the others.
 
@@ -325,6 +330,7 @@ class FusedLSTM(FusedRecurrence):
         tmp_h = xp.empty((batch, hid), dtype=x.dtype)
         if peep is not None:
             half_ci, half_cf, half_co = (0.5 * w for w in peep)
+        s_i, s_f, s_g, s_o = _gate_slices(4, hid)
         for t in order:
             g = gates[t, ...]
             c_prev, c = cells[t + poff, ...], cells[t + hoff, ...]
@@ -341,7 +347,7 @@ class FusedLSTM(FusedRecurrence):
                 g[:, hid : 2 * hid] += tmp_h
                 _tanh(xp, g[:, : 3 * hid], g[:, : 3 * hid])
                 _half_to_sigmoid_(g[:, : 2 * hid])
-            i, f, cand, o = (g[:, k * hid : (k + 1) * hid] for k in range(4))
+            i, f, cand, o = g[:, s_i], g[:, s_f], g[:, s_g], g[:, s_o]
             _mul(xp, f, c_prev, c)
             _mul(xp, i, cand, tmp_h)
             c += tmp_h
@@ -366,10 +372,12 @@ class FusedLSTM(FusedRecurrence):
         dc = xp.empty_like(dh_next)
         dc[...] = grad[steps + 1, ...]
         dh, tmp, tmp2 = (xp.empty_like(dh_next) for _ in range(3))
+        s_i, s_f, s_g, s_o = _gate_slices(4, hid)
         for t in reversed(order):
-            i, f, cand, o = (gates[t, ...][:, k * hid : (k + 1) * hid] for k in range(4))
+            g = gates[t, ...]
+            i, f, cand, o = g[:, s_i], g[:, s_f], g[:, s_g], g[:, s_o]
             d = dgates[t, ...]
-            di, df, dg, do = (d[:, k * hid : (k + 1) * hid] for k in range(4))
+            di, df, dg, do = d[:, s_i], d[:, s_f], d[:, s_g], d[:, s_o]
             tc, c_prev = tanh_c[t, ...], cells[t + poff, ...]
             _add(xp, grad[t + hoff, ...], dh_next, dh)
             if self.observer is not None:
