@@ -8,7 +8,9 @@ one can reasonably do in NumPy:
 - the input projections of all time steps are one matmul (``X @ W_ihᵀ``), before the loop;
 - the weight gradients are one matmul per sequence (``dGatesᵀ @ X`` and ``dGatesᵀ @ H``),
   after the loop; only ``h @ W_hhᵀ`` and ``dGates @ W_hh`` run per step;
-- gate non-linearities are applied to slices of one gate buffer, in place;
+- gate non-linearities are applied in place on one gate buffer, and one ``tanh`` call covers
+  the sigmoid gates too: σ(x) = ½·tanh(x/2) + ½, so the sigmoid gates' weight rows are scaled
+  by ½ (exact in floating point) before the step and need only ``*½ + ½`` after the ``tanh``;
 - every buffer is allocated once, in ``__init__``; the loops write with ``out=``.
 
 Parameters use PyTorch's names, shapes, gate orders (LSTM i, f, g, o; GRU r, z, n with r applied
@@ -30,12 +32,10 @@ KINDS = ("lstm", "gru", "rnn")
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}
 
 
-def _sigmoid(x: np.ndarray) -> None:
-    """σ(x) in place, as ½·tanh(½x) + ½ (no overflow for large |x|)."""
-    x *= 0.5
-    np.tanh(x, out=x)
-    x *= 0.5
-    x += 0.5
+def _half_tanh_to_sigmoid(a: np.ndarray) -> None:
+    """``a`` holds tanh(x/2); make it σ(x) = ½·tanh(x/2) + ½ in place."""
+    a *= 0.5
+    a += 0.5
 
 
 class NumpyCharLM:
@@ -95,6 +95,13 @@ class NumpyCharLM:
             "decoder.bias": uniform((vocab,), hidden),
         }
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
+        # Row scale of the gate pre-activations: ½ for sigmoid gates (see _half_tanh_to_sigmoid).
+        sigmoid_gates = {"lstm": (0, 1, 3), "gru": (0, 1), "rnn": ()}[kind]
+        self._scale = np.ones((g, 1), dt)
+        for k in sigmoid_gates:
+            self._scale[k * hidden : (k + 1) * hidden] = 0.5
+        self._w_ih_s = np.empty((g, embed), dt)
+        self._w_hh_s = np.empty((g, hidden), dt)
 
         t, b, n = steps, batch, steps * batch
         self._x = np.empty((t, b, embed), dt)  # embedded inputs
@@ -126,12 +133,16 @@ class NumpyCharLM:
         np.take(p["embedding.weight"], ids, axis=0, out=self._x)
         x2 = self._x.reshape(t_len * b, self.embed)
         xproj2 = self._xproj.reshape(t_len * b, -1)
-        np.matmul(x2, p["rnn.weight_ih_l0"].T, out=xproj2)
+        scale = self._scale
+        np.multiply(p["rnn.weight_ih_l0"], scale, out=self._w_ih_s)
+        np.multiply(p["rnn.weight_hh_l0"], scale, out=self._w_hh_s)
+        np.matmul(x2, self._w_ih_s.T, out=xproj2)
         if self.kind == "gru":
-            xproj2 += p["rnn.bias_ih_l0"]  # b_hn sits inside r ⊙ (·), so the biases stay apart
+            # b_hn sits inside r ⊙ (·), so the two biases stay apart
+            xproj2 += p["rnn.bias_ih_l0"] * scale[:, 0]
         else:
-            xproj2 += p["rnn.bias_ih_l0"] + p["rnn.bias_hh_l0"]
-        w_hh_t = p["rnn.weight_hh_l0"].T
+            xproj2 += (p["rnn.bias_ih_l0"] + p["rnn.bias_hh_l0"]) * scale[:, 0]
+        w_hh_t = self._w_hh_s.T
         h, act, xproj = self._h, self._act, self._xproj
         if self.kind == "lstm":
             c, tanh_c, tmp = self._c, self._tanh_c, self._tmp
@@ -139,9 +150,9 @@ class NumpyCharLM:
                 a = act[t]
                 np.matmul(h[t], w_hh_t, out=a)
                 a += xproj[t]
-                _sigmoid(a[:, : 2 * hdim])
-                np.tanh(a[:, 2 * hdim : 3 * hdim], out=a[:, 2 * hdim : 3 * hdim])
-                _sigmoid(a[:, 3 * hdim :])
+                np.tanh(a, out=a)
+                _half_tanh_to_sigmoid(a[:, : 2 * hdim])
+                _half_tanh_to_sigmoid(a[:, 3 * hdim :])
                 i, f, g, o = (a[:, k * hdim : (k + 1) * hdim] for k in range(4))
                 np.multiply(f, c[t], out=c[t + 1])
                 np.multiply(i, g, out=tmp)
@@ -149,13 +160,15 @@ class NumpyCharLM:
                 np.tanh(c[t + 1], out=tanh_c[t])
                 np.multiply(o, tanh_c[t], out=h[t + 1])
         elif self.kind == "gru":
-            hproj, b_hh, tmp = self._hproj, p["rnn.bias_hh_l0"], self._tmp
+            hproj, tmp = self._hproj, self._tmp
+            b_hh = p["rnn.bias_hh_l0"] * scale[:, 0]
             for t in range(t_len):
                 a, hp = act[t], hproj[t]
                 np.matmul(h[t], w_hh_t, out=hp)
                 hp += b_hh
                 np.add(xproj[t, :, : 2 * hdim], hp[:, : 2 * hdim], out=a[:, : 2 * hdim])
-                _sigmoid(a[:, : 2 * hdim])
+                np.tanh(a[:, : 2 * hdim], out=a[:, : 2 * hdim])
+                _half_tanh_to_sigmoid(a[:, : 2 * hdim])
                 r, z, n = a[:, :hdim], a[:, hdim : 2 * hdim], a[:, 2 * hdim :]
                 np.multiply(r, hp[:, 2 * hdim :], out=n)
                 n += xproj[t, :, 2 * hdim :]
