@@ -33,7 +33,7 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     )
     if axes:
         grad = xp.sum(grad, axis=axes)
-    return xp.reshape(grad, shape)
+    return grad if tuple(grad.shape) == shape else xp.reshape(grad, shape)
 
 
 def _graph(root: Tensor, record: bool) -> tuple[list[Node], dict[int, int], dict[Node, Tensor]]:

@@ -28,17 +28,20 @@ class MatMul(Op):
     def backward(self, grad: Any) -> tuple[Any, ...]:
         a, b = self.saved
         xp = namespace(grad)
-        if a.ndim > 2 and b.ndim == 2:
-            # A stack of rows times one matrix (a Linear layer on a sequence): fold the leading
-            # axes, so each gradient is one 2-D matmul; B's would otherwise be a batched
-            # matmul of outer products summed afterwards (about 40× slower at T=25, B=1).
-            rows_a = xp.reshape(a, (-1, a.shape[-1]))
-            rows_g = xp.reshape(grad, (-1, grad.shape[-1]))
+        if a.ndim >= 2 and b.ndim == 2:
+            # Rows times one matrix, the common case (a Linear layer, also on a sequence):
+            # fold any leading axes, so each gradient is one 2-D matmul; B's would otherwise
+            # be a batched matmul of outer products summed afterwards (~40× slower at T=25).
+            folded = a.ndim > 2
+            rows_a = xp.reshape(a, (-1, a.shape[-1])) if folded else a
+            rows_g = xp.reshape(grad, (-1, grad.shape[-1])) if folded else grad
             grad_a = grad_b = None
             if self.needs[0]:
-                grad_a = xp.reshape(rows_g @ xp.matrix_transpose(b), a.shape)
+                grad_a = rows_g @ b.T
+                if folded:
+                    grad_a = xp.reshape(grad_a, a.shape)
             if self.needs[1]:
-                grad_b = xp.matrix_transpose(rows_a) @ rows_g
+                grad_b = rows_a.T @ rows_g
             return grad_a, grad_b
         # Promote 1-D operands to matrices (as NumPy does), differentiate, then drop the axis.
         a2 = a[None, :] if a.ndim == 1 else a
