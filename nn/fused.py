@@ -47,6 +47,13 @@ def _matmul(xp: Any, a: Any, b: Any, out: Any) -> None:
         out[...] = a @ b
 
 
+def _transposed(xp: Any, w: Any) -> Any:
+    """``wᵀ`` for the per-step matmul; NumPy's BLAS is ~2× faster on a contiguous copy."""
+    if xp is np:
+        return np.ascontiguousarray(w.T)
+    return xp.matrix_transpose(w)
+
+
 def _mul(xp: Any, a: Any, b: Any, out: Any) -> None:
     if xp is np:
         np.multiply(a, b, out=out)
@@ -273,7 +280,7 @@ class FusedRNN(FusedRecurrence):
         steps = x.shape[0]
         bias = None if b_ih is None else b_ih + b_hh
         pre = self._project(xp, x, w_ih, bias, None)
-        w_hh_t = xp.matrix_transpose(w_hh)
+        w_hh_t = _transposed(xp, w_hh)
         order, hoff, poff = self._time(steps)
         tmp = xp.empty(out.shape[1:], dtype=x.dtype)
         for t in order:
@@ -321,7 +328,7 @@ class FusedLSTM(FusedRecurrence):
         scale = _scales(xp, x, "ssts", hid)
         bias = None if b_ih is None else b_ih + b_hh
         gates = self._project(xp, x, w_ih, bias, scale)
-        w_hh_t = xp.matrix_transpose(w_hh * xp.reshape(scale, (-1, 1)))
+        w_hh_t = _transposed(xp, w_hh * xp.reshape(scale, (-1, 1)))
         cells = xp.empty((steps + 1, batch, hid), dtype=x.dtype)
         tanh_c = xp.empty((steps, batch, hid), dtype=x.dtype)
         order, hoff, poff = self._time(steps)
@@ -435,7 +442,7 @@ class FusedGRU(FusedRecurrence):
         if b_ih is not None:
             bias = xp.concat([b_ih[: 2 * hid] + b_hh[: 2 * hid], b_ih[2 * hid :]])
         gates = self._project(xp, x, w_ih, bias, scale)
-        w_hh_t = xp.matrix_transpose(w_hh * xp.reshape(scale, (-1, 1)))
+        w_hh_t = _transposed(xp, w_hh * xp.reshape(scale, (-1, 1)))
         b_hn = None if b_hh is None else b_hh[2 * hid :]
         hn_all = xp.empty((steps, batch, hid), dtype=x.dtype)
         order, hoff, poff = self._time(steps)
