@@ -149,16 +149,30 @@ def dtype_of(xp: types.ModuleType, name: str) -> Any:
     return getattr(xp, name)
 
 
+# NumPy's dtype.name is computed in Python (~2 µs); dtype checks run on every op with a
+# Python-number operand, so names are remembered per dtype object.
+_DTYPE_NAMES: dict[Any, str] = {}
+
+
 def dtype_name(dtype: Any) -> str:
     """``"float32"`` for any library's float32 dtype object."""
     if isinstance(dtype, str):
         return dtype
+    try:
+        return _DTYPE_NAMES[dtype]
+    except (KeyError, TypeError):  # not seen yet, or unhashable
+        pass
     if isinstance(dtype, type) and issubclass(dtype, np.generic):
-        return np.dtype(dtype).name
-    name = getattr(dtype, "name", None)
-    if isinstance(name, str):
-        return name
-    return str(dtype).rsplit(".", 1)[-1].strip("'>")
+        name = np.dtype(dtype).name
+    else:
+        name = getattr(dtype, "name", None)
+        if not isinstance(name, str):
+            name = str(dtype).rsplit(".", 1)[-1].strip("'>")
+    try:
+        _DTYPE_NAMES[dtype] = name
+    except TypeError:
+        pass
+    return name
 
 
 def is_floating(dtype: Any) -> bool:
