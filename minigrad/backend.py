@@ -150,16 +150,18 @@ def dtype_of(xp: types.ModuleType, name: str) -> Any:
 
 
 # NumPy's dtype.name is computed in Python (~2 µs); dtype checks run on every op with a
-# Python-number operand, so names are remembered per dtype object.
-_DTYPE_NAMES: dict[Any, str] = {}
+# Python-number operand, so names are remembered per dtype object. Keys carry the dtype's
+# type: array_api_strict dtypes hash like NumPy's, and comparing the two warns.
+_DTYPE_NAMES: dict[tuple[type, Any], str] = {}
 
 
 def dtype_name(dtype: Any) -> str:
     """``"float32"`` for any library's float32 dtype object."""
     if isinstance(dtype, str):
         return dtype
+    key = (type(dtype), dtype)
     try:
-        return _DTYPE_NAMES[dtype]
+        return _DTYPE_NAMES[key]
     except (KeyError, TypeError):  # not seen yet, or unhashable
         pass
     if isinstance(dtype, type) and issubclass(dtype, np.generic):
@@ -169,7 +171,7 @@ def dtype_name(dtype: Any) -> str:
         if not isinstance(name, str):
             name = str(dtype).rsplit(".", 1)[-1].strip("'>")
     try:
-        _DTYPE_NAMES[dtype] = name
+        _DTYPE_NAMES[key] = name
     except TypeError:
         pass
     return name
