@@ -1,0 +1,579 @@
+"""``draw_graph``: a computational graph as a Graphviz picture, with values and gradients.
+
+Tensors and ops are different kinds of node (parameters, inputs, intermediates, the output,
+ops). Nodes are grouped into nested clusters by scope, which lays an unrolled RNN out one time
+step after another; see :mod:`viz.layout` for collapsing and windowing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from minigrad import Node, Tensor, backend
+from viz.colors import LogScale, text_on
+from viz.grads import gradients, magnitude
+from viz.labels import escape, number, shape_text, summary, table
+from viz.layout import ELIDED, Collapse, Layout, Placement, kept_steps, last_segment
+from viz.render import SafeDigraph
+from viz.themes import Theme, get_theme
+from viz.walk import GraphWalk, walk
+
+SHARED = "parameters (shared across time)"
+Grads = Literal["auto", "attr"] | Mapping[Tensor, Any]
+Rows = list[tuple[str, str]]
+
+
+@dataclass
+class Item:
+    """One DOT node: a tensor, an op, or a collapsed box of many."""
+
+    id: str
+    cluster: str
+    tensors: list[Tensor] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    box: str | None = None
+    copy_of: Tensor | None = None
+    users: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Style:
+    """Everything about the look of one picture, resolved from ``draw_graph``'s options."""
+
+    theme: Theme
+    show_values: bool
+    show_grads: bool
+    grads: dict[Any, np.ndarray]
+    scale: LogScale | None
+    highlight: set[int]
+    annotate: Mapping[Any, Sequence[tuple[str, str]]]
+
+
+def draw_graph(
+    root: Tensor,
+    *,
+    show_values: bool = True,
+    show_grads: bool = True,
+    grads: Grads = "auto",
+    rankdir: str = "LR",
+    theme: str | Theme = "light",
+    color_by: Literal["grad"] | None = None,
+    grad_range: tuple[int, int] | None = None,
+    highlight: Iterable[Tensor | Node] = (),
+    collapse: Collapse = None,
+    window: int | None = None,
+    title: str | None = None,
+    annotate: Mapping[Tensor | Node, Sequence[tuple[str, str]]] | None = None,
+    edge_labels: Mapping[tuple[Tensor, Node], str] | None = None,
+) -> SafeDigraph:
+    """Draw the graph that computed ``root`` as a ``graphviz.Digraph``.
+
+    Parameters
+    ----------
+    root : Tensor
+        Usually the loss. Everything it was computed from is drawn.
+    show_values, show_grads : bool
+        Write each tensor's value / gradient in its node (all values up to 4 elements,
+        mean and norm beyond).
+    grads : "auto", "attr" or mapping
+        Where gradients come from. ``"auto"`` computes ∂root/∂t for every tensor with a
+        private backward pass (see :func:`viz.gradients`; ``.grad`` is left untouched) when
+        the graph is still retained, else reads ``.grad``; ``"attr"`` reads ``.grad``; a
+        mapping gives them per tensor.
+    rankdir : {"LR", "TB", "RL", "BT"}
+        Direction of the forward pass.
+    theme : "light", "dark", "slides" or Theme
+        ``slides`` is large type and high contrast for projectors.
+    color_by : "grad" or None
+        Colour tensor nodes and edges by ‖gradient‖ on a log scale, with a legend.
+    grad_range : (lo, hi), optional
+        The colour scale's decades, e.g. ``(-8, 0)``; give two pictures the same range to
+        compare them.
+    highlight : tensors or nodes
+        Drawn with thick outlines, e.g. :func:`viz.path_between` ``(loss, h0)``.
+    collapse : int, str or sequence of str
+        Fold scopes into single boxes: a scope depth, or scope names / glob patterns
+        (``"t=*"`` makes each time step one box). Each box shows the norm of the gradient
+        leaving it.
+    window : int, optional
+        Show only the first and last ``window`` time steps, with an elision box between.
+    title : str, optional
+        A caption over the picture.
+    annotate : mapping, optional
+        Extra ``(key, text)`` rows for chosen tensors or op nodes.
+    edge_labels : mapping, optional
+        ``{(input tensor, op node): text}`` written on the edge from the input to the op.
+
+    Returns
+    -------
+    SafeDigraph
+        A ``graphviz.Digraph``: ``.source`` is the DOT text; :func:`viz.render` writes files.
+
+    Examples
+    --------
+    >>> from minigrad import Tensor
+    >>> x = Tensor(-2.0, requires_grad=True, name="x")
+    >>> y = Tensor(5.0, requires_grad=True, name="y")
+    >>> z = Tensor(-4.0, requires_grad=True, name="z")
+    >>> f = (x + y) * z
+    >>> dot = draw_graph(f)
+    >>> dot.source.count("->")
+    6
+    >>> "grad" in dot.source and x.grad is None
+    True
+    """
+    graph = walk(root)
+    theme = get_theme(theme)
+    want_grads = show_grads or color_by == "grad"
+    grad_of = resolve_grads(graph, grads) if want_grads else {}
+    scale = None
+    if color_by == "grad":
+        scale = (
+            LogScale(*grad_range)
+            if grad_range
+            else LogScale.fit(magnitude(g) for g in grad_of.values())
+        )
+    elif color_by is not None:
+        raise ValueError(f"color_by={color_by!r}: the only option is 'grad' (or None)")
+    style = Style(
+        theme, show_values, show_grads, grad_of, scale, lit_ids(graph, highlight), annotate or {}
+    )
+    scopes = [n.scope for n in graph.nodes]
+    items, item_of = place(graph, Layout(collapse, kept_steps(scopes, window)))
+    dot = _digraph(theme, rankdir, title)
+    _emit_nodes(dot, items, graph, style)
+    _emit_edges(dot, graph, item_of, style, edge_labels or {})
+    if scale is not None:
+        dot.node("legend", legend(scale, theme), shape="plaintext")
+    return dot
+
+
+def resolve_grads(graph: GraphWalk, grads: Grads) -> dict[Tensor, np.ndarray]:
+    """Gradients per tensor as NumPy arrays, from the ``grads`` option of :func:`draw_graph`."""
+    if isinstance(grads, Mapping):
+        return {
+            t: backend.to_numpy(g.data if isinstance(g, Tensor) else g) for t, g in grads.items()
+        }
+    if grads == "auto":
+        try:
+            found = gradients(graph.root, graph.tensors)
+        except RuntimeError:  # graph freed by an earlier backward(): fall back to .grad
+            found = {}
+        if found:
+            return found
+    elif grads != "attr":
+        raise ValueError(f"grads={grads!r}: use 'auto', 'attr' or a mapping tensor → gradient")
+    return {t: backend.to_numpy(t.grad.data) for t in graph.tensors if t.grad is not None}
+
+
+def place(graph: GraphWalk, layout: Layout) -> tuple[dict[str, Item], dict[Any, Item]]:
+    """Group tensors and ops into DOT items (boxes where collapsed), in topological order."""
+    items: dict[str, Item] = {}
+    item_of: dict[Any, Item] = {}
+    boxes = 0
+    for t in graph.tensors:
+        if _is_shared(t, graph, layout):
+            _place_copies(t, graph, layout, items, item_of)
+        where = _placement(t, graph, layout)
+        if where.box is None:
+            if t.node is not None:
+                item_of[t.node] = items[graph.ids[t.node]] = Item(
+                    graph.ids[t.node], where.cluster, nodes=[t.node]
+                )
+            item_of[t] = items[graph.ids[t]] = Item(graph.ids[t], where.cluster, [t])
+            continue
+        key = f"box:{where.box}"
+        if key not in items:
+            items[key] = Item(f"box{boxes}", where.cluster, box=where.box)
+            boxes += 1
+        box = item_of[t] = items[key]
+        box.tensors.append(t)
+        if t.node is not None:
+            box.nodes.append(t.node)
+            item_of[t.node] = box
+    return items, item_of
+
+
+def _is_shared(t: Tensor, graph: GraphWalk, layout: Layout) -> bool:
+    """A parameter read in several scopes (a weight reused at every time step)."""
+    if t.node is not None or not t.requires_grad:
+        return False
+    return len({layout.place(n.scope) for n in graph.consumers.get(t, [])}) > 1
+
+
+def _place_copies(
+    t: Tensor, graph: GraphWalk, layout: Layout, items: dict[str, Item], item_of: dict[Any, Item]
+) -> None:
+    """One *copy* node of ``t`` per scope that reads it, beside its readers.
+
+    Drawing every use as an edge from one shared node makes Graphviz route long edges
+    across the whole unrolled graph (minutes for 20 steps); local copies keep it fast and
+    show the copy → sum of the weight gradient.
+    """
+    copies: dict[Placement, Item] = {}
+    for node in graph.consumers[t]:
+        where = layout.place(node.scope)
+        if where not in copies:
+            copies[where] = Item(f"{graph.ids[t]}c{len(copies)}", where.cluster, copy_of=t)
+            items[copies[where].id] = copies[where]
+        copies[where].users.append(node)
+        item_of[(id(t), id(node))] = copies[where]
+
+
+SHARE_EDGES = 24  # above this many copies, the copy → shared edges are left out
+
+
+def _placement(t: Tensor, graph: GraphWalk, layout: Layout) -> Placement:
+    if t.node is not None:
+        return layout.place(t.node.scope)
+    if _is_shared(t, graph, layout):
+        return Placement(SHARED)
+    users = graph.consumers.get(t, [])
+    if not t.requires_grad and users:  # a constant lives with its only consumer's scope
+        spots = {layout.place(n.scope) for n in users}
+        if len(spots) == 1:
+            return spots.pop()
+    return Placement("")
+
+
+def _digraph(theme: Theme, rankdir: str, title: str | None) -> SafeDigraph:
+    dot = SafeDigraph("minigrad")
+    dot.attr(
+        rankdir=rankdir,
+        bgcolor=theme.background,
+        fontname=theme.fontname,
+        fontcolor=theme.text,
+        fontsize=f"{theme.fontsize * 1.3:g}",
+        nodesep="0.25",
+        ranksep="0.35",
+        labelloc="t",
+    )
+    if title:
+        dot.attr(label=f"<<B>{escape(title)}</B>>")
+    dot.attr(
+        "node",
+        fontname=theme.fontname,
+        fontsize=f"{theme.fontsize:g}",
+        fontcolor=theme.text,
+        color=theme.edge,
+        penwidth=f"{theme.penwidth:g}",
+        margin="0.08,0.04",
+    )
+    dot.attr(
+        "edge",
+        color=theme.edge,
+        penwidth=f"{theme.penwidth:g}",
+        arrowsize="0.7",
+        fontname=theme.fontname,
+        fontsize=f"{theme.small:g}",
+        fontcolor=theme.text,
+    )
+    return dot
+
+
+def _emit_nodes(dot: SafeDigraph, items: dict[str, Item], graph: GraphWalk, style: Style) -> None:
+    children: dict[str, list[str]] = {}
+    members: dict[str, list[Item]] = {}
+    for item in items.values():
+        members.setdefault(item.cluster, []).append(item)
+        path = item.cluster
+        while path:
+            parent = path.rpartition("/")[0]
+            kids = children.setdefault(parent, [])
+            if path in kids:
+                break
+            kids.append(path)
+            path = parent
+    counter = itertools.count()
+    _emit_cluster(dot, "", children, members, graph, style, counter)
+
+
+def _emit_cluster(
+    dot: Any,
+    path: str,
+    children: dict[str, list[str]],
+    members: dict[str, list[Item]],
+    graph: GraphWalk,
+    style: Style,
+    counter: Iterator[int],
+) -> None:
+    for item in members.get(path, []):
+        dot.node(item.id, **node_attrs(item, graph, style))
+    theme = style.theme
+    for child in children.get(path, []):
+        with dot.subgraph(name=f"cluster_{next(counter)}") as sub:
+            sub.attr(
+                label=f"<{escape(last_segment(child))}>",
+                style="rounded,filled",
+                fillcolor=theme.cluster_fill,
+                color=theme.cluster_border,
+                fontcolor=theme.muted,
+                fontsize=f"{theme.small:g}",
+                margin="6",
+                tooltip=_plain(child),
+            )
+            _emit_cluster(sub, child, children, members, graph, style, counter)
+
+
+def node_attrs(item: Item, graph: GraphWalk, style: Style) -> dict[str, str]:
+    """DOT attributes for one item."""
+    if item.copy_of is not None:
+        attrs = _copy_attrs(item, style)
+    elif item.box is not None:
+        attrs = _box_attrs(item, graph, style)
+    elif item.nodes and not item.tensors:
+        attrs = _op_attrs(item.nodes[0], style)
+    else:
+        attrs = _tensor_attrs(item.tensors[0], graph, style)
+    if _lit(item, style):
+        attrs.update(color=style.theme.highlight, penwidth=f"{style.theme.highlight_width:g}")
+    return attrs
+
+
+def tensor_kind(t: Tensor, graph: GraphWalk) -> str:
+    """``"output"``, ``"param"`` (leaf that requires grad), ``"input"`` or ``"tensor"``."""
+    if t is graph.root:
+        return "output"
+    if t.node is None:
+        return "param" if t.requires_grad else "input"
+    return "tensor"
+
+
+def _tensor_attrs(t: Tensor, graph: GraphWalk, style: Style) -> dict[str, str]:
+    theme = style.theme
+    kind = tensor_kind(t, graph)
+    fill = {
+        "output": theme.output_fill,
+        "param": theme.param_fill,
+        "input": theme.input_fill,
+        "tensor": theme.tensor_fill,
+    }[kind]
+    grad = style.grads.get(t)
+    if style.scale is not None and grad is not None:
+        fill = style.scale.colour(magnitude(grad))
+    ink = text_on(fill) if style.scale is not None else theme.text
+    rows: Rows = []
+    heading = escape(t.name) if t.name else ""
+    if t.shape:
+        heading = f"{heading} {escape(shape_text(t.shape))}".strip()
+    if heading:
+        rows.append(("", f"<B>{heading}</B>" if t.name else heading))
+    if style.show_values:
+        rows.append(("data", escape(summary(t.data))))
+    if style.show_grads and grad is not None:
+        grad_ink = theme.grad_text if style.scale is None else ink
+        rows.append(("grad", f'<FONT COLOR="{grad_ink}">{escape(summary(grad))}</FONT>'))
+    users = len(graph.consumers.get(t, []))
+    if users > 1 and t.requires_grad:
+        rows.append(("", f"<I>used {users}× → grads sum</I>"))
+    rows.extend(_notes(t, style))
+    return {
+        "label": table(rows or [("", " ")], ink, theme.fontsize, theme.fontsize),
+        "shape": "box",
+        "style": "rounded,filled,bold" if kind == "output" else "rounded,filled",
+        "fillcolor": fill,
+        "tooltip": _plain(f"{t.name or 'tensor'} {shape_text(t.shape)} {_scope_of(t)}".strip()),
+    }
+
+
+def _copy_attrs(item: Item, style: Style) -> dict[str, str]:
+    """A per-scope copy of a shared parameter, with its share of the gradient."""
+    theme, t = style.theme, item.copy_of
+    assert t is not None
+    parts = [style.grads.get((id(t), id(n))) for n in item.users]
+    found = [g for g in parts if g is not None]
+    norm = math.sqrt(sum(magnitude(g) ** 2 for g in found)) if found else None
+    fill = theme.param_fill
+    if style.scale is not None and norm is not None:
+        fill = style.scale.colour(norm)
+    ink = text_on(fill) if style.scale is not None else theme.text
+    rows: Rows = [("", f"<I>{escape(t.name or 'param')}</I>")]
+    if style.show_grads and norm is not None:
+        rows.append(("‖grad‖", escape(number(norm))))
+    return {
+        "label": table(rows, ink, theme.small, theme.small),
+        "shape": "box",
+        "style": "rounded,filled,dashed",
+        "fillcolor": fill,
+        "tooltip": _plain(f"copy of {t.name or 'a parameter'}: its gradients are summed"),
+    }
+
+
+def _op_attrs(node: Node, style: Style) -> dict[str, str]:
+    theme = style.theme
+    rows: Rows = [("", f"<B>{escape(node.op.symbol)}</B>")]
+    rows.extend(_notes(node, style))
+    return {
+        "label": table(rows, theme.text, theme.fontsize, theme.fontsize * 1.15),
+        "shape": "ellipse" if len(rows) > 1 else "circle",
+        "style": "filled",
+        "fillcolor": theme.op_fill,
+        "width": "0.3",
+        "tooltip": _plain(f"{node.op.describe()}: {node.op.rule}"),
+    }
+
+
+def _box_attrs(item: Item, graph: GraphWalk, style: Style) -> dict[str, str]:
+    theme = style.theme
+    assert item.box is not None
+    name = last_segment(item.box)
+    if name == ELIDED:
+        return _elision_attrs(item, theme)
+    norm = _box_grad_norm(item, graph, style)
+    fill = theme.box_fill if style.scale is None or norm is None else style.scale.colour(norm)
+    ink = text_on(fill) if style.scale is not None else theme.text
+    rows: Rows = [("", f"<B>{escape(name)}</B>"), ("ops", str(len(item.nodes)))]
+    if style.show_grads and norm is not None:
+        rows.append(("‖grad‖", escape(number(norm))))
+    return {
+        "label": table(rows, ink, theme.fontsize, theme.fontsize * 1.15),
+        "shape": "box",
+        "style": "filled,bold",
+        "fillcolor": fill,
+        "tooltip": _plain(f"{item.box}: {len(item.nodes)} ops folded"),
+    }
+
+
+def _elision_attrs(item: Item, theme: Theme) -> dict[str, str]:
+    steps = {seg for n in item.nodes for seg in n.scope.split("/") if seg.startswith("t=")}
+    text = f"{ELIDED} {len(steps)} steps {ELIDED}"
+    return {
+        "label": f'<<FONT POINT-SIZE="{theme.fontsize * 1.3:g}">{text}</FONT>>',
+        "shape": "box",
+        "style": "dashed,rounded",
+        "color": theme.muted,
+        "tooltip": f"{len(steps)} time steps not shown",
+    }
+
+
+def _box_grad_norm(item: Item, graph: GraphWalk, style: Style) -> float | None:
+    """‖∂L/∂(everything leaving the box)‖: the gradient that reaches this block."""
+    inside = {id(n) for n in item.nodes}
+    leaving = [
+        t
+        for t in item.tensors
+        if t is graph.root or any(id(n) not in inside for n in graph.consumers.get(t, []))
+    ]
+    found = [style.grads[t] for t in leaving if t in style.grads]
+    if not found:
+        return None
+    return math.sqrt(sum(magnitude(g) ** 2 for g in found))
+
+
+def _notes(x: Tensor | Node, style: Style) -> Rows:
+    return [(escape(k), escape(v)) for k, v in style.annotate.get(x, ())]
+
+
+def _scope_of(t: Tensor) -> str:
+    return f"in {t.node.scope}" if t.node is not None and t.node.scope else ""
+
+
+def _plain(text: str) -> str:
+    """Text for a quoted (non-HTML) DOT attribute: backslashes doubled, quotes escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _emit_edges(
+    dot: SafeDigraph,
+    graph: GraphWalk,
+    item_of: dict[Any, Item],
+    style: Style,
+    labels: Mapping[tuple[Tensor, Node], str],
+) -> None:
+    done: set[tuple[str, str]] = set()
+    for t in graph.tensors:
+        node = t.node
+        if node is None:
+            continue
+        op = item_of[node]
+        for parent in node.parents:
+            tail = item_of.get((id(parent), id(node)), item_of[parent])
+            _edge(dot, tail, op, parent, style, done, labels.get((parent, node)))
+        _edge(dot, op, item_of[t], t, style, done, None)
+    unique = {id(i): i for i in item_of.values()}.values()
+    copies = [item for item in unique if item.copy_of is not None]
+    if len(copies) <= SHARE_EDGES:
+        for item in sorted(copies, key=_item_order):
+            assert item.copy_of is not None
+            _edge(
+                dot,
+                item_of[item.copy_of],
+                item,
+                item.copy_of,
+                style,
+                done,
+                None,
+                style="dashed",
+                constraint="false",
+            )
+
+
+def _item_order(item: Item) -> tuple[int, str]:
+    return (len(item.id), item.id)
+
+
+def _edge(
+    dot: SafeDigraph,
+    tail: Item,
+    head: Item,
+    carrier: Tensor,
+    look: Style,
+    done: set[tuple[str, str]],
+    label: str | None,
+    **attrs: str,
+) -> None:
+    """Draw one edge; ``attrs`` are extra DOT attributes (``style``, ``constraint``)."""
+    key = (tail.id, head.id)
+    if tail is head or key in done:
+        return
+    done.add(key)
+    grad = look.grads.get(carrier)
+    if look.scale is not None and grad is not None:
+        attrs.update(
+            color=look.scale.colour(magnitude(grad)), penwidth=f"{look.theme.penwidth * 2:g}"
+        )
+    if _lit(tail, look) and _lit(head, look) and carrier is not None:
+        attrs.update(color=look.theme.highlight, penwidth=f"{look.theme.highlight_width:g}")
+    if label:
+        attrs.update(label=f"<{label}>", fontcolor=look.theme.grad_text)
+    dot.edge(tail.id, head.id, **attrs)
+
+
+def _lit(item: Item, style: Style) -> bool:
+    extra = () if item.copy_of is None else (item.copy_of,)
+    return any(id(x) in style.highlight for x in (*item.tensors, *item.nodes, *extra))
+
+
+def lit_ids(graph: GraphWalk, highlight: Iterable[Tensor | Node]) -> set[int]:
+    """``id``s of the highlighted tensors and nodes, plus each op joining two of them."""
+    ids = {id(h) for h in highlight}
+    for t in graph.tensors:
+        if id(t) in ids and t.node is not None and any(id(p) in ids for p in t.node.parents):
+            ids.add(id(t.node))
+    return ids
+
+
+def legend(scale: LogScale, theme: Theme) -> str:
+    """An HTML-like label: one coloured cell per decade of ‖gradient‖."""
+    cells = "".join(
+        f'<TD BGCOLOR="{colour}" WIDTH="40"><FONT COLOR="{text_on(colour)}" '
+        f'POINT-SIZE="{theme.small:g}">{label}</FONT></TD>'
+        for label, colour in scale.ticks()
+    )
+    caption = f'<FONT COLOR="{theme.text}" POINT-SIZE="{theme.small:g}">‖∂L/∂t‖ (log scale)</FONT>'
+    return (
+        f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
+        f'<TR><TD COLSPAN="{len(scale.ticks())}" BORDER="0">{caption}</TD></TR>'
+        f"<TR>{cells}</TR></TABLE>>"
+    )
+
+
+def tensors_of(items: Collection[Item]) -> list[Tensor]:
+    """All tensors drawn in ``items`` (helper for tests and frames)."""
+    return [t for item in items for t in item.tensors]
