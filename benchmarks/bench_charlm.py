@@ -191,6 +191,8 @@ def time_steps(
     per_round = max(1, timed // rounds)
     for r in range(rounds):
         for name, step in steps.items():
+            # one untimed step after switching: the other library's threads may still spin
+            step(batches[r % len(batches)])
             for i in range(per_round):
                 batch = batches[(r * per_round + i) % len(batches)]
                 t0 = time.perf_counter()

@@ -140,29 +140,40 @@ def torch_matrix(steps: int) -> tuple[float, float]:
 # ---------------------------------------------------------------------- timing
 
 
+Timing = tuple[float, float, float]  # median µs per op: total, forward, backward
+
+
 def measure(
-    fn: Callable[[int], tuple[float, float]], steps: int, repeat: int, keep_gc: bool = False
-) -> tuple[float, float, float]:
-    """Median (total, forward, backward) µs per op over ``repeat`` runs, after one warm-up."""
-    fn(min(steps, 200))
-    totals, fwds, bwds = [], [], []
-    for _ in range(repeat):
-        gc.collect()
-        if not keep_gc:
-            gc.disable()
-        try:
-            fwd, bwd = fn(steps)
-        finally:
-            gc.enable()
-        totals.append(fwd + bwd)
-        fwds.append(fwd)
-        bwds.append(bwd)
+    fns: dict[str, Callable[[int], tuple[float, float]]],
+    steps: int,
+    repeat: int,
+    keep_gc: bool = False,
+) -> dict[str, Timing]:
+    """Median µs per op of each function over ``repeat`` runs, after an untimed warm-up.
+
+    Each function runs all its repetitions in one block: interleaving them made PyTorch pay
+    for NumPy's BLAS threads still spinning on the two cores (up to milliseconds per op).
+    """
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in fns}
+    for name, fn in fns.items():
+        fn(min(steps, 200))
+        for _ in range(repeat):
+            gc.collect()
+            if not keep_gc:
+                gc.disable()
+            try:
+                runs[name].append(fn(steps))
+            finally:
+                gc.enable()
     scale = 1e6 / (steps * OPS_PER_STEP)
-    return (
-        statistics.median(totals) * scale,
-        statistics.median(fwds) * scale,
-        statistics.median(bwds) * scale,
-    )
+    return {
+        name: (
+            statistics.median(f + b for f, b in r) * scale,
+            statistics.median(f for f, _ in r) * scale,
+            statistics.median(b for _, b in r) * scale,
+        )
+        for name, r in runs.items()
+    }
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
@@ -216,9 +227,13 @@ def main(argv: list[str] | None = None) -> None:
     ]
     rows = []
     for label, n, mg_fn, micro_fn, torch_fn in cases:
-        mg = measure(mg_fn, n, repeat, args.gc)
-        micro = measure(micro_fn, n, repeat, args.gc) if micro_fn is not None else None
-        th = measure(torch_fn, n, repeat, args.gc) if torch is not None else None
+        fns = {"minigrad": mg_fn}
+        if micro_fn is not None:
+            fns["micrograd"] = micro_fn
+        if torch is not None:
+            fns["torch"] = torch_fn
+        timed = measure(fns, n, repeat, args.gc)
+        mg, micro, th = timed["minigrad"], timed.get("micrograd"), timed.get("torch")
         rows.append((label, n * OPS_PER_STEP, mg, micro, th))
 
     print(
