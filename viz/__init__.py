@@ -1,0 +1,44 @@
+"""viz: pictures of backprop — computational graphs, unrolled BPTT, backward frames, plots.
+
+Examples
+--------
+>>> import viz
+>>> from minigrad import Tensor
+>>> x = Tensor(2.0, requires_grad=True, name="x")
+>>> dot = viz.draw_graph(x * x, theme="slides")
+>>> dot.source.startswith("digraph")
+True
+"""
+
+from viz.frames import backward_frames
+from viz.grads import gradients
+from viz.graph import draw_graph
+from viz.plots import (
+    eigenvalue_plot,
+    grad_norm_plot,
+    hidden_grad_norms,
+    text_heatmap,
+    text_heatmap_html,
+    training_curves,
+)
+from viz.render import RendererNotFoundError, SafeDigraph, render
+from viz.themes import Theme, get_theme
+from viz.walk import path_between
+
+__all__ = [
+    "RendererNotFoundError",
+    "SafeDigraph",
+    "Theme",
+    "backward_frames",
+    "draw_graph",
+    "eigenvalue_plot",
+    "get_theme",
+    "grad_norm_plot",
+    "gradients",
+    "hidden_grad_norms",
+    "path_between",
+    "render",
+    "text_heatmap",
+    "text_heatmap_html",
+    "training_curves",
+]

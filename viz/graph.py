@@ -541,7 +541,7 @@ def _edge(
     if _lit(tail, look) and _lit(head, look) and carrier is not None:
         attrs.update(color=look.theme.highlight, penwidth=f"{look.theme.highlight_width:g}")
     if label:
-        attrs.update(label=f"<{label}>", fontcolor=look.theme.grad_text)
+        attrs.update(label=f"<{escape(label)}>", fontcolor=look.theme.grad_text)
     dot.edge(tail.id, head.id, **attrs)
 
 

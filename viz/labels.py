@@ -51,7 +51,9 @@ def summary(value: Any) -> str:
     >>> summary(np.ones((3, 4)))
     'μ 1 ‖·‖ 3.464'
     """
-    array = np.asarray(backend.to_numpy(value), dtype=np.float64)
+    if not isinstance(value, (int, float, np.ndarray)):
+        value = backend.to_numpy(value)
+    array = np.asarray(value, dtype=np.float64)
     if array.size <= SMALL:
         flat = [number(v) for v in array.ravel()]
         return flat[0] if array.ndim == 0 else "[" + ", ".join(flat) + "]"

@@ -1,0 +1,249 @@
+"""Matplotlib plots for RNN lectures: gradient flow through time, W_hh spectra, training
+curves, and text heatmaps of a hidden unit. Each returns the Figure and can save it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # pictures are files here; never open a window
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure
+
+from minigrad import Tensor, backend
+from viz.grads import gradients, magnitude
+from viz.walk import walk
+
+HIDDEN_SCOPE = re.compile(r"^(?P<layer>.*)/t=(?P<t>\d+)/hidden$")
+
+
+def _finish(fig: Figure, save: str | Path | None) -> Figure:
+    fig.tight_layout()
+    if save is not None:
+        fig.savefig(save, dpi=120)
+    return fig
+
+
+def _array(x: Any) -> np.ndarray:
+    if isinstance(x, Tensor):
+        return x.numpy()
+    return np.asarray(backend.to_numpy(x) if not isinstance(x, (list, tuple)) else x, float)
+
+
+def grad_norm_plot(
+    norms: Mapping[str, Sequence[float]],
+    save: str | Path | None = None,
+    title: str = "gradient flow through time",
+) -> Figure:
+    """‖∂L/∂h_t‖ against t, one line per model, on a log scale.
+
+    Examples
+    --------
+    >>> fig = grad_norm_plot({"RNN": [1e-6, 1e-3, 1.0], "LSTM": [0.1, 0.3, 1.0]})
+    >>> fig.axes[0].get_yscale()
+    'log'
+    """
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for label, values in norms.items():
+        ys = np.asarray(values, dtype=float)
+        ax.plot(np.arange(len(ys)), np.where(ys > 0, ys, np.nan), marker="o", ms=3, label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("time step t")
+    ax.set_ylabel("‖∂L/∂h_t‖")
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend()
+    return _finish(fig, save)
+
+
+def hidden_grad_norms(loss: Tensor, layer: str | None = None) -> list[float]:
+    """‖∂loss/∂h_t‖ for each step t of a composed recurrent layer, from its graph's scopes.
+
+    ``h_t`` is the last tensor made in scope ``<layer>/t=<t>/hidden`` (nn's composed form,
+    ``fused=False``). Uses a private backward pass (``.grad`` untouched, graph retained).
+
+    Examples
+    --------
+    >>> from viz.demo import unroll
+    >>> norms = hidden_grad_norms(unroll("rnn", steps=5).loss)
+    >>> len(norms), norms[-1] > norms[0]
+    (5, True)
+    """
+    graph = walk(loss)
+    last: dict[int, Tensor] = {}
+    for t in graph.tensors:
+        match = HIDDEN_SCOPE.match(t.node.scope) if t.node is not None else None
+        if match and (layer is None or match.group("layer") == layer):
+            last[int(match.group("t"))] = t
+    if not last:
+        raise ValueError(
+            "no scope '<layer>/t=<k>/hidden' in this graph: build the model "
+            "in composed form (fused=False) so its time steps are scoped"
+        )
+    grads = gradients(loss, graph.tensors)
+    return [magnitude(grads[last[t]]) if last[t] in grads else 0.0 for t in sorted(last)]
+
+
+def grad_norms_from_models(losses: Mapping[str, Callable[[], Tensor]]) -> dict[str, list[float]]:
+    """``{name: hidden_grad_norms(make_loss())}`` for each model's loss-making closure."""
+    return {name: hidden_grad_norms(make()) for name, make in losses.items()}
+
+
+def eigenvalue_plot(
+    weight_hh: Any, save: str | Path | None = None, gates: Sequence[str] | None = None
+) -> Figure:
+    """Eigenvalues of W_hh against the unit circle, with spectral radius and largest σ.
+
+    A stacked LSTM/GRU weight of shape ``(g·H, H)`` is split into its ``g`` square gate
+    blocks, each plotted in its own colour.
+
+    Examples
+    --------
+    >>> fig = eigenvalue_plot(np.eye(3) * 0.5)
+    >>> "ρ = 0.5" in fig.axes[0].get_title()
+    True
+    """
+    w = _array(weight_hh)
+    n = w.shape[1]
+    blocks = [w[k * n : (k + 1) * n] for k in range(w.shape[0] // n)]
+    names = (
+        list(gates)
+        if gates
+        else (["W_hh"] if len(blocks) == 1 else [f"block {k}" for k in range(len(blocks))])
+    )
+    fig, ax = plt.subplots(figsize=(5, 5))
+    circle = np.linspace(0, 2 * np.pi, 256)
+    ax.plot(np.cos(circle), np.sin(circle), color="0.5", lw=1, ls="--", label="|λ| = 1")
+    radius = sigma = 0.0
+    for name, block in zip(names, blocks, strict=False):
+        eig = np.linalg.eigvals(block)
+        radius = max(radius, float(np.abs(eig).max()))
+        sigma = max(sigma, float(np.linalg.svd(block, compute_uv=False)[0]))
+        ax.scatter(eig.real, eig.imag, s=25, label=name)
+    ax.set_aspect("equal")
+    lim = max(1.1, radius * 1.1)
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.axhline(0, color="0.8", lw=0.8)
+    ax.axvline(0, color="0.8", lw=0.8)
+    ax.set_xlabel("Re λ")
+    ax.set_ylabel("Im λ")
+    ax.set_title(f"eigenvalues of W_hh · ρ = {radius:.3g} · σ_max = {sigma:.3g}")
+    ax.legend(loc="upper right", fontsize=8)
+    return _finish(fig, save)
+
+
+def training_curves(
+    curves: Mapping[str, Sequence[float]],
+    save: str | Path | None = None,
+    xlabel: str = "step",
+    ylabel: str = "loss",
+    log: bool = False,
+) -> Figure:
+    """Loss (or any metric) curves, one line per name.
+
+    Examples
+    --------
+    >>> fig = training_curves({"train": [3.0, 2.0, 1.5], "val": [3.1, 2.4, 2.0]})
+    >>> len(fig.axes[0].lines)
+    2
+    """
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for name, ys in curves.items():
+        ax.plot(np.arange(len(ys)), np.asarray(ys, dtype=float), label=name)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return _finish(fig, save)
+
+
+def _heat(value: float) -> tuple[float, float, float]:
+    """Blue for negative, white for 0, red for positive activations in [-1, 1]."""
+    v = float(np.clip(value, -1.0, 1.0))
+    fade = 1 - abs(v)
+    return (1.0, fade, fade) if v > 0 else (fade, fade, 1.0)
+
+
+def text_heatmap_html(
+    text: str, activations: Sequence[float], save: str | Path | None = None
+) -> str:
+    """Karpathy-style HTML: each character's background is a hidden unit's activation.
+
+    Examples
+    --------
+    >>> page = text_heatmap_html("a<b", [1.0, 0.0, -1.0])
+    >>> "&lt;" in page and "rgb(255,0,0)" in page
+    True
+    """
+    values = _check_lengths(text, activations)
+    spans = []
+    for ch, v in zip(text, values, strict=True):
+        r, g, b = (round(255 * c) for c in _heat(v))
+        shown = "<br>" if ch == "\n" else html.escape(ch).replace(" ", "&nbsp;")
+        spans.append(f'<span title="{v:.3f}" style="background:rgb({r},{g},{b})">{shown}</span>')
+    page = (
+        '<div style="font-family:monospace;font-size:16px;line-height:1.6">'
+        + "".join(spans)
+        + "</div>"
+    )
+    if save is not None:
+        Path(save).write_text(page, encoding="utf-8")
+    return page
+
+
+def text_heatmap(
+    text: str,
+    activations: Sequence[float],
+    save: str | Path | None = None,
+    width: int = 60,
+    title: str | None = None,
+) -> Figure:
+    """The same heatmap as a picture: characters on a grid, ``width`` per line.
+
+    Examples
+    --------
+    >>> fig = text_heatmap("hello world", np.linspace(-1, 1, 11))
+    >>> len(fig.axes)
+    1
+    """
+    values = _check_lengths(text, activations)
+    lines, row, col = [], 0, 0
+    for ch, v in zip(text, values, strict=True):
+        if ch == "\n" or col == width:
+            row, col = row + 1, 0
+            if ch == "\n":
+                continue
+        lines.append((row, col, ch, v))
+        col += 1
+    rows = row + 1
+    fig, ax = plt.subplots(figsize=(0.16 * width + 0.4, 0.3 * rows + 0.6))
+    for r, c, ch, v in lines:
+        ax.add_patch(plt.Rectangle((c, -r - 1), 1, 1, color=_heat(v), lw=0))
+        ax.text(c + 0.5, -r - 0.5, ch, ha="center", va="center", family="monospace", fontsize=9)
+    ax.set_xlim(0, width)
+    ax.set_ylim(-rows, 0)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return _finish(fig, save)
+
+
+def _check_lengths(text: str, activations: Sequence[float]) -> np.ndarray:
+    values = _array(activations).ravel()
+    if len(values) != len(text):
+        raise ValueError(
+            f"{len(text)} characters but {len(values)} activations; give one "
+            "activation per character"
+        )
+    return values
