@@ -23,8 +23,10 @@ def lecture_example() -> None:
     print(f"forward:  q = x + y = {q.item():g},  f = q · z = {f.item():g}\n")
     for step in backward_steps(f):
         print(step, end="\n\n")
-    print(f"gradients: ∂f/∂x = {x.grad.item():g}, ∂f/∂y = {y.grad.item():g}, "
-          f"∂f/∂z = {z.grad.item():g}   (add passes, mul swaps)\n")
+    print(
+        f"gradients: ∂f/∂x = {x.grad.item():g}, ∂f/∂y = {y.grad.item():g}, "
+        f"∂f/∂z = {z.grad.item():g}   (add passes, mul swaps)\n"
+    )
 
 
 def copy_sums_example() -> None:

@@ -20,7 +20,7 @@ import numpy as np
 
 import minigrad
 import nn
-from nn import functional as F
+from nn import functional as F  # noqa: N812 (the PyTorch idiom)
 
 
 class CharLM(nn.Module):
@@ -37,8 +37,14 @@ class CharLM(nn.Module):
         return self.head(out), state
 
 
-def sample(model: CharLM, vocab: nn.CharVocab, prime: str, length: int,
-           temperature: float, rng: np.random.Generator) -> str:
+def sample(
+    model: CharLM,
+    vocab: nn.CharVocab,
+    prime: str,
+    length: int,
+    temperature: float,
+    rng: np.random.Generator,
+) -> str:
     """Generate ``length`` characters after ``prime``, one step at a time."""
     model.eval()
     state, text = None, prime
@@ -68,8 +74,10 @@ def train(args: argparse.Namespace) -> None:
         optimizer.load_state_dict(checkpoint["optim"])
         step = int(checkpoint["step"])
         print(f"resumed from {args.resume} at step {step}")
-    print(f"{len(text):,} characters, {len(vocab)} symbols, streams {streams.shape} (T, B); "
-          f"LSTM hidden {args.hidden}, {sum(p.numel() for p in model.parameters()):,} parameters")
+    print(
+        f"{len(text):,} characters, {len(vocab)} symbols, streams {streams.shape} (T, B); "
+        f"LSTM hidden {args.hidden}, {sum(p.numel() for p in model.parameters()):,} parameters"
+    )
     start, smoothed, state = time.perf_counter(), None, None
     while step < args.steps:
         for inputs, targets in nn.tbptt_chunks(streams, args.seq_len):
@@ -90,8 +98,9 @@ def train(args: argparse.Namespace) -> None:
         state = None  # a new pass over the text starts the streams afresh
     print("\nsample:\n" + sample(model, vocab, args.prime, args.sample_length, 0.8, rng))
     if args.save:
-        nn.save({"model": model.state_dict(), "optim": optimizer.state_dict(), "step": step},
-                args.save)
+        nn.save(
+            {"model": model.state_dict(), "optim": optimizer.state_dict(), "step": step}, args.save
+        )
         print(f"\ncheckpoint written to {args.save} (resume with --resume {args.save})")
 
 

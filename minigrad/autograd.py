@@ -130,8 +130,9 @@ def _cast_like(grad: Any, t: Tensor) -> Any:
     return grad
 
 
-def run_backward(root: Tensor, grad: Any = None, retain_graph: bool = False,
-                 record: bool = True) -> Iterator[BackwardStep]:
+def run_backward(
+    root: Tensor, grad: Any = None, retain_graph: bool = False, record: bool = True
+) -> Iterator[BackwardStep]:
     """Backpropagate from ``root``; yield one :class:`BackwardStep` per node when ``record``."""
     upstream = _root_grad(root, grad)
     if root._node is None:  # backward on a leaf: its gradient is the seed itself
@@ -171,7 +172,7 @@ def run_backward(root: Tensor, grad: Any = None, retain_graph: bool = False,
             node.freed = True
         index += 1
         step = BackwardStep(index, node, out, grad_out, local) if record else None
-        for parent, g in zip(node.parents, input_grads):
+        for parent, g in zip(node.parents, input_grads, strict=True):
             if g is None or not parent.requires_grad:
                 if step is not None:
                     step.downstream.append(None)
@@ -218,8 +219,9 @@ def run_backward(root: Tensor, grad: Any = None, retain_graph: bool = False,
         _store_grad(leaf, _run_hooks(leaf, total) if leaf._hooks else total)
 
 
-def backward_steps(root: Tensor, grad: Any = None,
-                   retain_graph: bool = False) -> Iterator[BackwardStep]:
+def backward_steps(
+    root: Tensor, grad: Any = None, retain_graph: bool = False
+) -> Iterator[BackwardStep]:
     """Walk backward one node at a time; each step shows upstream, local and downstream.
 
     The same driver as :meth:`Tensor.backward`: running the generator to the end leaves

@@ -17,8 +17,20 @@ from typing import Any
 import numpy as np
 
 _NAMESPACES: dict[type, types.ModuleType] = {np.ndarray: np}
-for _t in (np.float16, np.float32, np.float64, np.int8, np.int16, np.int32, np.int64, np.bool_,
-           np.uint8, np.uint16, np.uint32, np.uint64):
+for _t in (
+    np.float16,
+    np.float32,
+    np.float64,
+    np.int8,
+    np.int16,
+    np.int32,
+    np.int64,
+    np.bool_,
+    np.uint8,
+    np.uint16,
+    np.uint32,
+    np.uint64,
+):
     _NAMESPACES[_t] = np
 
 
@@ -233,7 +245,7 @@ class _Random:
     def seed(self, seed: int) -> None:
         self.generator = np.random.default_rng(seed)
         try:
-            import cupy  # noqa: F401  (only seed it when it is already importable)
+            import cupy
 
             cupy.random.seed(seed)
         except Exception:
@@ -263,8 +275,9 @@ def random_normal(shape: tuple[int, ...], dtype_name_: str, device: str) -> Any:
         return cupy.random.standard_normal(shape, dtype=cupy.float64).astype(dtype_name_)
 
 
-def random_uniform(shape: tuple[int, ...], low: float, high: float, dtype_name_: str,
-                   like: Any = None) -> Any:
+def random_uniform(
+    shape: tuple[int, ...], low: float, high: float, dtype_name_: str, like: Any = None
+) -> Any:
     """Uniform samples in [low, high) on the device (and library) of ``like``."""
     host = RANDOM.generator.uniform(low, high, size=shape).astype(dtype_name_)
     if like is None:

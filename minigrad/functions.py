@@ -13,8 +13,13 @@ from minigrad.op import apply
 from minigrad.tensor import Tensor, _lift, _shape_arg
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: str | None = None,
-           name: str | None = None) -> Tensor:
+def tensor(
+    data: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
+) -> Tensor:
     """Make a tensor from a number, nested list or array (PyTorch's ``torch.tensor``).
 
     Examples
@@ -26,15 +31,17 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: st
     return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype, device=device)
 
 
-def _filled(fill: float, shape: tuple[Any, ...], dtype: Any, requires_grad: bool,
-            device: str | None) -> Tensor:
+def _filled(
+    fill: float, shape: tuple[Any, ...], dtype: Any, requires_grad: bool, device: str | None
+) -> Tensor:
     dtype_name = backend.dtype_name(dtype) if dtype is not None else get_default_dtype()
     array = np.full(_shape_arg(shape), fill, dtype=dtype_name)
     return Tensor(array, requires_grad=requires_grad, device=device)
 
 
-def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-          device: str | None = None) -> Tensor:
+def zeros(
+    *shape: Any, dtype: Any = None, requires_grad: bool = False, device: str | None = None
+) -> Tensor:
     """A tensor of zeros (``zeros(2, 3)`` or ``zeros((2, 3))``).
 
     Examples
@@ -46,8 +53,9 @@ def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False,
     return _filled(0.0, shape, dtype, requires_grad, device)
 
 
-def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-         device: str | None = None) -> Tensor:
+def ones(
+    *shape: Any, dtype: Any = None, requires_grad: bool = False, device: str | None = None
+) -> Tensor:
     """A tensor of ones.
 
     Examples
@@ -71,8 +79,9 @@ def ones_like(t: Tensor, requires_grad: bool = False) -> Tensor:
     return Tensor(xp.ones_like(t.data), requires_grad=requires_grad)
 
 
-def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-          device: str | None = None) -> Tensor:
+def randn(
+    *shape: Any, dtype: Any = None, requires_grad: bool = False, device: str | None = None
+) -> Tensor:
     """Standard-normal samples (seed with :func:`minigrad.manual_seed`).
 
     Examples
@@ -88,8 +97,13 @@ def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False,
     return Tensor(array, requires_grad=requires_grad)
 
 
-def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
-           device: str | None = None) -> Tensor:
+def arange(
+    start: float,
+    stop: float | None = None,
+    step: float = 1,
+    dtype: Any = None,
+    device: str | None = None,
+) -> Tensor:
     """Evenly spaced values in [start, stop) (NumPy's ``arange``).
 
     Examples
@@ -200,7 +214,9 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], axis: int = 0)
     else:
         sizes = [int(s) for s in split_size_or_sections]
         if sum(sizes) != length:
-            raise ValueError(f"split sizes {sizes} add up to {sum(sizes)}, not to axis length {length}")
+            raise ValueError(
+                f"split sizes {sizes} add up to {sum(sizes)}, not to axis length {length}"
+            )
     lead = (slice(None),) * (axis % x.ndim)
     pieces, start = [], 0
     for size in sizes:

@@ -45,7 +45,8 @@ def _as_float64(inputs: Sequence[Tensor]) -> list[Tensor]:
         if t.requires_grad and backend.dtype_name(t.dtype) != "float64":
             raise TypeError(
                 f"gradcheck input {i} is {backend.dtype_name(t.dtype)}; finite differences need "
-                "float64 — create it with dtype='float64' (or minigrad.set_default_dtype('float64'))"
+                "float64 — create it with dtype='float64' "
+                "(or call minigrad.set_default_dtype('float64') first)"
             )
         checked.append(t)
     return checked
@@ -59,9 +60,18 @@ def _scalar_output(fn: Callable[..., Tensor], inputs: list[Tensor], weights: Any
     return (out * weights).sum() if out.ndim else out * weights
 
 
-def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], *, eps: float = 1e-6,
-              atol: float = 1e-5, rtol: float = 1e-3, mode: str = "auto",
-              directions: int = 4, max_full: int = 200, seed: int = 0) -> bool:
+def gradcheck(
+    fn: Callable[..., Tensor],
+    inputs: Sequence[Tensor],
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    mode: str = "auto",
+    directions: int = 4,
+    max_full: int = 200,
+    seed: int = 0,
+) -> bool:
     """Assert that ``fn``'s analytic gradients match central differences.
 
     ``fn(*inputs)`` may return any shape: it is contracted with a fixed random cotangent so
@@ -100,8 +110,7 @@ def gradcheck(fn: Callable[..., Tensor], inputs: Sequence[Tensor], *, eps: float
         probe = fn(*inputs)
     out_shape = probe.shape
     weights_np = rng.uniform(0.5, 1.5, size=out_shape) * rng.choice([-1.0, 1.0], size=out_shape)
-    weights = Tensor(backend.asarray_on(backend.namespace(probe.data), weights_np,
-                                        like=probe.data))
+    weights = Tensor(backend.asarray_on(backend.namespace(probe.data), weights_np, like=probe.data))
     for t in inputs:
         t.grad = None
     _scalar_output(fn, inputs, weights).backward()
@@ -128,11 +137,17 @@ def _perturbed(inputs: list[Tensor], i: int, delta: np.ndarray) -> list[Tensor]:
     moved = backend.to_numpy(t.data).astype(np.float64) + delta
     xp = backend.namespace(t.data)
     replaced = Tensor(backend.asarray_on(xp, moved, dtype=t.dtype, like=t.data))
-    return inputs[:i] + [replaced] + inputs[i + 1:]
+    return [*inputs[:i], replaced, *inputs[i + 1 :]]
 
 
-def _central(fn: Callable[..., Tensor], inputs: list[Tensor], i: int, weights: Tensor,
-             delta: np.ndarray, eps: float) -> float:
+def _central(
+    fn: Callable[..., Tensor],
+    inputs: list[Tensor],
+    i: int,
+    weights: Tensor,
+    delta: np.ndarray,
+    eps: float,
+) -> float:
     plus = _evaluate(fn, _perturbed(inputs, i, delta * eps), weights)
     minus = _evaluate(fn, _perturbed(inputs, i, -delta * eps), weights)
     return (plus - minus) / (2 * eps)
@@ -142,9 +157,18 @@ def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
     return abs(analytic - numeric) <= atol + rtol * abs(numeric)
 
 
-def _check_full(fn: Callable[..., Tensor], inputs: list[Tensor], i: int, weights: Tensor,
-                analytic: np.ndarray, eps: float, atol: float, rtol: float,
-                rng: np.random.Generator, directions: int) -> list[Mismatch]:
+def _check_full(
+    fn: Callable[..., Tensor],
+    inputs: list[Tensor],
+    i: int,
+    weights: Tensor,
+    analytic: np.ndarray,
+    eps: float,
+    atol: float,
+    rtol: float,
+    rng: np.random.Generator,
+    directions: int,
+) -> list[Mismatch]:
     found = []
     shape = inputs[i].shape
     for index in np.ndindex(*shape):
@@ -156,9 +180,18 @@ def _check_full(fn: Callable[..., Tensor], inputs: list[Tensor], i: int, weights
     return found
 
 
-def _check_directional(fn: Callable[..., Tensor], inputs: list[Tensor], i: int,
-                       weights: Tensor, analytic: np.ndarray, eps: float, atol: float,
-                       rtol: float, rng: np.random.Generator, directions: int) -> list[Mismatch]:
+def _check_directional(
+    fn: Callable[..., Tensor],
+    inputs: list[Tensor],
+    i: int,
+    weights: Tensor,
+    analytic: np.ndarray,
+    eps: float,
+    atol: float,
+    rtol: float,
+    rng: np.random.Generator,
+    directions: int,
+) -> list[Mismatch]:
     found = []
     shape = inputs[i].shape
     scale = 1.0 / np.sqrt(max(analytic.size, 1))
@@ -173,9 +206,13 @@ def _check_directional(fn: Callable[..., Tensor], inputs: list[Tensor], i: int,
 
 def _report(mismatches: list[Mismatch], worst: int = 8) -> str:
     ranked = sorted(mismatches, key=lambda m: m.error, reverse=True)[:worst]
-    rows = [f"gradcheck failed: {len(mismatches)} entries disagree; worst first:",
-            f"  {'input':>5}  {'index':<22} {'analytic':>14} {'numeric':>14} {'|diff|':>10}"]
+    rows = [
+        f"gradcheck failed: {len(mismatches)} entries disagree; worst first:",
+        f"  {'input':>5}  {'index':<22} {'analytic':>14} {'numeric':>14} {'|diff|':>10}",
+    ]
     for m in ranked:
-        rows.append(f"  {m.input_index:>5}  {str(m.index):<22} {m.analytic:>14.6g} "
-                    f"{m.numeric:>14.6g} {m.error:>10.3g}")
+        rows.append(
+            f"  {m.input_index:>5}  {m.index!s:<22} {m.analytic:>14.6g} "
+            f"{m.numeric:>14.6g} {m.error:>10.3g}"
+        )
     return "\n".join(rows)

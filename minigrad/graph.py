@@ -23,7 +23,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class _State:
     """Process-wide switches, read on every op, so kept as plain attributes."""
 
-    __slots__ = ("grad_enabled", "scope_path", "scope_stack", "anomaly")
+    __slots__ = ("anomaly", "grad_enabled", "scope_path", "scope_stack")
 
     def __init__(self) -> None:
         self.grad_enabled = True
@@ -55,7 +55,7 @@ class Node:
         The user's stack at creation, recorded only under :func:`detect_anomaly`.
     """
 
-    __slots__ = ("op", "parents", "scope", "seq", "freed", "created_at")
+    __slots__ = ("created_at", "freed", "op", "parents", "scope", "seq")
 
     def __init__(self, op: Op, parents: tuple[Tensor, ...]) -> None:
         self.op = op

@@ -127,12 +127,12 @@ class BackwardStep:
         if self.local is not None:
             parts = [
                 f"∂{out}/∂{n} = {format_value(v)}"
-                for n, v, p in zip(names, self.local, self.inputs)
+                for n, v, p in zip(names, self.local, self.inputs, strict=True)
                 if p.requires_grad
             ]
             lines.append(f"  local       {'   '.join(parts)}")
         down = []
-        for i, (n, g, p) in enumerate(zip(names, self.downstream, self.inputs)):
+        for i, (n, g, p) in enumerate(zip(names, self.downstream, self.inputs, strict=True)):
             if g is None or not p.requires_grad:
                 continue
             if self.local is not None:

@@ -45,12 +45,18 @@ class Tensor:
     (-4.0, -4.0, 3.0)
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "_node", "_hooks", "_retain")
+    __slots__ = ("_hooks", "_node", "_retain", "data", "grad", "name", "requires_grad")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
     __hash__ = object.__hash__  # __eq__ is element-wise, identity stays the hash
 
-    def __init__(self, data: Any, requires_grad: bool = False, name: str | None = None,
-                 dtype: Any = None, device: str | None = None) -> None:
+    def __init__(
+        self,
+        data: Any,
+        requires_grad: bool = False,
+        name: str | None = None,
+        dtype: Any = None,
+        device: str | None = None,
+    ) -> None:
         array = _to_array(data, dtype)
         if device is not None:
             array = backend.to_device(array, device)
@@ -146,7 +152,9 @@ class Tensor:
     def item(self) -> float | int | bool:
         """The value of a one-element tensor as a Python number."""
         if self.numel() != 1:
-            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+            raise ValueError(
+                f"item() needs a tensor with one element, this one has shape {self.shape}"
+            )
         return self.numpy().reshape(()).item()
 
     def tolist(self) -> Any:
@@ -263,8 +271,14 @@ class Tensor:
     # ------------------------------------------------------------------ repr
 
     def __repr__(self) -> str:
-        values = np.array2string(self.numpy(), precision=4, separator=", ", threshold=20,
-                                 edgeitems=3, suppress_small=True)
+        values = np.array2string(
+            self.numpy(),
+            precision=4,
+            separator=", ",
+            threshold=20,
+            edgeitems=3,
+            suppress_small=True,
+        )
         parts = [values.replace("\n", "\n       ")]
         if backend.dtype_name(self.dtype) not in (get_default_dtype(), "int64", "bool"):
             parts.append(f"dtype={backend.dtype_name(self.dtype)}")
@@ -275,8 +289,14 @@ class Tensor:
         elif self.requires_grad:
             parts.append("requires_grad=True")
         if self.grad is not None:
-            grad = np.array2string(self.grad.numpy(), precision=4, separator=", ", threshold=20,
-                                   edgeitems=3, suppress_small=True)
+            grad = np.array2string(
+                self.grad.numpy(),
+                precision=4,
+                separator=", ",
+                threshold=20,
+                edgeitems=3,
+                suppress_small=True,
+            )
             parts.append("grad=" + grad.replace("\n", "\n" + " " * 12))
         if self.name is not None:
             parts.append(f"name={self.name!r}")
@@ -409,7 +429,7 @@ class Tensor:
         """x where x > 0, else negative_slope × x."""
         return apply(ops.LeakyReLU(negative_slope), self)
 
-    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:  # noqa: A002
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
         """Limit values to [min, max]; the gradient is 0 where a bound was applied."""
         return apply(ops.Clip(min, max), self)
 
@@ -548,7 +568,9 @@ def _to_array(data: Any, dtype: Any) -> Any:
         if array.dtype.kind == "f" and dtype is None and not isinstance(data, np.generic):
             array = array.astype(get_default_dtype())
         elif array.dtype.kind not in "biuf":
-            raise TypeError(f"cannot make a tensor from {type(data).__name__} data of dtype {array.dtype}")
+            raise TypeError(
+                f"cannot make a tensor from {type(data).__name__} data of dtype {array.dtype}"
+            )
     elif isinstance(data, np.ndarray):
         if data.dtype.kind not in "biuf":
             raise TypeError(

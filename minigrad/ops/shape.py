@@ -23,9 +23,11 @@ class Reshape(Op):
     def forward(self, x: Any) -> Any:
         self.in_shape = tuple(x.shape)
         known = math.prod(n for n in self.shape if n != -1)
-        if list(self.shape).count(-1) > 1 or (
-            -1 not in self.shape and known != x.size
-        ) or (-1 in self.shape and (known == 0 or x.size % known)):
+        if (
+            list(self.shape).count(-1) > 1
+            or (-1 not in self.shape and known != x.size)
+            or (-1 in self.shape and (known == 0 or x.size % known))
+        ):
             raise ValueError(f"cannot reshape {self.in_shape} ({x.size} elements) to {self.shape}")
         return namespace(x).reshape(x, self.shape)
 
@@ -45,7 +47,9 @@ class Permute(Op):
 
     def forward(self, x: Any) -> Any:
         if sorted(a % max(x.ndim, 1) for a in self.axes) != list(range(x.ndim)):
-            raise ValueError(f"axes {self.axes} are not a permutation of a {x.ndim}-D tensor's axes")
+            raise ValueError(
+                f"axes {self.axes} are not a permutation of a {x.ndim}-D tensor's axes"
+            )
         self.axes = tuple(a % x.ndim for a in self.axes)
         return namespace(x).permute_dims(x, self.axes)
 
@@ -131,8 +135,10 @@ class GetItem(Op):
 def _flat_positions(shape: tuple[int, ...], key: Any) -> Any:
     """The flat (row-major) positions ``x[key]`` reads, as a NumPy array of the result's shape."""
     items = key if isinstance(key, tuple) else (key,)
-    host = tuple(k if k is None or isinstance(k, (int, slice)) or k is Ellipsis
-                 else backend.to_numpy(k) for k in items)
+    host = tuple(
+        k if k is None or isinstance(k, (int, slice)) or k is Ellipsis else backend.to_numpy(k)
+        for k in items
+    )
     return backend.np.arange(math.prod(shape)).reshape(shape)[host]
 
 
@@ -141,8 +147,10 @@ def _format_key(key: Any) -> str:
     parts = []
     for k in items:
         if isinstance(k, slice):
-            parts.append(":".join("" if v is None else str(v) for v in (k.start, k.stop))
-                         + (f":{k.step}" if k.step is not None else ""))
+            parts.append(
+                ":".join("" if v is None else str(v) for v in (k.start, k.stop))
+                + (f":{k.step}" if k.step is not None else "")
+            )
         elif k is Ellipsis:
             parts.append("...")
         elif k is None:
@@ -220,7 +228,7 @@ class Embedding(Op):
         self.saved = (flat,)
         self.weight_shape = tuple(weight.shape)
         rows = xp.take(weight, flat, axis=0)
-        return xp.reshape(rows, tuple(indices.shape) + (weight.shape[1],))
+        return xp.reshape(rows, (*indices.shape, weight.shape[1]))
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         (flat,) = self.saved
