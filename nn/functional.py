@@ -167,6 +167,16 @@ def _reduce(losses: Tensor, reduction: str) -> Tensor:
 # ---------------------------------------------------------------------- classification
 
 
+def _one_hot(xp: Any, ids: Any, classes: int, dtype: Any) -> Any:
+    """``(M, C)`` mask with a 1 at each row's class id; rows whose id is ``classes`` are all 0.
+
+    A mask keeps everything in the Array API (no ``take_along_axis``, no scatter), and the
+    ignored rows (id ``classes``, see :func:`_masked_ids`) fall out of it for free.
+    """
+    wanted = xp.arange(classes, dtype=ids.dtype)
+    return xp.astype(xp.reshape(ids, (-1, 1)) == xp.reshape(wanted, (1, -1)), dtype)
+
+
 class NLLLossOp(Op):
     """Negative log-likelihood of class ids over rows of ``(M, C)`` log-probabilities.
 
@@ -185,9 +195,7 @@ class NLLLossOp(Op):
 
     def forward(self, logp: Any, target: Any) -> Any:
         xp = backend.namespace(logp)
-        classes = xp.arange(logp.shape[1], dtype=target.dtype)
-        # A one-hot mask keeps everything in the Array API (no take_along_axis, no scatter).
-        picked = xp.astype(xp.reshape(target, (-1, 1)) == xp.reshape(classes, (1, -1)), logp.dtype)
+        picked = _one_hot(xp, target, logp.shape[1], logp.dtype)
         losses = -xp.sum(logp * picked, axis=1)
         count = xp.sum(picked)  # ignored rows (id == C) pick nothing, so are not counted
         self.saved = (picked, count)
@@ -205,19 +213,69 @@ class NLLLossOp(Op):
         return (-picked * scale, None)
 
 
+class CrossEntropyOp(Op):
+    """Cross-entropy of class ids over rows of ``(M, C)`` logits: log-softmax and NLL in one.
+
+    Forward is the stable log-softmax (shifted by each row's max) and the picked −log p;
+    backward is the textbook (softmax − one_hot) × upstream (÷ count for ``mean``), with
+    ignored rows getting nothing. Composing ``log_softmax`` and ``nll_loss`` gives the same
+    numbers with two nodes, a full ``(M, C)`` gradient between them and twice the checks.
+    """
+
+    name, symbol = "cross_entropy", "CE"
+    rule = (
+        "cross-entropy: each row's logits get upstream × (softmax − one_hot(target)) "
+        "(÷ count for mean); ignored rows get 0"
+    )
+
+    def __init__(self, reduction: str) -> None:
+        self.reduction = reduction
+
+    def describe(self) -> str:
+        return f"cross_entropy({self.reduction})"
+
+    def forward(self, logits: Any, target: Any) -> Any:
+        xp = backend.namespace(logits)
+        shifted = logits - xp.max(logits, axis=1, keepdims=True)
+        exp = xp.exp(shifted)
+        sums = xp.sum(exp, axis=1, keepdims=True)
+        picked = _one_hot(xp, target, logits.shape[1], logits.dtype)
+        losses = -xp.sum((shifted - xp.log(sums)) * picked, axis=1)
+        kept = xp.sum(picked, axis=1, keepdims=True)  # 1 per counted row, 0 per ignored row
+        count = xp.sum(kept)
+        # Backward needs softmax only where counted: exp × (kept / Σexp), one (M, 1) division.
+        self.saved = (exp, kept / sums, picked, count)
+        if self.reduction == "none":
+            return losses
+        total = xp.sum(losses)
+        return total / count if self.reduction == "mean" else total
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        exp, kept_over_sums, picked, count = self.saved
+        xp = backend.namespace(exp)
+        dlogits = exp * kept_over_sums
+        dlogits -= picked
+        if self.reduction == "none":
+            dlogits *= xp.reshape(grad, (-1, 1))
+        else:
+            dlogits *= grad / count if self.reduction == "mean" else grad
+        return (dlogits, None)
+
+
 def _class_last(x: Tensor, axis: int, who: str) -> tuple[Tensor, tuple[int, ...]]:
     """Move the class axis of ``x`` last and flatten the rest: ``(M, C)`` and the rest's shape."""
     if x.ndim < 1:
         raise ValueError(f"{who}: input must have a class axis, got a 0-d tensor")
     if x.ndim == 1:
-        x = x.reshape(1, -1)
-        axis = -1
+        return x.reshape(1, -1), (1,)
     axis %= x.ndim
     if axis != x.ndim - 1:
         order = [a for a in range(x.ndim) if a != axis] + [axis]
         x = x.permute(*order)
     rest = tuple(x.shape[:-1])
-    return x.reshape(-1, x.shape[-1]), rest
+    # (M, C) with the classes last is the common case: a reshape to itself would be one more
+    # graph node for nothing.
+    return (x if x.ndim == 2 else x.reshape(-1, x.shape[-1])), rest
 
 
 def _check_target(
@@ -243,12 +301,42 @@ def _check_target(
             "(T, B) targets pass axis=-1"
         )
     ids = backend.to_numpy(target.data)
+    if ids.size and ids.min() >= 0 and ids.max() < classes:
+        return  # the usual case, without building masks of the bad ids
     bad = ids[(ids != ignore_index) & ((ids < 0) | (ids >= classes))]
     if bad.size:
         raise IndexError(
             f"{who}: target class ids must be in [0, {classes}) (or ignore_index="
             f"{ignore_index}); found {sorted(set(bad.tolist()))[:5]}"
         )
+
+
+def _masked_ids(ids: Any, ignore_index: int, classes: int) -> Any:
+    """Ids with ``ignore_index`` replaced by ``classes`` (matches no class, so picks nothing)."""
+    xp = backend.namespace(ids)
+    return xp.where(ids == ignore_index, xp.full_like(ids, classes), ids)
+
+
+def _classify(
+    op: Op, input: Tensor, target: Any, ignore_index: int, reduction: str, axis: int, who: str
+) -> Tensor:
+    """Run a ``(M, C)``-rows loss ``op`` on ``input`` with the classes on ``axis``.
+
+    The shared front of :func:`nll_loss` and :func:`cross_entropy`: checks, flattening to rows
+    and ``ignore_index`` masking, then the ``none`` output reshaped to the target's shape.
+    """
+    _check_reduction(reduction, who)
+    flat, rest = _class_last(input, axis, who)
+    target = _as_tensor(target, input)
+    classes = flat.shape[1]
+    _check_target(target, rest, classes, ignore_index, tuple(input.shape), who)
+    # Targets carry no gradient: flatten the array itself rather than add a graph node.
+    ids = backend.namespace(target.data).reshape(target.data, (-1,))
+    out = apply(op, flat, Tensor(_masked_ids(ids, ignore_index, classes)))
+    if reduction != "none":
+        return out
+    shape = rest if input.ndim > 1 else ()
+    return out if tuple(out.shape) == shape else out.reshape(shape)
 
 
 def nll_loss(
@@ -269,6 +357,11 @@ def nll_loss(
     axis : int
         The class axis: 1 (PyTorch) or −1 for ``(T, B, C)``.
 
+    Returns
+    -------
+    Tensor
+        A scalar, or per-position losses of the target's shape for ``reduction="none"``.
+
     Examples
     --------
     >>> import minigrad
@@ -277,19 +370,8 @@ def nll_loss(
     >>> F.nll_loss(logp, [0, 1], reduction="none").tolist()
     [0.5, 0.1]
     """
-    _check_reduction(reduction, "nll_loss")
-    flat, rest = _class_last(log_probs, axis, "nll_loss")
-    target = _as_tensor(target, log_probs)
-    _check_target(target, rest, flat.shape[1], ignore_index, tuple(log_probs.shape), "nll_loss")
-    flat_target = Tensor(_masked_ids(target.reshape(-1).data, ignore_index, flat.shape[1]))
-    out = apply(NLLLossOp(reduction), flat, flat_target)
-    return out.reshape(rest if log_probs.ndim > 1 else ()) if reduction == "none" else out
-
-
-def _masked_ids(ids: Any, ignore_index: int, classes: int) -> Any:
-    """Ids with ``ignore_index`` replaced by ``classes`` (matches no class, so picks nothing)."""
-    xp = backend.namespace(ids)
-    return xp.where(ids == ignore_index, xp.full_like(ids, classes), ids)
+    op = NLLLossOp(reduction)
+    return _classify(op, log_probs, target, ignore_index, reduction, axis, "nll_loss")
 
 
 def cross_entropy(
@@ -297,8 +379,28 @@ def cross_entropy(
 ) -> Tensor:
     """Cross-entropy of integer class ``target`` under unnormalised ``logits``.
 
-    Computed as ``nll_loss(log_softmax(logits))``, so large logits do not overflow.
-    Shapes, ``ignore_index``, ``reduction`` and ``axis`` are as in :func:`nll_loss`.
+    Equal to ``nll_loss(log_softmax(logits))`` but one graph node (:class:`CrossEntropyOp`)
+    whose backward is softmax − one_hot; the log-softmax is shifted by each row's max, so
+    large logits do not overflow. Shapes, ``ignore_index``, ``reduction`` and ``axis`` are as
+    in :func:`nll_loss`.
+
+    Parameters
+    ----------
+    logits : Tensor
+        Unnormalised scores with the classes on ``axis``.
+    target : Tensor or array-like of int
+        Class ids, the shape of ``logits`` without the class axis.
+    ignore_index : int
+        Positions with this target add nothing and are not counted by ``mean``.
+    reduction : {"mean", "sum", "none"}
+        ``mean`` averages over the counted positions; ``none`` returns the target's shape.
+    axis : int
+        The class axis: 1 (PyTorch) or −1 for ``(T, B, C)``.
+
+    Returns
+    -------
+    Tensor
+        A scalar, or per-position losses of the target's shape for ``reduction="none"``.
 
     Examples
     --------
@@ -314,11 +416,8 @@ def cross_entropy(
     >>> round(F.cross_entropy(out, minigrad.zeros(5, 2, dtype="int64"), axis=-1).item(), 4)
     1.0986
     """
-    _check_reduction(reduction, "cross_entropy")
-    if logits.ndim == 0:
-        raise ValueError("cross_entropy: logits must have a class axis, got a 0-d tensor")
-    class_axis = -1 if logits.ndim == 1 else axis
-    return nll_loss(logits.log_softmax(class_axis), target, ignore_index, reduction, axis)
+    op = CrossEntropyOp(reduction)
+    return _classify(op, logits, target, ignore_index, reduction, axis, "cross_entropy")
 
 
 # ---------------------------------------------------------------------- regression
