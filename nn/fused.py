@@ -105,8 +105,7 @@ def _sigmoid_grad_(d: Any, s: Any, tmp: Any, xp: Any) -> None:
 def _tanh_grad_(d: Any, y: Any, tmp: Any, xp: Any) -> None:
     """d *= tanh'(x) = 1 − y², given y = tanh(x)."""
     _mul(xp, y, y, tmp)
-    tmp *= -1.0
-    tmp += 1.0
+    _sub(xp, 1.0, tmp, tmp)  # one call, not ``*= -1`` then ``+= 1``: it runs 25× per sequence
     d *= tmp
 
 
@@ -524,10 +523,13 @@ def run_fused(
     peephole: bool = False,
     nonlinearity: str = "tanh",
     observer: StepObserver | None = None,
+    state_axis: bool = False,
 ) -> tuple[Tensor, Tensor, Tensor | None]:
     """Run one layer-direction over ``x (T, B, in)`` as one fused op.
 
-    Returns ``(output (T, B, H), h_n (B, H), c_n (B, H) or None)``.
+    Returns ``(output (T, B, H), h_n (B, H), c_n (B, H) or None)``; with ``state_axis``
+    the states keep a leading axis, ``(1, B, H)``, as the layers' ``(L·D, B, H)`` states
+    need: slicing them so is free, where stacking ``(B, H)`` ones would be an op each.
 
     Examples
     --------
@@ -548,8 +550,13 @@ def run_fused(
     out = apply(op, *inputs)
     steps = x.shape[0]
     first = 0 if reverse else 1
+    last = 0 if reverse else steps
     with scope("outputs"):
         y = out[first : first + steps, ...]
-        h_n = out[0 if reverse else steps, ...]
-        c_n = out[steps + 1, ...] if kind == "lstm" else None
+        if state_axis:
+            h_n = out[last : last + 1, ...]
+            c_n = out[steps + 1 :, ...] if kind == "lstm" else None
+        else:
+            h_n = out[last, ...]
+            c_n = out[steps + 1, ...] if kind == "lstm" else None
     return y, h_n, c_n

@@ -246,6 +246,11 @@ def _zeros_like_state(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     return Tensor(backend.namespace(x.data).zeros(shape, dtype=x.dtype))
 
 
+def _join_states(states: list[Tensor]) -> Tensor:
+    """``(L·D, B, H)`` from the layer-directions' ``(1, B, H)`` final states."""
+    return states[0] if len(states) == 1 else minigrad.concat(states, axis=0)
+
+
 # ---------------------------------------------------------------- cells
 
 
@@ -545,8 +550,12 @@ class _LayerBase(Module):
 
     # -------------------------------------------------- input handling
 
-    def _prepare(self, x: Any, hx: Any) -> tuple[Tensor, list[Tensor], bool]:
-        """Validate; return input as (T, B, in), initial states (L·D, B, H), unbatched flag."""
+    def _prepare(self, x: Any, hx: Any) -> tuple[Tensor, list[list[Tensor]], bool]:
+        """Validate; return input as (T, B, in), initial states, unbatched flag.
+
+        The states come as ``states[kind][layer · D + direction]``, each ``(B, H)``: ``h`` and,
+        for the LSTM, ``c``.
+        """
         x = _as_tensor(x)
         order = "(batch, seq, features)" if self.batch_first else "(seq, batch, features)"
         if x.ndim not in (2, 3):
@@ -572,7 +581,10 @@ class _LayerBase(Module):
         want = (full[0], full[2]) if unbatched else full
         n_states = 2 if self._kind.has_cell else 1
         if hx is None:
-            return x, [_zeros_like_state(x, full) for _ in range(n_states)], unbatched
+            # One shared (B, H) zero array: nothing writes into an initial state, and picking
+            # each layer's slice of an (L·D, B, H) zero tensor would cost an op per layer.
+            zero = _zeros_like_state(x, (batch, self.hidden_size))
+            return x, [[zero] * full[0] for _ in range(n_states)], unbatched
         given = _state_list(hx, self._kind.has_cell)
         if len(given) != n_states or not all(isinstance(s, Tensor) for s in given):
             raise TypeError(
@@ -583,7 +595,8 @@ class _LayerBase(Module):
         for name, s in zip(("h_0", "c_0"), given, strict=False):
             _check_shape(self._who, name, s, want)
             _check_dtype(self._who, name, s, self._w[0][0].w_ih)
-            states.append(s.unsqueeze(1) if unbatched else s)
+            s = s.unsqueeze(1) if unbatched else s
+            states.append([s[i] for i in range(full[0])])
         return x, states, unbatched
 
     # -------------------------------------------------- running
@@ -610,6 +623,7 @@ class _LayerBase(Module):
                 peephole=self.peephole,
                 nonlinearity=self.nonlinearity,
                 observer=observer,
+                state_axis=True,
             )
         return self._run_composed(x, h, c, w, reverse, observer)
 
@@ -622,6 +636,7 @@ class _LayerBase(Module):
         reverse: bool,
         observer: StepObserver | None,
     ) -> tuple[Tensor, Tensor, Tensor | None]:
+        """The direction from primitive ops; states returned as ``(1, B, H)`` like the fused."""
         gates = _gate_views(self._kind, w, self.hidden_size)
         steps = x.shape[0]
         outputs: list[Tensor] = [None] * steps  # type: ignore[list-item]
@@ -632,7 +647,11 @@ class _LayerBase(Module):
                 h.register_hook(lambda g, _t=t: observer(_t, g.data))
             outputs[t] = h
         with scope("outputs"):
-            return minigrad.stack(outputs), h, c
+            return (
+                minigrad.stack(outputs),
+                h.unsqueeze(0),
+                None if c is None else c.unsqueeze(0),
+            )
 
     def _dropout(self, x: Tensor) -> Tensor:
         if not self.training or self.dropout == 0.0:
@@ -667,8 +686,9 @@ class _LayerBase(Module):
                 x = outs[0] if self._dirs == 1 else minigrad.concat(outs, axis=2)
                 if k < self.num_layers - 1:
                     x = self._dropout(x)
-            h_out = minigrad.stack(h_n)
-            c_out = minigrad.stack(c_n) if c_n else None
+            # Each direction's states are (1, B, H) already: one layer-direction needs no op.
+            h_out = _join_states(h_n)
+            c_out = _join_states(c_n) if c_n else None
         if unbatched:
             x, h_out = x.squeeze(1), h_out.squeeze(1)
             c_out = None if c_out is None else c_out.squeeze(1)
