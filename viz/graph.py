@@ -19,7 +19,7 @@ from minigrad import Node, Tensor, backend
 from viz.colors import LogScale, text_on
 from viz.grads import gradients, magnitude
 from viz.labels import escape, number, shape_text, summary, table
-from viz.layout import ELIDED, Collapse, Layout, Placement, kept_steps, last_segment
+from viz.layout import ELIDED, Collapse, Layout, Placement, kept_steps, last_segment, step_of
 from viz.render import SafeDigraph
 from viz.themes import Theme, get_theme
 from viz.walk import GraphWalk, walk
@@ -38,8 +38,8 @@ class Item:
     tensors: list[Tensor] = field(default_factory=list)
     nodes: list[Node] = field(default_factory=list)
     box: str | None = None
-    copy_of: Tensor | None = None
-    users: list[Node] = field(default_factory=list)
+    copy_of: list[Tensor] = field(default_factory=list)
+    users: list[tuple[Tensor, Node]] = field(default_factory=list)
 
 
 @dataclass
@@ -201,10 +201,13 @@ def place(graph: GraphWalk, layout: Layout) -> tuple[dict[str, Item], dict[Any, 
 
 
 def _is_shared(t: Tensor, graph: GraphWalk, layout: Layout) -> bool:
-    """A parameter read in several scopes (a weight reused at every time step)."""
-    if t.node is not None or not t.requires_grad:
+    """Made outside the time steps and read in several (a weight reused at every step)."""
+    if t.node is not None and step_of(t.node.scope) is not None:
         return False
-    return len({layout.place(n.scope) for n in graph.consumers.get(t, [])}) > 1
+    if t.node is None and not t.requires_grad:
+        return False
+    steps = {step_of(n.scope) for n in graph.consumers.get(t, [])} - {None}
+    return len(steps) > 1
 
 
 def _place_copies(
@@ -216,14 +219,17 @@ def _place_copies(
     across the whole unrolled graph (minutes for 20 steps); local copies keep it fast and
     show the copy → sum of the weight gradient.
     """
-    copies: dict[Placement, Item] = {}
     for node in graph.consumers[t]:
         where = layout.place(node.scope)
-        if where not in copies:
-            copies[where] = Item(f"{graph.ids[t]}c{len(copies)}", where.cluster, copy_of=t)
-            items[copies[where].id] = copies[where]
-        copies[where].users.append(node)
-        item_of[(id(t), id(node))] = copies[where]
+        # a collapsed box gets one copy node for all the shared tensors it reads
+        key = f"copies:{where.box}" if where.box else f"copy:{graph.ids[t]}:{where.cluster}"
+        if key not in items:
+            items[key] = Item(f"{graph.ids[t]}c{len(items)}", where.cluster)
+        copy = items[key]
+        if not any(c is t for c in copy.copy_of):
+            copy.copy_of.append(t)
+        copy.users.append((t, node))
+        item_of[(id(t), id(node))] = copy
 
 
 SHARE_EDGES = 24  # above this many copies, the copy → shared edges are left out
@@ -232,7 +238,7 @@ SHARE_EDGES = 24  # above this many copies, the copy → shared edges are left o
 def _placement(t: Tensor, graph: GraphWalk, layout: Layout) -> Placement:
     if t.node is not None:
         return layout.place(t.node.scope)
-    if _is_shared(t, graph, layout):
+    if t.requires_grad and _is_shared(t, graph, layout):
         return Placement(SHARED)
     users = graph.consumers.get(t, [])
     if not t.requires_grad and users:  # a constant lives with its only consumer's scope
@@ -323,7 +329,7 @@ def _emit_cluster(
 
 def node_attrs(item: Item, graph: GraphWalk, style: Style) -> dict[str, str]:
     """DOT attributes for one item."""
-    if item.copy_of is not None:
+    if item.copy_of:
         attrs = _copy_attrs(item, style)
     elif item.box is not None:
         attrs = _box_attrs(item, graph, style)
@@ -384,16 +390,18 @@ def _tensor_attrs(t: Tensor, graph: GraphWalk, style: Style) -> dict[str, str]:
 
 def _copy_attrs(item: Item, style: Style) -> dict[str, str]:
     """A per-scope copy of a shared parameter, with its share of the gradient."""
-    theme, t = style.theme, item.copy_of
-    assert t is not None
-    parts = [style.grads.get((id(t), id(n))) for n in item.users]
+    theme = style.theme
+    parts = [style.grads.get((id(t), id(n))) for t, n in item.users]
     found = [g for g in parts if g is not None]
     norm = math.sqrt(sum(magnitude(g) ** 2 for g in found)) if found else None
     fill = theme.param_fill
     if style.scale is not None and norm is not None:
         fill = style.scale.colour(norm)
     ink = text_on(fill) if style.scale is not None else theme.text
-    rows: Rows = [("", f"<I>{escape(t.name or 'param')}</I>")]
+    names = list(dict.fromkeys((t.name or "shared").split("[")[0] for t in item.copy_of))
+    if len(item.copy_of) == 1:
+        names = [item.copy_of[0].name or "shared"]
+    rows: Rows = [("", f"<I>{escape(n)}</I>") for n in names]
     if style.show_grads and norm is not None:
         rows.append(("‖grad‖", escape(number(norm))))
     return {
@@ -401,13 +409,16 @@ def _copy_attrs(item: Item, style: Style) -> dict[str, str]:
         "shape": "box",
         "style": "rounded,filled,dashed",
         "fillcolor": fill,
-        "tooltip": _plain(f"copy of {t.name or 'a parameter'}: its gradients are summed"),
+        "tooltip": _plain(f"copy of {', '.join(names)}: the copies' gradients are summed"),
     }
 
 
 def _op_attrs(node: Node, style: Style) -> dict[str, str]:
     theme = style.theme
     rows: Rows = [("", f"<B>{escape(node.op.symbol)}</B>")]
+    steps = gathered_steps(node)
+    if len(steps) > SHARE_EDGES:
+        rows.append(("", f"<I>from steps {steps[0]}…{steps[-1]}</I>"))
     rows.extend(_notes(node, style))
     return {
         "label": table(rows, theme.text, theme.fontsize, theme.fontsize * 1.15),
@@ -492,26 +503,40 @@ def _emit_edges(
         if node is None:
             continue
         op = item_of[node]
+        steps = gathered_steps(node)
         for parent in node.parents:
             tail = item_of.get((id(parent), id(node)), item_of[parent])
-            _edge(dot, tail, op, parent, style, done, labels.get((parent, node)))
+            extra = _gather_edge(parent, steps)
+            if extra is not None:
+                _edge(dot, tail, op, parent, style, done, labels.get((parent, node)), **extra)
         _edge(dot, op, item_of[t], t, style, done, None)
     unique = {id(i): i for i in item_of.values()}.values()
-    copies = [item for item in unique if item.copy_of is not None]
+    copies = [(t, item) for item in unique for t in item.copy_of]
     if len(copies) <= SHARE_EDGES:
-        for item in sorted(copies, key=_item_order):
-            assert item.copy_of is not None
-            _edge(
-                dot,
-                item_of[item.copy_of],
-                item,
-                item.copy_of,
-                style,
-                done,
-                None,
-                style="dashed",
-                constraint="false",
-            )
+        for t, item in sorted(copies, key=lambda pair: _item_order(pair[1])):
+            dashed = {"style": "dashed", "constraint": "false"}
+            _edge(dot, item_of[t], item, t, style, done, None, **dashed)
+
+
+def gathered_steps(node: Node) -> list[int]:
+    """The time steps an op outside time reads from, when it reads from 3 or more.
+
+    Such a *gather* (e.g. stacking every ``h_t`` into the output) would need an edge from
+    every step across the whole picture; Graphviz lays those out very slowly.
+    """
+    if step_of(node.scope) is not None:
+        return []
+    steps = sorted(
+        {s for p in node.parents if p.node is not None and (s := step_of(p.node.scope)) is not None}
+    )
+    return steps if len(steps) >= 3 else []
+
+
+def _gather_edge(parent: Tensor, steps: list[int]) -> dict[str, str] | None:
+    """Extra attributes for an edge into a gather; ``None`` to leave it out."""
+    if not steps or parent.node is None or step_of(parent.node.scope) in (None, steps[-1]):
+        return {}
+    return {"constraint": "false"} if len(steps) <= SHARE_EDGES else None
 
 
 def _item_order(item: Item) -> tuple[int, str]:
@@ -546,8 +571,7 @@ def _edge(
 
 
 def _lit(item: Item, style: Style) -> bool:
-    extra = () if item.copy_of is None else (item.copy_of,)
-    return any(id(x) in style.highlight for x in (*item.tensors, *item.nodes, *extra))
+    return any(id(x) in style.highlight for x in (*item.tensors, *item.nodes, *item.copy_of))
 
 
 def lit_ids(graph: GraphWalk, highlight: Iterable[Tensor | Node]) -> set[int]:

@@ -39,6 +39,21 @@ def time_step(segment: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def step_of(scope: str) -> int | None:
+    """The time step a scope path belongs to (its first ``t=<k>`` segment), else ``None``.
+
+    Examples
+    --------
+    >>> step_of("lstm/l0/t=3/cell"), step_of("lstm/l0")
+    (3, None)
+    """
+    for segment in scope.split("/"):
+        step = time_step(segment)
+        if step is not None:
+            return step
+    return None
+
+
 def kept_steps(scopes: Iterable[str], window: int | None) -> set[int] | None:
     """The time steps shown by ``window`` (first and last ``window``); ``None`` keeps all.
 
