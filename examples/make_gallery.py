@@ -47,6 +47,15 @@ def recurrent_loss(kind: type, steps: int, hidden: int = 3, seed: int = 0) -> Te
     return loss
 
 
+def shrink(path: Path) -> None:
+    """Re-save a PNG with a 256-colour palette: the gallery is committed, keep it small."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     f = lecture_graph()
@@ -104,6 +113,8 @@ def main() -> None:
         save=OUT / "heatmap.png",
         title="a hidden unit over characters (demo data)",
     )
+    for png in OUT.rglob("*.png"):
+        shrink(png)
     print("\n".join(sorted(str(p.relative_to(OUT.parent.parent)) for p in OUT.rglob("*.*"))))
 
 
