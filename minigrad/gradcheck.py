@@ -8,7 +8,8 @@ along a few random unit directions (cheap for large inputs); directions are Rade
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,8 +121,10 @@ def gradcheck(
             continue
         analytic = np.zeros(t.shape) if t.grad is None else t.grad.numpy().astype(np.float64)
         use_full = mode == "full" or (mode == "auto" and t.numel() <= max_full)
-        check = _check_full if use_full else _check_directional
-        mismatches += check(fn, inputs, i, weights, analytic, eps, atol, rtol, rng, directions)
+        along = (
+            _unit_directions(t.shape) if use_full else _random_directions(t.shape, directions, rng)
+        )
+        mismatches += _check(fn, inputs, i, weights, analytic, along, eps, atol, rtol)
     if mismatches:
         raise GradcheckError(_report(mismatches))
     return True
@@ -157,50 +160,41 @@ def _close(analytic: float, numeric: float, atol: float, rtol: float) -> bool:
     return abs(analytic - numeric) <= atol + rtol * abs(numeric)
 
 
-def _check_full(
-    fn: Callable[..., Tensor],
-    inputs: list[Tensor],
-    i: int,
-    weights: Tensor,
-    analytic: np.ndarray,
-    eps: float,
-    atol: float,
-    rtol: float,
-    rng: np.random.Generator,
-    directions: int,
-) -> list[Mismatch]:
-    found = []
-    shape = inputs[i].shape
+def _unit_directions(shape: tuple[int, ...]) -> Iterator[tuple[tuple[int, ...], np.ndarray]]:
+    """One direction per element: the full Jacobian-vector check, element by element."""
     for index in np.ndindex(*shape):
         delta = np.zeros(shape)
         delta[index] = 1.0
-        numeric = _central(fn, inputs, i, weights, delta, eps)
-        if not _close(float(analytic[index]), numeric, atol, rtol):
-            found.append(Mismatch(i, tuple(int(k) for k in index), float(analytic[index]), numeric))
-    return found
+        yield tuple(int(k) for k in index), delta
 
 
-def _check_directional(
+def _random_directions(
+    shape: tuple[int, ...], count: int, rng: np.random.Generator
+) -> Iterator[tuple[str, np.ndarray]]:
+    """Rademacher directions ±1/√n: unit length, every element moves, none is tiny."""
+    scale = 1.0 / np.sqrt(max(math.prod(shape), 1))
+    for k in range(count):
+        yield f"random direction {k}", rng.choice([-scale, scale], size=shape)
+
+
+def _check(
     fn: Callable[..., Tensor],
     inputs: list[Tensor],
     i: int,
     weights: Tensor,
     analytic: np.ndarray,
+    directions: Iterable[tuple[Any, np.ndarray]],
     eps: float,
     atol: float,
     rtol: float,
-    rng: np.random.Generator,
-    directions: int,
 ) -> list[Mismatch]:
+    """Compare ⟨analytic, d⟩ with the central difference along each direction ``d``."""
     found = []
-    shape = inputs[i].shape
-    scale = 1.0 / np.sqrt(max(analytic.size, 1))
-    for k in range(directions):
-        direction = rng.choice([-scale, scale], size=shape)
-        numeric = _central(fn, inputs, i, weights, direction, eps)
-        projected = float(np.sum(analytic * direction))
+    for where, delta in directions:
+        numeric = _central(fn, inputs, i, weights, delta, eps)
+        projected = float(np.sum(analytic * delta))
         if not _close(projected, numeric, atol, rtol):
-            found.append(Mismatch(i, f"random direction {k}", projected, numeric))
+            found.append(Mismatch(i, where, projected, numeric))
     return found
 
 
