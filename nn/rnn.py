@@ -20,7 +20,9 @@ Two execution forms, one maths, chosen by the ``fused`` constructor argument:
   ``input_gate forget_gate cell_candidate output_gate cell hidden``; GRU ``reset_gate
   update_gate candidate hidden``; RNN ``hidden``. A cell used on its own scopes as
   ``<cell kind>/<gate>``, e.g. ``lstmcell/forget_gate``. In both forms the slicing of the
-  op's result into the output sequence and final states is scoped ``<kind>/l<k>/outputs``.
+  op's result into the output sequence and final states is scoped ``<kind>/l<k>/outputs``;
+  the composed form's per-gate weight views, taken once per layer-direction and read by every
+  step, are scoped ``<kind>/l<k>/weights``.
 
 Shapes follow PyTorch, including its *unbatched* form: a layer takes ``(T, B, in)``
 (``(B, T, in)`` with ``batch_first``) or an unbatched ``(T, in)``; a cell takes ``(B, in)``
@@ -636,8 +638,14 @@ class _LayerBase(Module):
         reverse: bool,
         observer: StepObserver | None,
     ) -> tuple[Tensor, Tensor, Tensor | None]:
-        """The direction from primitive ops; states returned as ``(1, B, H)`` like the fused."""
-        gates = _gate_views(self._kind, w, self.hidden_size)
+        """The direction from primitive ops; states returned as ``(1, B, H)`` like the fused.
+
+        The per-gate weight views are taken once, in scope ``weights``, so every time step
+        reads the same tensors: their gradients from the steps sum there (BPTT's copy rule),
+        and a picture shows the sharing rather than one slice per step.
+        """
+        with scope("weights"):
+            gates = _gate_views(self._kind, w, self.hidden_size)
         steps = x.shape[0]
         outputs: list[Tensor] = [None] * steps  # type: ignore[list-item]
         for t in range(steps - 1, -1, -1) if reverse else range(steps):

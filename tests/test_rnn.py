@@ -204,11 +204,32 @@ def test_composed_scopes_follow_the_convention(layer: type) -> None:
         for g in GATES[kind]
     }
     assert gate_scopes == expected
-    # A step scope itself holds only the pick of x_t; "outputs" stacks the steps' h_t.
+    # A step scope itself holds only the pick of x_t; "outputs" stacks the steps' h_t;
+    # "weights" takes the per-gate views of the parameters, once per layer-direction.
     for s in scopes - gate_scopes:
         last = s.split("/")[-1]
-        assert s.count("/") < 2 or last.startswith("t=") or last == "outputs"
+        assert s.count("/") < 2 or last.startswith("t=") or last in ("outputs", "weights")
     assert all(s == kind or s.startswith(f"{kind}/l") for s in scopes)
+    dirs = ("l0", "l0_reverse", "l1", "l1_reverse")
+    assert {s for s in scopes if s.endswith("/weights")} == {f"{kind}/{d}/weights" for d in dirs}
+
+
+def test_composed_steps_share_one_set_of_weight_views() -> None:
+    lstm = LSTM(2, 3, fused=False)
+    out, _ = lstm(minigrad.randn(4, 1, 2))
+    seen, stack, readers = set(), [out], {}
+    while stack:
+        t = stack.pop()
+        if t.node is None or id(t.node) in seen:
+            continue
+        seen.add(id(t.node))
+        for p in t.node.parents:
+            if p.node is not None and p.node.scope == "lstm/l0/weights" and "/t=" in t.node.scope:
+                readers.setdefault(id(p), set()).add(t.node.scope.split("/")[2])
+        stack.extend(t.node.parents)
+    # 4 gates × (W_ih, W_hh, b_ih, b_hh) views, each read by all 4 steps: no per-step slicing
+    assert len(readers) == 16
+    assert all(steps == {"t=0", "t=1", "t=2", "t=3"} for steps in readers.values())
 
 
 @pytest.mark.parametrize("layer", [RNN, LSTM, GRU])
