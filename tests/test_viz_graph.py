@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
+import minigrad
 import viz
 from minigrad import Tensor
-from viz.demo import unroll
+from nn import GRU, LSTM, RNN
+
+
+def unrolled(kind: str, steps: int, hidden: int = 3, seed: int = 0) -> tuple[Tensor, Tensor]:
+    """(loss = Σ h_T, h_0) of nn's composed-form ``kind`` layer, h_0 a leaf needing grad."""
+    minigrad.manual_seed(seed)
+    layer = {"rnn": RNN, "lstm": LSTM, "gru": GRU}[kind](2, hidden, fused=False)
+    h0 = Tensor(np.zeros((1, 1, hidden), np.float32), requires_grad=True, name="h0")
+    state = (h0, Tensor(np.zeros((1, 1, hidden), np.float32))) if kind == "lstm" else h0
+    out, _ = layer(minigrad.randn(steps, 1, 2), state)
+    loss = out[-1].sum()
+    loss.name = "loss"
+    return loss, h0
 
 
 def lecture() -> tuple[Tensor, dict[str, Tensor]]:
@@ -90,59 +104,73 @@ def test_names_are_escaped_and_render(name: str, tmp_path) -> None:
 
 
 def test_same_graph_gives_identical_source() -> None:
-    first = viz.draw_graph(unroll("lstm", 3).loss, color_by="grad").source
-    second = viz.draw_graph(unroll("lstm", 3).loss, color_by="grad").source
+    first = viz.draw_graph(unrolled("lstm", 3)[0], color_by="grad").source
+    second = viz.draw_graph(unrolled("lstm", 3)[0], color_by="grad").source
     assert first == second
 
 
 def test_one_cluster_per_time_step_in_time_order() -> None:
-    src = viz.draw_graph(unroll("rnn", 4).loss).source
+    src = viz.draw_graph(unrolled("rnn", 4)[0]).source
     labels = re.findall(r"label=<(t=\d+)>", src)
     assert labels == ["t=0", "t=1", "t=2", "t=3"]
 
 
 def test_collapse_time_steps_into_boxes() -> None:
-    src = viz.draw_graph(unroll("lstm", 5).loss, collapse="t=*").source
+    src = viz.draw_graph(unrolled("lstm", 5)[0], collapse="t=*").source
     assert len(re.findall(r"^\s*box\d+ \[", src, re.M)) == 5
-    assert "forget_gate" not in src
+    assert "label=<forget_gate>" not in src  # no gate clusters inside the step boxes
     assert "‖grad‖" in src
-    by_depth = viz.draw_graph(unroll("lstm", 5).loss, collapse=3).source
-    assert len(re.findall(r"^\s*box\d+ \[", by_depth, re.M)) == 5
+    by_depth = viz.draw_graph(unrolled("lstm", 5)[0], collapse=3).source
+    assert len(re.findall(r"^\s*box\d+ \[", by_depth, re.M)) == 7  # + weights, outputs
 
 
 def test_expanded_lstm_shows_gates() -> None:
-    src = viz.draw_graph(unroll("lstm", 2).loss).source
+    src = viz.draw_graph(unrolled("lstm", 2)[0]).source
     for gate in ("input_gate", "forget_gate", "cell_candidate", "output_gate", "cell", "hidden"):
         assert f"label=<{gate}>" in src
 
 
-def test_shared_parameters_show_copies_and_sum() -> None:
-    src = viz.draw_graph(unroll("rnn", 3).loss).source
-    assert "used 3× → grads sum" in src
-    assert "parameters (shared across time)" in src
-    assert src.count("<I>weight_hh_l0</I>") == 3
+def test_shared_weights_show_copies_and_sum() -> None:
+    src = viz.draw_graph(unrolled("rnn", 3)[0]).source
+    assert "used 3× → grads sum" in src  # each weight view, read by the 3 steps
+    assert "label=<weights>" in src  # nn takes the views once, in scope rnn/l0/weights
+    assert src.count("<I>weight_hh_l0</I>") == 3  # one copy node per step
     assert "constraint=false" in src
+    collapsed = viz.draw_graph(unrolled("lstm", 4)[0], collapse=["t=*", "weights"]).source
+    assert len(re.findall(r"^\s*box\d+ \[", collapsed, re.M)) == 5  # 4 steps + weights
+    assert collapsed.count("style=dashed") == 4  # weights → each step's copy
+
+
+def test_shared_leaf_parameters_get_their_own_cluster() -> None:
+    w = Tensor(0.5, requires_grad=True, name="w")
+    h = Tensor(1.0, requires_grad=True, name="h0")
+    for t in range(3):
+        with minigrad.scope("rnn"), minigrad.scope(f"t={t}"), minigrad.scope("hidden"):
+            h = (w * h).tanh()
+    src = viz.draw_graph(h).source
+    assert "parameters (shared across time)" in src and "used 3× → grads sum" in src
+    assert src.count("<I>w</I>") == 3
 
 
 def test_window_elides_middle_steps() -> None:
-    src = viz.draw_graph(unroll("rnn", 20).loss, window=2).source
+    src = viz.draw_graph(unrolled("rnn", 20)[0], window=2).source
     assert re.findall(r"label=<(t=\d+)>", src) == ["t=0", "t=1", "t=18", "t=19"]
     assert "16 steps" in src
 
 
 def test_color_by_grad_has_legend_and_shared_range() -> None:
-    src = viz.draw_graph(unroll("rnn", 6).loss, color_by="grad", grad_range=(-6, 0)).source
+    src = viz.draw_graph(unrolled("rnn", 6)[0], color_by="grad", grad_range=(-6, 0)).source
     assert "legend" in src and "1e-6" in src and "1e0" in src
     with pytest.raises(ValueError, match="color_by"):
-        viz.draw_graph(unroll("rnn", 2).loss, color_by="value")
+        viz.draw_graph(unrolled("rnn", 2)[0], color_by="value")
 
 
 def test_highlight_path_from_loss_to_h0() -> None:
-    net = unroll("rnn", 3)
-    path = viz.path_between(net.loss, net.hidden[0])
-    assert path[0] is net.hidden[0] and path[-1] is net.loss
+    loss, h0 = unrolled("rnn", 3)
+    path = viz.path_between(loss, h0)
+    assert path[0] is h0 and path[-1] is loss
     theme = viz.get_theme("light")
-    src = viz.draw_graph(net.loss, highlight=path).source
+    src = viz.draw_graph(loss, highlight=path).source
     assert src.count(f'color="{theme.highlight}"') >= 2 * len(path) - 2
 
 

@@ -40,6 +40,7 @@ class Item:
     box: str | None = None
     copy_of: list[Tensor] = field(default_factory=list)
     users: list[tuple[Tensor, Node]] = field(default_factory=list)
+    copy_source: str | None = None  # the collapsed box all ``copy_of`` come from, if one
 
 
 @dataclass
@@ -221,18 +222,21 @@ def _place_copies(
     """
     for node in graph.consumers[t]:
         where = layout.place(node.scope)
-        # a collapsed box gets one copy node for all the shared tensors it reads
-        key = f"copies:{where.box}" if where.box else f"copy:{graph.ids[t]}:{where.cluster}"
+        # one copy node per box or cluster for all the shared tensors read there: an LSTM
+        # gate reads four (W_ih, W_hh, b_ih, b_hh views), and four boxes per gate crowd it
+        key = f"copies:{where.box}" if where.box else f"copies:{where.cluster}"
         if key not in items:
             items[key] = Item(f"{graph.ids[t]}c{len(items)}", where.cluster)
         copy = items[key]
         if not any(c is t for c in copy.copy_of):
+            source = layout.place(t.node.scope).box if t.node is not None else None
+            copy.copy_source = source if not copy.copy_of or copy.copy_source == source else None
             copy.copy_of.append(t)
         copy.users.append((t, node))
         item_of[(id(t), id(node))] = copy
 
 
-SHARE_EDGES = 24  # above this many copies, the copy → shared edges are left out
+SHARE_EDGES = 24  # above this many shared → copy edges, they are left out (slow layouts)
 
 
 def _placement(t: Tensor, graph: GraphWalk, layout: Layout) -> Placement:
@@ -401,6 +405,8 @@ def _copy_attrs(item: Item, style: Style) -> dict[str, str]:
     names = list(dict.fromkeys((t.name or "shared").split("[")[0] for t in item.copy_of))
     if len(item.copy_of) == 1:
         names = [item.copy_of[0].name or "shared"]
+    elif item.copy_source is not None:  # e.g. nn's views, folded into one "weights" box
+        names = [f"copy of {last_segment(item.copy_source)}"]
     rows: Rows = [("", f"<I>{escape(n)}</I>") for n in names]
     if style.show_grads and norm is not None:
         rows.append(("‖grad‖", escape(number(norm))))
@@ -512,7 +518,7 @@ def _emit_edges(
         _edge(dot, op, item_of[t], t, style, done, None)
     unique = {id(i): i for i in item_of.values()}.values()
     copies = [(t, item) for item in unique for t in item.copy_of]
-    if len(copies) <= SHARE_EDGES:
+    if len({(item_of[t].id, item.id) for t, item in copies}) <= SHARE_EDGES:
         for t, item in sorted(copies, key=lambda pair: _item_order(pair[1])):
             dashed = {"style": "dashed", "constraint": "false"}
             _edge(dot, item_of[t], item, t, style, done, None, **dashed)
