@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import minigrad
 import viz
 from minigrad import Tensor
-from viz.demo import unroll
+from nn import GRU, LSTM, RNN, HiddenGradRecorder
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -45,24 +46,47 @@ def test_frames_write_upstream_local_downstream() -> None:
     assert sorted(step.edge_labels.values()) == ["↓ -2", "↓ -4"]
 
 
-def test_grad_norm_plot_saves_png(tmp_path) -> None:
-    norms = {
-        kind.upper(): viz.hidden_grad_norms(unroll(kind, 12).loss)
-        for kind in ("rnn", "lstm", "gru")
-    }
-    assert all(len(v) == 12 for v in norms.values())
-    fig = viz.grad_norm_plot(norms, save=tmp_path / "flow.png")
-    assert fig.axes[0].get_yscale() == "log" and is_png(tmp_path / "flow.png")
+def composed_loss(layer: type, steps: int) -> Tensor:
+    minigrad.manual_seed(0)
+    out, _ = layer(2, 3, fused=False)(minigrad.randn(steps, 1, 2))
+    return out[-1].sum()
 
 
-def test_hidden_grad_norms_needs_composed_scopes() -> None:
+def test_grad_norms_by_step_matches_nn_recorder(tmp_path) -> None:
+    norms = {}
+    for layer in (RNN, LSTM, GRU):
+        by_scope = viz.grad_norms_by_step(composed_loss(layer, 12))
+        minigrad.manual_seed(0)
+        module = layer(2, 3, fused=False)
+        with HiddenGradRecorder(module) as rec:
+            out, _ = module(minigrad.randn(12, 1, 2))
+        out[-1].sum().backward()
+        np.testing.assert_allclose(by_scope, rec.norms(), rtol=1e-5)
+        norms[layer.__name__] = rec.norms()  # the recorder's arrays plot as they are
+    runs = np.stack([norms["LSTM"], norms["LSTM"] * 2])  # (runs, T): mean and band
+    fig = viz.grad_norm_plot(
+        {**norms, "LSTM ×2 runs": runs},
+        save=tmp_path / "flow.png",
+        styles={"LSTM ×2 runs": {"linestyle": "--"}},
+    )
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and len(ax.lines) == 4 and is_png(tmp_path / "flow.png")
+    assert ax.lines[3].get_linestyle() == "--" and len(ax.collections) == 1
+    with pytest.raises(ValueError, match="1-D array"):
+        viz.grad_norm_plot({"bad": np.ones((2, 2, 2))})
+
+
+def test_grad_norms_by_step_picks_a_layer_and_needs_composed_scopes() -> None:
+    minigrad.manual_seed(0)
+    out, _ = LSTM(2, 3, num_layers=2, fused=False)(minigrad.randn(5, 1, 2))
+    assert len(viz.grad_norms_by_step(out[-1].sum(), layer="lstm/l0")) == 5
     x = Tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(ValueError, match="fused=False"):
-        viz.hidden_grad_norms((x * x).sum())
+        viz.grad_norms_by_step((x * x).sum())
 
 
 def test_eigenvalue_plot_splits_gate_blocks(tmp_path) -> None:
-    w = unroll("lstm", 1).params["weight_hh_l0"]
+    w = LSTM(2, 3).weight_hh_l0
     fig = viz.eigenvalue_plot(w, save=tmp_path / "eig.png", gates=["i", "f", "g", "o"])
     assert "ρ =" in fig.axes[0].get_title() and is_png(tmp_path / "eig.png")
 

@@ -16,7 +16,7 @@ from viz.graph import draw_graph
 from viz.plots import (
     eigenvalue_plot,
     grad_norm_plot,
-    hidden_grad_norms,
+    grad_norms_by_step,
     text_heatmap,
     text_heatmap_html,
     training_curves,
@@ -34,8 +34,8 @@ __all__ = [
     "eigenvalue_plot",
     "get_theme",
     "grad_norm_plot",
+    "grad_norms_by_step",
     "gradients",
-    "hidden_grad_norms",
     "path_between",
     "render",
     "text_heatmap",

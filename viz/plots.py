@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ matplotlib.use("Agg")  # pictures are files here; never open a window
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from numpy.typing import ArrayLike
 
 from minigrad import Tensor, backend
 from viz.grads import gradients, magnitude
@@ -39,22 +40,55 @@ def _array(x: Any) -> np.ndarray:
 
 
 def grad_norm_plot(
-    norms: Mapping[str, Sequence[float]],
+    norms: Mapping[str, ArrayLike],
     save: str | Path | None = None,
     title: str = "gradient flow through time",
+    styles: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Figure:
     """‖∂L/∂h_t‖ against t, one line per model, on a log scale.
 
+    Parameters
+    ----------
+    norms : mapping of label → array
+        Per-step norms: a 1-D array of length T, e.g. ``nn.HiddenGradRecorder(...).norms()``
+        or :func:`grad_norms_by_step`; or a 2-D array ``(runs, T)`` (several seeds), drawn
+        as the geometric mean with a shaded min–max band.
+    save : path, optional
+        Also write the figure there (PNG, SVG, PDF by extension).
+    title : str
+        Say what was measured: the loss, the sequence length, the initialisation.
+    styles : mapping of label → matplotlib line keywords, optional
+        E.g. ``{"LSTM, forget bias 1": {"linestyle": "--"}}``.
+
     Examples
     --------
-    >>> fig = grad_norm_plot({"RNN": [1e-6, 1e-3, 1.0], "LSTM": [0.1, 0.3, 1.0]})
-    >>> fig.axes[0].get_yscale()
-    'log'
+    >>> import minigrad
+    >>> from nn import LSTM, HiddenGradRecorder
+    >>> lstm = LSTM(2, 8)
+    >>> with HiddenGradRecorder(lstm) as rec:
+    ...     out, _ = lstm(minigrad.randn(10, 1, 2))
+    >>> out[-1].sum().backward()
+    >>> fig = grad_norm_plot({"LSTM": rec.norms(), "toy": [1e-6, 1e-3, 1.0]})
+    >>> fig.axes[0].get_yscale(), len(fig.axes[0].lines)
+    ('log', 2)
     """
     fig, ax = plt.subplots(figsize=(7, 4))
     for label, values in norms.items():
-        ys = np.asarray(values, dtype=float)
-        ax.plot(np.arange(len(ys)), np.where(ys > 0, ys, np.nan), marker="o", ms=3, label=label)
+        ys = np.asarray(_array(values), float)
+        if ys.ndim not in (1, 2):
+            raise ValueError(
+                f"grad_norm_plot: {label!r} has shape {ys.shape}; give a 1-D array (T,) "
+                "of per-step norms or a 2-D array (runs, T)"
+            )
+        ys = np.where(ys > 0, ys, np.nan)
+        ts = np.arange(ys.shape[-1])
+        if ys.ndim == 2:
+            line = ax.plot(ts, np.exp(np.nanmean(np.log(ys), axis=0)), **_style(styles, label))
+            ax.fill_between(
+                ts, np.nanmin(ys, 0), np.nanmax(ys, 0), color=line[0].get_color(), alpha=0.15
+            )
+        else:
+            ax.plot(ts, ys, **_style(styles, label))
     ax.set_yscale("log")
     ax.set_xlabel("time step t")
     ax.set_ylabel("‖∂L/∂h_t‖")
@@ -64,16 +98,25 @@ def grad_norm_plot(
     return _finish(fig, save)
 
 
-def hidden_grad_norms(loss: Tensor, layer: str | None = None) -> list[float]:
-    """‖∂loss/∂h_t‖ for each step t of a composed recurrent layer, from its graph's scopes.
+def _style(styles: Mapping[str, Mapping[str, Any]] | None, label: str) -> dict[str, Any]:
+    return {"marker": "o", "ms": 3, "label": label, **(styles or {}).get(label, {})}
+
+
+def grad_norms_by_step(loss: Tensor, layer: str | None = None) -> list[float]:
+    """‖∂loss/∂h_t‖ for each step t, found by the scopes of ``loss``'s graph.
 
     ``h_t`` is the last tensor made in scope ``<layer>/t=<t>/hidden`` (nn's composed form,
-    ``fused=False``). Uses a private backward pass (``.grad`` untouched, graph retained).
+    ``fused=False``, or any graph scoped the same way); ``layer`` picks one such as
+    ``"lstm/l0"`` when there are several. It needs no module, only the graph, and uses a
+    private backward pass (``.grad`` untouched, graph retained). To record a module while
+    it trains, in either form, use ``nn.HiddenGradRecorder``.
 
     Examples
     --------
-    >>> from viz.demo import unroll
-    >>> norms = hidden_grad_norms(unroll("rnn", steps=5).loss)
+    >>> import minigrad
+    >>> from nn import RNN
+    >>> out, _ = RNN(2, 3, fused=False)(minigrad.randn(5, 1, 2))
+    >>> norms = grad_norms_by_step(out[-1].sum(), layer="rnn/l0")
     >>> len(norms), norms[-1] > norms[0]
     (5, True)
     """
@@ -90,11 +133,6 @@ def hidden_grad_norms(loss: Tensor, layer: str | None = None) -> list[float]:
         )
     grads = gradients(loss, graph.tensors)
     return [magnitude(grads[last[t]]) if last[t] in grads else 0.0 for t in sorted(last)]
-
-
-def grad_norms_from_models(losses: Mapping[str, Callable[[], Tensor]]) -> dict[str, list[float]]:
-    """``{name: hidden_grad_norms(make_loss())}`` for each model's loss-making closure."""
-    return {name: hidden_grad_norms(make()) for name, make in losses.items()}
 
 
 def eigenvalue_plot(
