@@ -8,9 +8,10 @@ import time
 
 import pytest
 
+import minigrad
 import viz
 from minigrad import Tensor
-from viz.demo import unroll
+from nn import LSTM
 
 render_module = importlib.import_module("viz.render")
 
@@ -83,6 +84,19 @@ def test_jupyter_display_renders_svg() -> None:
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
 
 
+def test_png_dpi_scales_the_image(tmp_path) -> None:
+    from PIL import Image
+
+    default = viz.render(small_graph(), tmp_path / "a.png")
+    sharp = viz.render(small_graph(), tmp_path / "b.png", dpi=192)
+    with Image.open(default) as a, Image.open(sharp) as b:
+        assert abs(b.width / a.width - 2.0) < 0.1 and abs(b.height / a.height - 2.0) < 0.1
+    with pytest.raises(ValueError, match="PNG only"):
+        viz.render(small_graph(), tmp_path / "g.svg", dpi=150)
+    with pytest.raises(ValueError, match="positive"):
+        viz.render(small_graph(), tmp_path / "g.png", dpi=0)
+
+
 def test_unknown_extension_and_dot_source(tmp_path) -> None:
     with pytest.raises(ValueError, match=r"\.svg"):
         viz.render(small_graph(), tmp_path / "g.jpeg")
@@ -91,10 +105,12 @@ def test_unknown_extension_and_dot_source(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_100_step_unrolled_lstm_renders_within_bound(tmp_path) -> None:
+    minigrad.manual_seed(0)
+    out, _ = LSTM(2, 3, fused=False)(minigrad.randn(100, 1, 2))
     start = time.perf_counter()
-    dot = viz.draw_graph(unroll("lstm", 100).loss)
+    dot = viz.draw_graph(out[-1].sum())
     svg = viz.render(dot, tmp_path / "lstm100.svg")
     elapsed = time.perf_counter() - start
-    print(f"100-step composed LSTM: {len(dot.source)} bytes of DOT, {elapsed:.1f} s to SVG")
+    print(f"nn.LSTM(fused=False), 100 steps: {len(dot.source)} B of DOT, {elapsed:.1f} s to SVG")
     assert svg.stat().st_size > 100_000
     assert elapsed < 60
