@@ -13,10 +13,10 @@ import numpy as np
 import minigrad
 import viz
 from minigrad import Tensor
-from nn.rnn import GRU, LSTM, RNN
-from viz.demo import unroll
+from nn import GRU, LSTM, RNN, HiddenGradRecorder
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "gallery"
+DPI = 150  # sharp on a projector; the graphs are also committed small enough at this size
 
 
 def lecture_graph() -> Tensor:
@@ -31,28 +31,46 @@ def lecture_graph() -> Tensor:
     return f
 
 
-def demo_loss(kind: str, steps: int) -> Tensor:
-    """The same cell in viz.demo: nn's scopes without its per-gate weight slicing, so the
-    graph pictures show the recurrence rather than the parameter bookkeeping."""
-    return unroll(kind, steps).loss
-
-
 def recurrent_loss(kind: type, steps: int, hidden: int = 3, seed: int = 0) -> Tensor:
-    """Loss = Σ h_T of a one-layer composed-form recurrent layer over ``steps`` steps."""
+    """Loss = Σ h_T of a one-layer composed-form (``fused=False``) nn layer over ``steps``.
+
+    Taken from the final state ``h_n`` rather than ``out[-1]``: the same number, but the
+    graph then ends at the last step instead of stacking every step's output first.
+    """
     minigrad.manual_seed(seed)
     model = kind(2, hidden, fused=False)
-    out, _ = model(minigrad.randn(steps, 1, 2))
-    loss = out[-1].sum()
+    _, state = model(minigrad.randn(steps, 1, 2))
+    h_n = state[0] if isinstance(state, tuple) else state
+    loss = h_n.sum()
     loss.name = "loss"
     return loss
 
 
+def step_norms(
+    kind: type, steps: int, seed: int, hidden: int = 16, forget_bias: float | None = None
+) -> np.ndarray:
+    """‖∂L/∂h_t‖ for L = Σ h_T, recorded by nn.HiddenGradRecorder (fused form: same maths).
+
+    ``forget_bias`` sets the LSTM's forget-gate bias (b_ih block f; b_hh block f = 0), as
+    Jozefowicz et al. (2015) recommend; PyTorch's init draws it from ±1/√H like the rest.
+    """
+    minigrad.manual_seed(seed)
+    model = kind(2, hidden)
+    if forget_bias is not None:
+        model.bias_ih_l0.data[hidden : 2 * hidden] = forget_bias
+        model.bias_hh_l0.data[hidden : 2 * hidden] = 0.0
+    with HiddenGradRecorder(model) as recorder:
+        out, _ = model(minigrad.randn(steps, 1, 2))
+    out[-1].sum().backward()
+    return recorder.norms()
+
+
 def shrink(path: Path) -> None:
-    """Re-save a PNG with a 256-colour palette: the gallery is committed, keep it small."""
+    """Re-save a PNG with a 64-colour palette: the gallery is committed, keep it small."""
     from PIL import Image
 
     with Image.open(path) as image:
-        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+        small = image.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
     small.save(path, optimize=True)
 
 
@@ -62,49 +80,61 @@ def main() -> None:
     viz.render(viz.draw_graph(f, theme="slides", title="f = (x + y) · z"), OUT / "lecture.png")
     viz.render(viz.draw_graph(f, theme="dark", title="f = (x + y) · z"), OUT / "lecture_dark.png")
 
-    lstm = demo_loss("lstm", steps=6)
+    # nn's composed form: the per-gate weight views are made once, in scope "weights", and
+    # every step reads copies of them (their gradients sum there); fold that scope to one box
     viz.render(
         viz.draw_graph(
-            lstm,
-            collapse="t=*",
+            recurrent_loss(LSTM, steps=6),
+            collapse=["t=*", "weights"],
             show_values=False,
-            title="LSTM unrolled over 6 steps, one box per step",
+            theme="slides",
+            title="nn.LSTM(fused=False) unrolled over 6 steps, one box per step",
         ),
         OUT / "lstm_collapsed.png",
+        dpi=DPI,
     )
     viz.render(
         viz.draw_graph(
-            demo_loss("lstm", steps=2), show_values=False, title="LSTM, 2 steps, every gate"
+            recurrent_loss(LSTM, steps=2),
+            collapse="weights",
+            show_values=False,
+            show_grads=False,  # the structure; the other pictures show the gradients
+            title="nn.LSTM(fused=False), 2 steps, every gate",
         ),
         OUT / "lstm_expanded.svg",
     )
 
-    for name in ("rnn", "lstm"):
-        loss = demo_loss(name, steps=8)
+    for kind in (RNN, LSTM):
         dot = viz.draw_graph(
-            loss,
-            collapse="t=*",
+            recurrent_loss(kind, steps=8),
+            collapse=["t=*", "weights"],
             color_by="grad",
             grad_range=(-4, 1),
             show_values=False,
-            title=f"{name.upper()}: ‖∂L/∂·‖ by colour",
+            theme="slides",
+            title=f"nn.{kind.__name__}, 8 steps: ‖∂L/∂·‖ by colour (L = Σ h_7)",
         )
-        viz.render(dot, OUT / f"grad_colour_{name}.png")
+        viz.render(dot, OUT / f"grad_colour_{kind.__name__.lower()}.png", dpi=DPI)
 
     frames = viz.backward_frames(lecture_graph(), OUT / "frames", fmt="png")
     for extra in frames[:1] + frames[2:]:
         extra.unlink()  # the gallery keeps one frame; the script shows how to make all
     (OUT / "frames" / "index.html").unlink()
 
-    norms = {
-        kind.__name__: viz.hidden_grad_norms(recurrent_loss(kind, steps=40, hidden=16))
-        for kind in (RNN, LSTM, GRU)
+    seeds = range(8)
+    runs = {
+        "RNN (tanh)": [step_norms(RNN, 40, s) for s in seeds],
+        "GRU": [step_norms(GRU, 40, s) for s in seeds],
+        "LSTM": [step_norms(LSTM, 40, s) for s in seeds],
+        "LSTM, forget-gate bias 1": [step_norms(LSTM, 40, s, forget_bias=1.0) for s in seeds],
     }
-    viz.grad_norm_plot(
-        norms,
-        save=OUT / "grad_flow.png",
-        title="‖∂L/∂h_t‖ through 40 steps (L = Σ h_40, PyTorch init)",
+    fig = viz.grad_norm_plot(
+        {label: np.stack(r) for label, r in runs.items()},
+        styles={"LSTM, forget-gate bias 1": {"linestyle": "--", "color": "black"}},
+        title="‖∂L/∂h_t‖ over 40 steps (t = 0…39), L = Σ h_39, H = 16, PyTorch init\n"
+        "except dashed; geometric mean of 8 seeds, band = min–max",
     )
+    fig.savefig(OUT / "grad_flow.png", dpi=DPI)
     text = "the quick brown fox jumps over the lazy dog"
     viz.text_heatmap(
         text,
