@@ -22,13 +22,18 @@ class Parameter(Tensor):
     True
     """
 
-    def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None,
-                 dtype: Any = None) -> None:
-        super().__init__(data.data if isinstance(data, Tensor) else data,
-                         requires_grad=requires_grad, name=name, dtype=dtype)
+    def __init__(
+        self, data: Any, requires_grad: bool = True, name: str | None = None, dtype: Any = None
+    ) -> None:
+        super().__init__(
+            data.data if isinstance(data, Tensor) else data,
+            requires_grad=requires_grad,
+            name=name,
+            dtype=dtype,
+        )
 
     def __repr__(self) -> str:
-        return "Parameter" + super().__repr__()[len("Tensor"):]
+        return "Parameter" + super().__repr__()[len("Tensor") :]
 
 
 class Module:
@@ -190,11 +195,14 @@ class Module:
             p = own[name]
             array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
             if tuple(array.shape) != p.shape:
-                problems.append(f"{name!r}: shape {tuple(array.shape)} in the state, "
-                                f"{p.shape} in the module")
+                problems.append(
+                    f"{name!r}: shape {tuple(array.shape)} in the state, {p.shape} in the module"
+                )
             elif np.dtype(array.dtype).name != backend.dtype_name(p.dtype):
-                problems.append(f"{name!r}: dtype {np.dtype(array.dtype).name} in the state, "
-                                f"{backend.dtype_name(p.dtype)} in the module")
+                problems.append(
+                    f"{name!r}: dtype {np.dtype(array.dtype).name} in the state, "
+                    f"{backend.dtype_name(p.dtype)} in the module"
+                )
             else:
                 updates.append((p, array))
         if problems:
