@@ -23,6 +23,7 @@ copy), and for the LSTM the final cell state. :func:`run_fused` slices it into
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -240,6 +241,7 @@ class FusedRecurrence(Op):
     def backward(self, grad: Any) -> tuple[Any, ...]:
         return tuple(self._steps_backward(namespace(grad), grad))
 
+    @abstractmethod
     def _steps_forward(
         self,
         xp: Any,
@@ -253,10 +255,11 @@ class FusedRecurrence(Op):
         peep: Any,
         out: Any,
     ) -> None:
-        raise NotImplementedError
+        """Run the recurrence over all steps, writing hidden (and cell) states into ``out``."""
 
+    @abstractmethod
     def _steps_backward(self, xp: Any, grad: Any) -> list[Any]:
-        raise NotImplementedError
+        """BPTT over all steps: the gradients of the op's inputs, in ``forward``'s order."""
 
 
 class FusedRNN(FusedRecurrence):

@@ -11,6 +11,7 @@ resumes a run exactly.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,7 +22,7 @@ from minigrad import Tensor, backend, no_grad
 Group = dict[str, Any]
 
 
-class Optimizer:
+class Optimizer(ABC):
     """Base class: parameter groups, per-parameter state, ``zero_grad``, ``step`` and state.
 
     ``params`` is an iterable of parameters, or of dicts ``{"params": [...], "lr": ...}``
@@ -78,9 +79,9 @@ class Optimizer:
                 state = self.state.setdefault(index, {})
                 p.data = self._update(p.data, p.grad.data, state, group)
 
+    @abstractmethod
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: Group) -> Any:
         """Return the new parameter array; update ``state`` (a dict of arrays and numbers)."""
-        raise NotImplementedError
 
     # ------------------------------------------------------------------ state
 
