@@ -198,9 +198,11 @@ def is_floating(dtype: Any) -> bool:
 
 
 def scatter_add(target: Any, index: Any, values: Any) -> Any:
-    """Add ``values`` into ``target`` at ``index`` (repeated indices accumulate); in place.
+    """Add ``values`` into ``target`` at ``index``; repeated indices accumulate.
 
-    ``index`` is anything NumPy-style advanced indexing accepts. Returns ``target``.
+    On NumPy and CuPy ``index`` is any advanced index and ``target`` is updated in place; on
+    other Array API libraries ``index`` is one integer array over axis 0 and a new array is
+    made. Always use the returned array.
     """
     xp = namespace(target)
     if xp is np:
@@ -218,14 +220,9 @@ def _generic_scatter_add_rows(xp: types.ModuleType, target: Any, index: Any, val
     """Scatter-add over axis 0 with one integer index array, via a one-hot matmul.
 
     The Array API has no scatter-add; a one-hot matrix product is the portable equivalent.
+    Callers on such libraries always pass a single index array: ``GetItem`` gathers through
+    flat positions there, and ``Embedding`` flattens its indices.
     """
-    if isinstance(index, tuple):
-        if len(index) != 1:
-            raise NotImplementedError(
-                f"scatter-add on {library_name(xp)} supports one integer index array on axis 0; "
-                "got a multi-axis advanced index. Use NumPy or CuPy for this indexing pattern."
-            )
-        index = index[0]
     flat_index = xp.reshape(index, (-1,))
     rows = target.shape[0]
     one_hot = xp.astype(
