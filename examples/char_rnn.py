@@ -5,7 +5,7 @@ over (T, B) streams with the hidden state carried (detached) from chunk to chunk
 gradient-norm clipping, Adam, and an atomic checkpoint you can resume from.
 
 Run:
-    python examples/char_rnn.py                         # the built-in corpus, about a minute
+    python examples/char_rnn.py                         # the built-in corpus, a few seconds
     python examples/char_rnn.py --text ../shared/data/tinyshakespeare.txt --steps 2000
     python examples/char_rnn.py --resume char_rnn.npz   # continue a saved run
 """
