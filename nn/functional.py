@@ -1,4 +1,4 @@
-"""Losses and activations as functions (PyTorch's ``torch.nn.functional``).
+"""Layers, losses and activations as functions (PyTorch's ``torch.nn.functional``).
 
 Class axis convention
 ---------------------
@@ -14,10 +14,34 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import Tensor, backend
+from minigrad import Tensor, backend, ops
 from minigrad.op import Op, apply
 
 _REDUCTIONS = ("mean", "sum", "none")
+
+
+# ---------------------------------------------------------------------- layers
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``x @ weight.T + bias`` over the last axis of ``x``, as one graph node.
+
+    One op (:class:`minigrad.ops.Linear`) rather than three (transpose, matmul, add): its
+    forward folds the leading axes of ``x`` into the rows of one matmul, and its backward
+    gives x, weight and bias their gradients directly.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> x = minigrad.ones(4, 3)
+    >>> w = minigrad.tensor([[1.0, 2.0, 3.0]])
+    >>> F.linear(x, w, minigrad.tensor([0.5])).tolist()
+    [[6.5], [6.5], [6.5], [6.5]]
+    """
+    if bias is None:
+        return apply(ops.Linear(), x, weight)
+    return apply(ops.Linear(), x, weight, bias)
 
 
 # ---------------------------------------------------------------------- activations

@@ -72,8 +72,7 @@ class Linear(Module):
                 f"expects an input whose last dimension is {self.in_features}, got shape "
                 f"{tuple(x.shape)}"
             )
-        out = x @ self.weight.T
-        return out if self.bias is None else out + self.bias
+        return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (

@@ -71,3 +71,59 @@ def test_failed_matmul_leaves_inputs_untouched() -> None:
     assert a.grad is None and a.is_leaf
     (a @ minigrad.ones(3)).sum().backward()
     assert a.grad.tolist() == [[1.0] * 3] * 2
+
+
+# ---------------------------------------------------------------------- linear (one fused node)
+
+
+@given(
+    data=st.data(),
+    lead=st.lists(st.integers(1, 3), max_size=3),
+    features=st.integers(1, 4),
+    outputs=st.integers(1, 3),
+    with_bias=st.booleans(),
+)
+def test_linear_op_gradient_and_forward(
+    backend: str, data: st.DataObject, lead: list, features: int, outputs: int, with_bias: bool
+) -> None:
+    from nn import functional as F  # noqa: N812 (PyTorch's name)
+
+    x = data.draw(tensors((*lead, features), backend=backend))
+    w = data.draw(tensors((outputs, features), backend=backend))
+    args = [x, w]
+    if with_bias:
+        args.append(data.draw(tensors((outputs,), backend=backend)))
+
+    def reference(a, b, c=None):
+        out = np.matmul(a, b.T)
+        return out if c is None else out + c
+
+    assert_forward_matches(F.linear, reference, *args)
+    assert_gradients_match(F.linear, *args)
+
+
+def test_linear_is_one_node_equal_to_matmul_plus_bias() -> None:
+    from nn import functional as F  # noqa: N812
+
+    rng = np.random.default_rng(1)
+    x = minigrad.tensor(rng.normal(size=(4, 2, 3)), requires_grad=True)
+    w = minigrad.tensor(rng.normal(size=(5, 3)), requires_grad=True)
+    b = minigrad.tensor(rng.normal(size=5), requires_grad=True)
+    fused = F.linear(x, w, b)
+    assert fused.op.name == "linear" and fused.node.parents == (x, w, b)
+    fused.sum().backward()
+    grads = [t.grad.numpy() for t in (x, w, b)]
+    for t in (x, w, b):
+        t.grad = None
+    (x @ w.T + b).sum().backward()
+    for got, t in zip(grads, (x, w, b), strict=True):
+        np.testing.assert_allclose(got, t.grad.numpy(), rtol=1e-12)
+
+
+def test_linear_op_errors_name_the_shapes() -> None:
+    from nn import functional as F  # noqa: N812
+
+    with pytest.raises(ValueError, match=r"input of shape \(2, 3\) does not fit a weight of shape"):
+        F.linear(minigrad.ones(2, 3), minigrad.ones(4, 4))
+    with pytest.raises(ValueError, match=r"bias of shape \(3,\) .* it must be \(4,\)"):
+        F.linear(minigrad.ones(2, 4), minigrad.ones(4, 4), minigrad.ones(3))

@@ -2,7 +2,7 @@
 
 from minigrad.ops.arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, RPowScalar, Sub
 from minigrad.ops.compare import Clip, Maximum, Minimum, Where
-from minigrad.ops.linalg import MatMul
+from minigrad.ops.linalg import Linear, MatMul
 from minigrad.ops.reduce import LogSoftmax, LogSumExp, Max, Mean, Min, Softmax, Sum
 from minigrad.ops.shape import (
     BroadcastTo,
@@ -29,6 +29,7 @@ __all__ = [
     "Exp",
     "GetItem",
     "LeakyReLU",
+    "Linear",
     "Log",
     "LogSoftmax",
     "LogSumExp",

@@ -32,16 +32,7 @@ class MatMul(Op):
             # Rows times one matrix, the common case (a Linear layer, also on a sequence):
             # fold any leading axes, so each gradient is one 2-D matmul; B's would otherwise
             # be a batched matmul of outer products summed afterwards (~40× slower at T=25).
-            folded = a.ndim > 2
-            rows_a = xp.reshape(a, (-1, a.shape[-1])) if folded else a
-            rows_g = xp.reshape(grad, (-1, grad.shape[-1])) if folded else grad
-            grad_a = grad_b = None
-            if self.needs[0]:
-                grad_a = rows_g @ b.T
-                if folded:
-                    grad_a = xp.reshape(grad_a, a.shape)
-            if self.needs[1]:
-                grad_b = rows_a.T @ rows_g
+            grad_a, grad_b = _rows_backward(xp, a, b, grad, self.needs[0], self.needs[1])
             return grad_a, grad_b
         # Promote 1-D operands to matrices (as NumPy does), differentiate, then drop the axis.
         a2 = a[None, :] if a.ndim == 1 else a
@@ -61,3 +52,71 @@ class MatMul(Op):
             if b.ndim == 1:
                 grad_b = grad_b[..., 0]
         return grad_a, grad_b
+
+
+def _fold(xp: Any, x: Any) -> Any:
+    """``x`` as 2-D rows ``(-1, last)``; a no-op for a matrix."""
+    return x if x.ndim == 2 else xp.reshape(x, (-1, x.shape[-1]))
+
+
+def _rows_backward(
+    xp: Any, a: Any, b: Any, grad: Any, need_a: bool, need_b: bool
+) -> tuple[Any, Any]:
+    """Gradients of ``a (…, k) @ b (k, n)`` with ``a``'s leading axes folded into rows."""
+    grad_rows = _fold(xp, grad)
+    grad_a = grad_b = None
+    if need_a:
+        grad_a = grad_rows @ xp.matrix_transpose(b)
+        if a.ndim != 2:
+            grad_a = xp.reshape(grad_a, a.shape)
+    if need_b:
+        grad_b = xp.matrix_transpose(_fold(xp, a)) @ grad_rows
+    return grad_a, grad_b
+
+
+class Linear(Op):
+    """``y = x Wᵀ + b`` over the last axis of ``x``, as one node (PyTorch's ``F.linear``).
+
+    The same maths as ``x @ W.T + b`` (three nodes: transpose, matmul, add) in one op whose
+    forward folds the leading axes of ``x`` into rows, so a ``(T, B, in)`` sequence costs one
+    2-D matmul rather than T small ones. Inputs: ``x (…, in)``, ``weight (out, in)`` and,
+    optionally, ``bias (out,)``.
+    """
+
+    name, symbol = "linear", "xWᵀ+b"
+    rule = "linear: x gets upstream @ W, W gets upstreamᵀ @ x, b gets upstream summed over rows"
+
+    def forward(self, x: Any, weight: Any, bias: Any = None) -> Any:
+        xp = namespace(x)
+        if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[1]:
+            raise ValueError(
+                f"linear: input of shape {tuple(x.shape)} does not fit a weight of shape "
+                f"{tuple(weight.shape)}; the input's last axis must equal the weight's second"
+            )
+        if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+            raise ValueError(
+                f"linear: bias of shape {tuple(bias.shape)} does not fit a weight of shape "
+                f"{tuple(weight.shape)}; it must be ({weight.shape[0]},)"
+            )
+        self.saved = (x, weight)
+        rows = _fold(xp, x) if x.ndim > 1 else xp.reshape(x, (1, -1))
+        out = rows @ xp.matrix_transpose(weight)
+        if bias is not None:
+            out += bias
+        return xp.reshape(out, (*x.shape[:-1], weight.shape[0]))
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        x, weight = self.saved
+        xp = namespace(grad)
+        rows = _fold(xp, x) if x.ndim > 1 else xp.reshape(x, (1, -1))
+        grad_rows = _fold(xp, grad) if x.ndim > 1 else xp.reshape(grad, (1, -1))
+        grad_x = grad_w = grad_b = None
+        if self.needs[0]:
+            grad_x = xp.reshape(grad_rows @ weight, x.shape)
+        if self.needs[1]:
+            grad_w = xp.matrix_transpose(grad_rows) @ rows
+        if len(self.needs) < 3:
+            return grad_x, grad_w
+        if self.needs[2]:
+            grad_b = xp.sum(grad_rows, axis=0)
+        return grad_x, grad_w, grad_b
