@@ -7,9 +7,12 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import minigrad
 from minigrad import Tensor
+from minigrad import backend as engine_backend
 from minigrad.testing import available_backends, to_backend
 
 
@@ -119,3 +122,31 @@ def test_engine_does_not_import_nn_or_viz() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@given(
+    rows=st.integers(1, 40),
+    count=st.integers(0, 300),
+    width=st.integers(1, 5),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_scatter_add_rows_equals_add_at_below_and_above_the_sorting_threshold(
+    rows: int, count: int, width: int, seed: int
+) -> None:
+    """The sorted segment-sum path (long index arrays) must equal np.add.at exactly in sums."""
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, rows, count)
+    values = rng.normal(size=(count, width))
+    start = rng.normal(size=(rows, width))
+    expected = start.copy()
+    np.add.at(expected, index, values)
+    got = engine_backend.scatter_add(start.copy(), index, values)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_scatter_add_keeps_add_at_semantics_for_negative_and_broadcast_indices() -> None:
+    index = np.array([-1, 2] * 40)  # -1 and 2 are the same row of 3: must accumulate together
+    got = engine_backend.scatter_add(np.zeros(3), index, np.ones(80))
+    assert got.tolist() == [0.0, 0.0, 80.0]
+    got = engine_backend.scatter_add(np.zeros(3), np.zeros(100, dtype=int), 1.0)  # scalar values
+    assert got.tolist() == [100.0, 0.0, 0.0]
