@@ -191,17 +191,47 @@ def _reduce(losses: Tensor, reduction: str) -> Tensor:
 # ---------------------------------------------------------------------- classification
 
 
-def _one_hot(xp: Any, ids: Any, classes: int, dtype: Any) -> Any:
-    """``(M, C)`` mask with a 1 at each row's class id; rows whose id is ``classes`` are all 0.
+def _targets(xp: Any, ids: Any, ignore_index: int, dtype: Any) -> tuple[Any, Any]:
+    """Safe column ids (ignored rows point at class 0) and the ``(M,)`` 1/0 mask of counted rows.
 
-    A mask keeps everything in the Array API (no ``take_along_axis``, no scatter), and the
-    ignored rows (id ``classes``, see :func:`_masked_ids`) fall out of it for free.
+    Gathering and scattering one column per row (``take_along_axis`` and
+    :func:`minigrad.backend.add_along_rows`) touches M numbers, where a ``(M, C)`` one-hot
+    mask would build, multiply and sum M·C of them.
     """
-    wanted = xp.arange(classes, dtype=ids.dtype)
-    return xp.astype(xp.reshape(ids, (-1, 1)) == xp.reshape(wanted, (1, -1)), dtype)
+    counted = ids != ignore_index
+    safe = xp.where(counted, ids, xp.zeros_like(ids))
+    return safe, xp.astype(counted, dtype)
 
 
-class NLLLossOp(Op):
+def _picked(xp: Any, rows: Any, safe: Any) -> Any:
+    """``rows[i, safe[i]]`` for every row ``i``: shape ``(M,)``."""
+    return xp.take_along_axis(rows, xp.reshape(safe, (-1, 1)), axis=1)[:, 0]
+
+
+class _RowsLossOp(Op):
+    """Shared state of the ``(M, C)``-rows losses: the reduction and the ignored class id."""
+
+    def __init__(self, reduction: str, ignore_index: int) -> None:
+        self.reduction = reduction
+        self.ignore_index = ignore_index
+
+    def describe(self) -> str:
+        return f"{self.name}({self.reduction})"
+
+    def _reduce(self, xp: Any, losses: Any, count: Any) -> Any:
+        if self.reduction == "none":
+            return losses
+        total = xp.sum(losses)
+        return total / count if self.reduction == "mean" else total
+
+    def _row_scale(self, xp: Any, grad: Any, kept: Any, count: Any) -> Any:
+        """``(M,)`` factor of each row's gradient: upstream (÷ count for mean), 0 if ignored."""
+        if self.reduction == "none":
+            return kept * grad
+        return kept * (grad / count if self.reduction == "mean" else grad)
+
+
+class NLLLossOp(_RowsLossOp):
     """Negative log-likelihood of class ids over rows of ``(M, C)`` log-probabilities.
 
     One node with a direct backward: each row's picked entry gets −upstream (divided by the
@@ -211,33 +241,21 @@ class NLLLossOp(Op):
     name, symbol = "nll_loss", "NLL"
     rule = "nll: the target class of each row gets −upstream (÷ count for mean), others 0"
 
-    def __init__(self, reduction: str) -> None:
-        self.reduction = reduction
-
-    def describe(self) -> str:
-        return f"nll_loss({self.reduction})"
-
     def forward(self, logp: Any, target: Any) -> Any:
         xp = backend.namespace(logp)
-        picked = _one_hot(xp, target, logp.shape[1], logp.dtype)
-        losses = -xp.sum(logp * picked, axis=1)
-        count = xp.sum(picked)  # ignored rows (id == C) pick nothing, so are not counted
-        self.saved = (picked, count)
-        if self.reduction == "none":
-            return losses
-        total = xp.sum(losses)
-        return total / count if self.reduction == "mean" else total
+        safe, kept = _targets(xp, target, self.ignore_index, logp.dtype)
+        count = xp.sum(kept)  # ignored rows are not counted
+        self.saved = (safe, kept, count, tuple(logp.shape))
+        return self._reduce(xp, -_picked(xp, logp, safe) * kept, count)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
-        picked, count = self.saved
-        xp = backend.namespace(picked)
-        if self.reduction == "none":
-            return (-picked * xp.reshape(grad, (-1, 1)), None)
-        scale = grad / count if self.reduction == "mean" else grad
-        return (-picked * scale, None)
+        safe, kept, count, shape = self.saved
+        xp = backend.namespace(safe)
+        dlogp = xp.zeros(shape, dtype=kept.dtype)
+        return (backend.add_along_rows(dlogp, safe, -self._row_scale(xp, grad, kept, count)), None)
 
 
-class CrossEntropyOp(Op):
+class CrossEntropyOp(_RowsLossOp):
     """Cross-entropy of class ids over rows of ``(M, C)`` logits: log-softmax and NLL in one.
 
     Forward is the stable log-softmax (shifted by each row's max) and the picked −log p;
@@ -252,38 +270,22 @@ class CrossEntropyOp(Op):
         "(÷ count for mean); ignored rows get 0"
     )
 
-    def __init__(self, reduction: str) -> None:
-        self.reduction = reduction
-
-    def describe(self) -> str:
-        return f"cross_entropy({self.reduction})"
-
     def forward(self, logits: Any, target: Any) -> Any:
         xp = backend.namespace(logits)
         shifted = logits - xp.max(logits, axis=1, keepdims=True)
         exp = xp.exp(shifted)
-        sums = xp.sum(exp, axis=1, keepdims=True)
-        picked = _one_hot(xp, target, logits.shape[1], logits.dtype)
-        losses = -xp.sum((shifted - xp.log(sums)) * picked, axis=1)
-        kept = xp.sum(picked, axis=1, keepdims=True)  # 1 per counted row, 0 per ignored row
+        sums = xp.sum(exp, axis=1)
+        safe, kept = _targets(xp, target, self.ignore_index, logits.dtype)
         count = xp.sum(kept)
-        # Backward needs softmax only where counted: exp × (kept / Σexp), one (M, 1) division.
-        self.saved = (exp, kept / sums, picked, count)
-        if self.reduction == "none":
-            return losses
-        total = xp.sum(losses)
-        return total / count if self.reduction == "mean" else total
+        self.saved = (exp, sums, safe, kept, count)
+        return self._reduce(xp, (xp.log(sums) - _picked(xp, shifted, safe)) * kept, count)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
-        exp, kept_over_sums, picked, count = self.saved
+        exp, sums, safe, kept, count = self.saved
         xp = backend.namespace(exp)
-        dlogits = exp * kept_over_sums
-        dlogits -= picked
-        if self.reduction == "none":
-            dlogits *= xp.reshape(grad, (-1, 1))
-        else:
-            dlogits *= grad / count if self.reduction == "mean" else grad
-        return (dlogits, None)
+        scale = self._row_scale(xp, grad, kept, count)
+        dlogits = exp * xp.reshape(scale / sums, (-1, 1))  # softmax × upstream per row
+        return (backend.add_along_rows(dlogits, safe, -scale), None)  # − one_hot × upstream
 
 
 def _class_last(x: Tensor, axis: int, who: str) -> tuple[Tensor, tuple[int, ...]]:
@@ -335,19 +337,14 @@ def _check_target(
         )
 
 
-def _masked_ids(ids: Any, ignore_index: int, classes: int) -> Any:
-    """Ids with ``ignore_index`` replaced by ``classes`` (matches no class, so picks nothing)."""
-    xp = backend.namespace(ids)
-    return xp.where(ids == ignore_index, xp.full_like(ids, classes), ids)
-
-
 def _classify(
     op: Op, input: Tensor, target: Any, ignore_index: int, reduction: str, axis: int, who: str
 ) -> Tensor:
     """Run a ``(M, C)``-rows loss ``op`` on ``input`` with the classes on ``axis``.
 
-    The shared front of :func:`nll_loss` and :func:`cross_entropy`: checks, flattening to rows
-    and ``ignore_index`` masking, then the ``none`` output reshaped to the target's shape.
+    The shared front of :func:`nll_loss` and :func:`cross_entropy`: checks and flattening to
+    rows (the op skips ``ignore_index`` rows), then the ``none`` output reshaped to the
+    target's shape.
     """
     _check_reduction(reduction, who)
     flat, rest = _class_last(input, axis, who)
@@ -356,7 +353,7 @@ def _classify(
     _check_target(target, rest, classes, ignore_index, tuple(input.shape), who)
     # Targets carry no gradient: flatten the array itself rather than add a graph node.
     ids = backend.namespace(target.data).reshape(target.data, (-1,))
-    out = apply(op, flat, Tensor(_masked_ids(ids, ignore_index, classes)))
+    out = apply(op, flat, Tensor(ids))
     if reduction != "none":
         return out
     shape = rest if input.ndim > 1 else ()
@@ -394,7 +391,7 @@ def nll_loss(
     >>> F.nll_loss(logp, [0, 1], reduction="none").tolist()
     [0.5, 0.1]
     """
-    op = NLLLossOp(reduction)
+    op = NLLLossOp(reduction, ignore_index)
     return _classify(op, log_probs, target, ignore_index, reduction, axis, "nll_loss")
 
 
@@ -440,7 +437,7 @@ def cross_entropy(
     >>> round(F.cross_entropy(out, minigrad.zeros(5, 2, dtype="int64"), axis=-1).item(), 4)
     1.0986
     """
-    op = CrossEntropyOp(reduction)
+    op = CrossEntropyOp(reduction, ignore_index)
     return _classify(op, logits, target, ignore_index, reduction, axis, "cross_entropy")
 
 
