@@ -38,14 +38,55 @@ StepObserver = Callable[[int, Any], None]
 
 
 # ---------------------------------------------------------------- array helpers
-# NumPy gets ``out=`` (no temporaries); any other namespace gets the portable spelling.
 
 
-def _matmul(xp: Any, a: Any, b: Any, out: Any) -> None:
-    if xp is np:
-        np.matmul(a, b, out=out)
-    else:
-        out[...] = a @ b
+class _Kernels:
+    """The array functions the step loops call, each with NumPy's ``out=`` signature.
+
+    For NumPy they *are* NumPy's ufuncs and ``matmul``: the loops make about ten calls per
+    time step, and a Python wrapper around each would cost more than the arithmetic at
+    min-char-rnn's size. Any other namespace gets portable spellings that assign into ``out``.
+    """
+
+    __slots__ = ("add", "matmul", "maximum", "mul", "sub", "tanh")
+
+    def __init__(self, xp: Any) -> None:
+        if xp is np:
+            self.add, self.sub, self.mul = np.add, np.subtract, np.multiply
+            self.matmul, self.tanh, self.maximum = np.matmul, np.tanh, np.maximum
+            return
+
+        def matmul(a: Any, b: Any, out: Any) -> None:
+            out[...] = a @ b
+
+        def add(a: Any, b: Any, out: Any) -> None:
+            out[...] = a + b
+
+        def sub(a: Any, b: Any, out: Any) -> None:
+            out[...] = a - b
+
+        def mul(a: Any, b: Any, out: Any) -> None:
+            out[...] = a * b
+
+        def tanh(a: Any, out: Any) -> None:
+            out[...] = xp.tanh(a)
+
+        def maximum(a: Any, b: float, out: Any) -> None:
+            out[...] = xp.where(a > b, a, xp.full_like(a, b))
+
+        self.add, self.sub, self.mul = add, sub, mul
+        self.matmul, self.tanh, self.maximum = matmul, tanh, maximum
+
+
+_KERNELS: dict[int, _Kernels] = {}
+
+
+def _kernels(xp: Any) -> _Kernels:
+    """The (cached) kernels of namespace ``xp``."""
+    kernels = _KERNELS.get(id(xp))
+    if kernels is None:
+        kernels = _KERNELS[id(xp)] = _Kernels(xp)
+    return kernels
 
 
 def _transposed(xp: Any, w: Any) -> Any:
@@ -55,58 +96,23 @@ def _transposed(xp: Any, w: Any) -> Any:
     return xp.matrix_transpose(w)
 
 
-def _mul(xp: Any, a: Any, b: Any, out: Any) -> None:
-    if xp is np:
-        np.multiply(a, b, out=out)
-    else:
-        out[...] = a * b
-
-
-def _add(xp: Any, a: Any, b: Any, out: Any) -> None:
-    if xp is np:
-        np.add(a, b, out=out)
-    else:
-        out[...] = a + b
-
-
-def _sub(xp: Any, a: Any, b: Any, out: Any) -> None:
-    if xp is np:
-        np.subtract(a, b, out=out)
-    else:
-        out[...] = a - b
-
-
-def _tanh(xp: Any, a: Any, out: Any) -> None:
-    if xp is np:
-        np.tanh(a, out=out)
-    else:
-        out[...] = xp.tanh(a)
-
-
-def _relu_(xp: Any, a: Any) -> None:
-    if xp is np:
-        np.maximum(a, 0, out=a)
-    else:
-        a[...] = xp.where(a > 0, a, xp.zeros_like(a))
-
-
 def _half_to_sigmoid_(a: Any) -> None:
     """``a`` holds tanh(x/2); make it σ(x) = ½·tanh(x/2) + ½ in place."""
     a *= 0.5
     a += 0.5
 
 
-def _sigmoid_grad_(d: Any, s: Any, tmp: Any, xp: Any) -> None:
+def _sigmoid_grad_(d: Any, s: Any, tmp: Any, k: _Kernels) -> None:
     """d *= σ'(x) = s(1 − s), given s = σ(x)."""
-    _sub(xp, 1.0, s, tmp)
+    k.sub(1.0, s, out=tmp)
     tmp *= s
     d *= tmp
 
 
-def _tanh_grad_(d: Any, y: Any, tmp: Any, xp: Any) -> None:
+def _tanh_grad_(d: Any, y: Any, tmp: Any, k: _Kernels) -> None:
     """d *= tanh'(x) = 1 − y², given y = tanh(x)."""
-    _mul(xp, y, y, tmp)
-    _sub(xp, 1.0, tmp, tmp)  # one call, not ``*= -1`` then ``+= 1``: it runs 25× per sequence
+    k.mul(y, y, out=tmp)
+    k.sub(1.0, tmp, out=tmp)  # one call, not ``*= -1`` then ``+= 1``: it runs 25× per sequence
     d *= tmp
 
 
@@ -279,6 +285,7 @@ class FusedRNN(FusedRecurrence):
         self.relu = nonlinearity == "relu"
 
     def _steps_forward(self, xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, peep, out):
+        k = _kernels(xp)
         steps = x.shape[0]
         bias = None if b_ih is None else b_ih + b_hh
         pre = self._project(xp, x, w_ih, bias, None)
@@ -287,32 +294,43 @@ class FusedRNN(FusedRecurrence):
         tmp = xp.empty(out.shape[1:], dtype=x.dtype)
         for t in order:
             h = out[t + hoff, ...]
-            _matmul(xp, out[t + poff, ...], w_hh_t, tmp)
-            _add(xp, pre[t, ...], tmp, h)
+            k.matmul(out[t + poff, ...], w_hh_t, out=tmp)
+            k.add(pre[t, ...], tmp, out=h)
             if self.relu:
-                _relu_(xp, h)
+                k.maximum(h, 0, out=h)
             else:
-                _tanh(xp, h, h)
+                k.tanh(h, out=h)
         self.saved = (x, out, w_ih, w_hh)
 
+    def _local_grads(self, xp: Any, k: _Kernels, hs: Any) -> Any:
+        """act′ of every step at once, from the outputs: 1 − h² (tanh) or [h > 0] (relu).
+
+        They depend on the forward pass only, so backward computes them in two calls over
+        the whole sequence rather than in the loop, which is left with *upstream × local*.
+        """
+        if self.relu:
+            return xp.astype(hs > 0, hs.dtype)
+        local = xp.empty_like(hs)
+        k.mul(hs, hs, out=local)
+        k.sub(1.0, local, out=local)
+        return local
+
     def _steps_backward(self, xp, grad):
+        k = _kernels(xp)
         x, out, w_ih, w_hh = self.saved
         steps = x.shape[0]
         order, hoff, poff = self._time(steps)
-        dpre = xp.empty((steps, *tuple(out.shape[1:])), dtype=out.dtype)
+        # dpre starts as the local gradients; step t overwrites its slab with upstream × local
+        dpre = self._local_grads(xp, k, out[hoff : hoff + steps, ...])
         dh_next = xp.zeros(out.shape[1:], dtype=out.dtype)
-        tmp = xp.empty_like(dh_next)
+        dh = xp.empty_like(dh_next)
         for t in reversed(order):
             d = dpre[t, ...]
-            h = out[t + hoff, ...]
-            _add(xp, grad[t + hoff, ...], dh_next, d)
+            k.add(grad[t + hoff, ...], dh_next, out=dh)
             if self.observer is not None:
-                self.observer(t, d)
-            if self.relu:
-                d *= xp.astype(h > 0, d.dtype) if xp is not np else (h > 0)
-            else:
-                _tanh_grad_(d, h, tmp, xp)
-            _matmul(xp, d, w_hh, dh_next)
+                self.observer(t, dh)
+            k.mul(dh, d, out=d)
+            k.matmul(d, w_hh, out=dh_next)
         h_prev = out[poff : poff + steps, ...]
         w = self._weight_grads(xp, dpre, dpre, x, h_prev, w_ih)
         return [w[0], dh_next if self.needs[1] else None, *w[1:]]
@@ -325,6 +343,7 @@ class FusedLSTM(FusedRecurrence):
     has_cell = True
 
     def _steps_forward(self, xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, peep, out):
+        k = _kernels(xp)
         steps, batch = x.shape[0], x.shape[1]
         hid = self.hidden
         scale = _scales(xp, x, "ssts", hid)
@@ -343,35 +362,36 @@ class FusedLSTM(FusedRecurrence):
         for t in order:
             g = gates[t, ...]
             c_prev, c = cells[t + poff, ...], cells[t + hoff, ...]
-            _matmul(xp, out[t + poff, ...], w_hh_t, tmp)
+            k.matmul(out[t + poff, ...], w_hh_t, out=tmp)
             g += tmp
             if peep is None:
-                _tanh(xp, g, g)
+                k.tanh(g, out=g)
                 _half_to_sigmoid_(g[:, : 2 * hid])
                 _half_to_sigmoid_(g[:, 3 * hid :])
             else:
-                _mul(xp, c_prev, half_ci, tmp_h)
+                k.mul(c_prev, half_ci, out=tmp_h)
                 g[:, :hid] += tmp_h
-                _mul(xp, c_prev, half_cf, tmp_h)
+                k.mul(c_prev, half_cf, out=tmp_h)
                 g[:, hid : 2 * hid] += tmp_h
-                _tanh(xp, g[:, : 3 * hid], g[:, : 3 * hid])
+                k.tanh(g[:, : 3 * hid], out=g[:, : 3 * hid])
                 _half_to_sigmoid_(g[:, : 2 * hid])
             i, f, cand, o = g[:, s_i], g[:, s_f], g[:, s_g], g[:, s_o]
-            _mul(xp, f, c_prev, c)
-            _mul(xp, i, cand, tmp_h)
+            k.mul(f, c_prev, out=c)
+            k.mul(i, cand, out=tmp_h)
             c += tmp_h
             if peep is not None:
-                _mul(xp, c, half_co, tmp_h)
+                k.mul(c, half_co, out=tmp_h)
                 o += tmp_h
-                _tanh(xp, o, o)
+                k.tanh(o, out=o)
                 _half_to_sigmoid_(o)
-            _tanh(xp, c, tanh_c[t, ...])
-            _mul(xp, o, tanh_c[t, ...], out[t + hoff, ...])
+            k.tanh(c, out=tanh_c[t, ...])
+            k.mul(o, tanh_c[t, ...], out=out[t + hoff, ...])
         last = 0 if self.reverse else steps
         out[steps + 1, ...] = cells[last, ...]
         self.saved = (x, gates, out, cells, tanh_c, w_ih, w_hh, peep)
 
     def _steps_backward(self, xp, grad):
+        k = _kernels(xp)
         x, gates, out, cells, tanh_c, w_ih, w_hh, peep = self.saved
         steps, batch = x.shape[0], x.shape[1]
         hid = self.hidden
@@ -388,32 +408,32 @@ class FusedLSTM(FusedRecurrence):
             d = dgates[t, ...]
             di, df, dg, do = d[:, s_i], d[:, s_f], d[:, s_g], d[:, s_o]
             tc, c_prev = tanh_c[t, ...], cells[t + poff, ...]
-            _add(xp, grad[t + hoff, ...], dh_next, dh)
+            k.add(grad[t + hoff, ...], dh_next, out=dh)
             if self.observer is not None:
                 self.observer(t, dh)
-            # through h = o ⊙ tanh(c): to o, and to c (added to the cell gradient from t+1)
-            _mul(xp, dh, tc, do)
-            _mul(xp, dh, o, tmp)
-            _tanh_grad_(tmp, tc, tmp2, xp)
+            # through h = o ⊙ k.tanh(c): to o, and to c (added to the cell gradient from t+1)
+            k.mul(dh, tc, out=do)
+            k.mul(dh, o, out=tmp)
+            _tanh_grad_(tmp, tc, tmp2, k)
             dc += tmp
-            _sigmoid_grad_(do, o, tmp2, xp)
+            _sigmoid_grad_(do, o, tmp2, k)
             if peep is not None:
-                _mul(xp, do, peep[2], tmp)
+                k.mul(do, peep[2], out=tmp)
                 dc += tmp
             # through c = f ⊙ c_prev + i ⊙ g
-            _mul(xp, dc, cand, di)
-            _sigmoid_grad_(di, i, tmp2, xp)
-            _mul(xp, dc, c_prev, df)
-            _sigmoid_grad_(df, f, tmp2, xp)
-            _mul(xp, dc, i, dg)
-            _tanh_grad_(dg, cand, tmp2, xp)
+            k.mul(dc, cand, out=di)
+            _sigmoid_grad_(di, i, tmp2, k)
+            k.mul(dc, c_prev, out=df)
+            _sigmoid_grad_(df, f, tmp2, k)
+            k.mul(dc, i, out=dg)
+            _tanh_grad_(dg, cand, tmp2, k)
             dc *= f
             if peep is not None:
-                _mul(xp, di, peep[0], tmp)
+                k.mul(di, peep[0], out=tmp)
                 dc += tmp
-                _mul(xp, df, peep[1], tmp)
+                k.mul(df, peep[1], out=tmp)
                 dc += tmp
-            _matmul(xp, d, w_hh, dh_next)
+            k.matmul(d, w_hh, out=dh_next)
         h_prev = out[poff : poff + steps, ...]
         w = self._weight_grads(xp, dgates, dgates, x, h_prev, w_ih)
         result = [w[0], dh_next if self.needs[1] else None, dc if self.needs[2] else None, *w[1:]]
@@ -431,11 +451,12 @@ class FusedLSTM(FusedRecurrence):
 
 
 class FusedGRU(FusedRecurrence):
-    """GRU over a sequence (gates r, z, n; n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)))."""
+    """GRU over a sequence (gates r, z, n; n = k.tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)))."""
 
     kind = "gru"
 
     def _steps_forward(self, xp, x, h0, c0, w_ih, w_hh, b_ih, b_hh, peep, out):
+        k = _kernels(xp)
         steps, batch = x.shape[0], x.shape[1]
         hid = self.hidden
         scale = _scales(xp, x, "sst", hid)
@@ -453,27 +474,28 @@ class FusedGRU(FusedRecurrence):
         for t in order:
             g = gates[t, ...]
             h_prev = out[t + poff, ...]
-            _matmul(xp, h_prev, w_hh_t, hh)
+            k.matmul(h_prev, w_hh_t, out=hh)
             rz = g[:, : 2 * hid]
             rz += hh[:, : 2 * hid]
-            _tanh(xp, rz, rz)
+            k.tanh(rz, out=rz)
             _half_to_sigmoid_(rz)
             r, z, n = g[:, :hid], g[:, hid : 2 * hid], g[:, 2 * hid :]
             hn = hn_all[t, ...]
             if b_hn is None:
                 hn[...] = hh[:, 2 * hid :]
             else:
-                _add(xp, hh[:, 2 * hid :], b_hn, hn)
-            _mul(xp, r, hn, tmp_h)
+                k.add(hh[:, 2 * hid :], b_hn, out=hn)
+            k.mul(r, hn, out=tmp_h)
             n += tmp_h
-            _tanh(xp, n, n)
+            k.tanh(n, out=n)
             # h = (1 − z) ⊙ n + z ⊙ h_prev = n + z ⊙ (h_prev − n)
-            _sub(xp, h_prev, n, tmp_h)
+            k.sub(h_prev, n, out=tmp_h)
             tmp_h *= z
-            _add(xp, n, tmp_h, out[t + hoff, ...])
+            k.add(n, tmp_h, out=out[t + hoff, ...])
         self.saved = (x, gates, hn_all, out, w_ih, w_hh)
 
     def _steps_backward(self, xp, grad):
+        k = _kernels(xp)
         x, gates, hn_all, out, w_ih, w_hh = self.saved
         steps, batch = x.shape[0], x.shape[1]
         hid = self.hidden
@@ -491,20 +513,20 @@ class FusedGRU(FusedRecurrence):
             h_prev = out[t + poff, ...]
             dx_t, dh_t = dgx[t, ...], dgh[t, ...]
             dr, dz, dn = dx_t[:, :hid], dx_t[:, hid : 2 * hid], dx_t[:, 2 * hid :]
-            _add(xp, grad[t + hoff, ...], dh_next, dh)
+            k.add(grad[t + hoff, ...], dh_next, out=dh)
             if self.observer is not None:
                 self.observer(t, dh)
-            _sub(xp, h_prev, n, dz)
+            k.sub(h_prev, n, out=dz)
             dz *= dh
-            _sigmoid_grad_(dz, z, tmp, xp)
-            _mul(xp, dh, z, dhz)
-            _sub(xp, dh, dhz, dn)
-            _tanh_grad_(dn, n, tmp, xp)
-            _mul(xp, dn, hn_all[t, ...], dr)
-            _sigmoid_grad_(dr, r, tmp, xp)
+            _sigmoid_grad_(dz, z, tmp, k)
+            k.mul(dh, z, out=dhz)
+            k.sub(dh, dhz, out=dn)
+            _tanh_grad_(dn, n, tmp, k)
+            k.mul(dn, hn_all[t, ...], out=dr)
+            _sigmoid_grad_(dr, r, tmp, k)
             dh_t[:, : 2 * hid] = dx_t[:, : 2 * hid]
-            _mul(xp, dn, r, dh_t[:, 2 * hid :])
-            _matmul(xp, dh_t, w_hh, dh_next)
+            k.mul(dn, r, out=dh_t[:, 2 * hid :])
+            k.matmul(dh_t, w_hh, out=dh_next)
             dh_next += dhz
         h_prev = out[poff : poff + steps, ...]
         w = self._weight_grads(xp, dgx, dgh, x, h_prev, w_ih)
