@@ -280,12 +280,13 @@ class NumpyCharLM:
                 np.multiply(dh, z, out=dh_next)
                 dh_next += tmp2
         else:
+            # tanh' = 1 − h² for every step at once; the loop is left with upstream × local
+            np.multiply(h[1:], h[1:], out=dpre)
+            np.subtract(1.0, dpre, out=dpre)
             for t in reversed(range(t_len)):
                 d = dpre[t]
-                np.add(dh_all[t], dh_next, out=d)
-                np.multiply(h[t + 1], h[t + 1], out=tmp)
-                np.subtract(1.0, tmp, out=tmp)
-                d *= tmp
+                np.add(dh_all[t], dh_next, out=dh)
+                d *= dh
                 np.matmul(d, w_hh, out=dh_next)
             dhproj = dpre
 
@@ -300,7 +301,13 @@ class NumpyCharLM:
         np.matmul(dpre2, p["rnn.weight_ih_l0"], out=self._dx)
         demb = gr["embedding.weight"]
         demb.fill(0.0)
-        np.add.at(demb, ids.reshape(-1), self._dx)
+        # Rows of dx summed per id: sort the ids once, then one add.reduceat (np.add.at adds
+        # one index at a time and is ~6× slower at B=32, T=50).
+        flat = ids.reshape(-1)
+        order = np.argsort(flat)
+        sorted_ids = flat[order]
+        starts = np.flatnonzero(np.concatenate(([True], sorted_ids[1:] != sorted_ids[:-1])))
+        demb[sorted_ids[starts]] = np.add.reduceat(self._dx[order], starts, axis=0)
 
     # ------------------------------------------------------------------ public
 
