@@ -191,27 +191,30 @@ def _reduce(losses: Tensor, reduction: str) -> Tensor:
 # ---------------------------------------------------------------------- classification
 
 
-def _targets(xp: Any, ids: Any, ignore_index: int, dtype: Any) -> tuple[Any, Any]:
-    """Safe column ids (ignored rows point at class 0) and the ``(M,)`` 1/0 mask of counted rows.
+def _targets(xp: Any, ids: Any, ignore_index: int | None, dtype: Any) -> tuple[Any, Any, Any]:
+    """Safe column ids, the ``(M,)`` 1/0 mask of counted rows, and their count.
 
-    Gathering and scattering one column per row (``take_along_axis`` and
-    :func:`minigrad.backend.add_along_rows`) touches M numbers, where a ``(M, C)`` one-hot
-    mask would build, multiply and sum M·C of them.
+    Ignored rows point at class 0 with weight 0. With ``ignore_index=None`` (no row is
+    ignored, the usual case) the mask is ``None`` and the count is M. Gathering and scattering
+    one column per row (:func:`minigrad.backend.take_along_rows`, ``add_along_rows``) touches
+    M numbers, where a ``(M, C)`` one-hot mask would build, multiply and sum M·C of them.
     """
+    if ignore_index is None:
+        return ids, None, ids.shape[0]
     counted = ids != ignore_index
-    safe = xp.where(counted, ids, xp.zeros_like(ids))
-    return safe, xp.astype(counted, dtype)
+    kept = xp.astype(counted, dtype)
+    return xp.where(counted, ids, xp.zeros_like(ids)), kept, xp.sum(kept)
 
 
-def _picked(xp: Any, rows: Any, safe: Any) -> Any:
-    """``rows[i, safe[i]]`` for every row ``i``: shape ``(M,)``."""
-    return xp.take_along_axis(rows, xp.reshape(safe, (-1, 1)), axis=1)[:, 0]
+def _masked(values: Any, kept: Any) -> Any:
+    """``values`` with the ignored rows zeroed (nothing to do when none is ignored)."""
+    return values if kept is None else values * kept
 
 
 class _RowsLossOp(Op):
     """Shared state of the ``(M, C)``-rows losses: the reduction and the ignored class id."""
 
-    def __init__(self, reduction: str, ignore_index: int) -> None:
+    def __init__(self, reduction: str, ignore_index: int | None) -> None:
         self.reduction = reduction
         self.ignore_index = ignore_index
 
@@ -227,8 +230,8 @@ class _RowsLossOp(Op):
     def _row_scale(self, xp: Any, grad: Any, kept: Any, count: Any) -> Any:
         """``(M,)`` factor of each row's gradient: upstream (÷ count for mean), 0 if ignored."""
         if self.reduction == "none":
-            return kept * grad
-        return kept * (grad / count if self.reduction == "mean" else grad)
+            return _masked(grad, kept)
+        return _masked(grad / count if self.reduction == "mean" else grad, kept)
 
 
 class NLLLossOp(_RowsLossOp):
@@ -243,15 +246,14 @@ class NLLLossOp(_RowsLossOp):
 
     def forward(self, logp: Any, target: Any) -> Any:
         xp = backend.namespace(logp)
-        safe, kept = _targets(xp, target, self.ignore_index, logp.dtype)
-        count = xp.sum(kept)  # ignored rows are not counted
+        safe, kept, count = _targets(xp, target, self.ignore_index, logp.dtype)
         self.saved = (safe, kept, count, tuple(logp.shape))
-        return self._reduce(xp, -_picked(xp, logp, safe) * kept, count)
+        return self._reduce(xp, -_masked(backend.take_along_rows(logp, safe), kept), count)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         safe, kept, count, shape = self.saved
-        xp = backend.namespace(safe)
-        dlogp = xp.zeros(shape, dtype=kept.dtype)
+        xp = backend.namespace(grad)
+        dlogp = xp.zeros(shape, dtype=grad.dtype)
         return (backend.add_along_rows(dlogp, safe, -self._row_scale(xp, grad, kept, count)), None)
 
 
@@ -275,16 +277,16 @@ class CrossEntropyOp(_RowsLossOp):
         shifted = logits - xp.max(logits, axis=1, keepdims=True)
         exp = xp.exp(shifted)
         sums = xp.sum(exp, axis=1)
-        safe, kept = _targets(xp, target, self.ignore_index, logits.dtype)
-        count = xp.sum(kept)
+        safe, kept, count = _targets(xp, target, self.ignore_index, logits.dtype)
         self.saved = (exp, sums, safe, kept, count)
-        return self._reduce(xp, (xp.log(sums) - _picked(xp, shifted, safe)) * kept, count)
+        losses = xp.log(sums) - backend.take_along_rows(shifted, safe)
+        return self._reduce(xp, _masked(losses, kept), count)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         exp, sums, safe, kept, count = self.saved
         xp = backend.namespace(exp)
         scale = self._row_scale(xp, grad, kept, count)
-        dlogits = exp * xp.reshape(scale / sums, (-1, 1))  # softmax × upstream per row
+        dlogits = exp * backend.reshape(scale / sums, (-1, 1))  # softmax × upstream per row
         return (backend.add_along_rows(dlogits, safe, -scale), None)  # − one_hot × upstream
 
 
@@ -311,7 +313,8 @@ def _check_target(
     ignore_index: int,
     input_shape: tuple[int, ...],
     who: str,
-) -> None:
+) -> bool:
+    """Raise on a bad target; return whether any position holds ``ignore_index``."""
     name = backend.dtype_name(target.dtype)
     if not name.startswith(("int", "uint")):
         raise TypeError(
@@ -328,19 +331,28 @@ def _check_target(
         )
     ids = backend.to_numpy(target.data)
     if ids.size and ids.min() >= 0 and ids.max() < classes:
-        return  # the usual case, without building masks of the bad ids
-    bad = ids[(ids != ignore_index) & ((ids < 0) | (ids >= classes))]
+        # the usual case, without building masks of the bad ids
+        return 0 <= ignore_index < classes and bool((ids == ignore_index).any())
+    ignored = ids == ignore_index
+    bad = ids[~ignored & ((ids < 0) | (ids >= classes))]
     if bad.size:
         raise IndexError(
             f"{who}: target class ids must be in [0, {classes}) (or ignore_index="
             f"{ignore_index}); found {sorted(set(bad.tolist()))[:5]}"
         )
+    return bool(ignored.any())
 
 
 def _classify(
-    op: Op, input: Tensor, target: Any, ignore_index: int, reduction: str, axis: int, who: str
+    op_type: type[_RowsLossOp],
+    input: Tensor,
+    target: Any,
+    ignore_index: int,
+    reduction: str,
+    axis: int,
+    who: str,
 ) -> Tensor:
-    """Run a ``(M, C)``-rows loss ``op`` on ``input`` with the classes on ``axis``.
+    """Run a ``(M, C)``-rows loss op on ``input`` with the classes on ``axis``.
 
     The shared front of :func:`nll_loss` and :func:`cross_entropy`: checks and flattening to
     rows (the op skips ``ignore_index`` rows), then the ``none`` output reshaped to the
@@ -350,10 +362,10 @@ def _classify(
     flat, rest = _class_last(input, axis, who)
     target = _as_tensor(target, input)
     classes = flat.shape[1]
-    _check_target(target, rest, classes, ignore_index, tuple(input.shape), who)
+    ignores = _check_target(target, rest, classes, ignore_index, tuple(input.shape), who)
+    op = op_type(reduction, ignore_index if ignores else None)
     # Targets carry no gradient: flatten the array itself rather than add a graph node.
-    ids = backend.namespace(target.data).reshape(target.data, (-1,))
-    out = apply(op, flat, Tensor(ids))
+    out = apply(op, flat, Tensor(backend.reshape(target.data, (-1,))))
     if reduction != "none":
         return out
     shape = rest if input.ndim > 1 else ()
@@ -391,8 +403,7 @@ def nll_loss(
     >>> F.nll_loss(logp, [0, 1], reduction="none").tolist()
     [0.5, 0.1]
     """
-    op = NLLLossOp(reduction, ignore_index)
-    return _classify(op, log_probs, target, ignore_index, reduction, axis, "nll_loss")
+    return _classify(NLLLossOp, log_probs, target, ignore_index, reduction, axis, "nll_loss")
 
 
 def cross_entropy(
@@ -437,8 +448,7 @@ def cross_entropy(
     >>> round(F.cross_entropy(out, minigrad.zeros(5, 2, dtype="int64"), axis=-1).item(), 4)
     1.0986
     """
-    op = CrossEntropyOp(reduction, ignore_index)
-    return _classify(op, logits, target, ignore_index, reduction, axis, "cross_entropy")
+    return _classify(CrossEntropyOp, logits, target, ignore_index, reduction, axis, "cross_entropy")
 
 
 # ---------------------------------------------------------------------- regression

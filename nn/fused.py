@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import Tensor, apply, scope
-from minigrad.backend import asarray_on, namespace
+from minigrad.backend import asarray_on, namespace, reshape
 from minigrad.op import Op
 
 StepObserver = Callable[[int, Any], None]
@@ -198,11 +198,11 @@ class FusedRecurrence(Op):
     def _project(self, xp: Any, x: Any, w_ih: Any, bias: Any, scale: Any | None) -> Any:
         """All steps' input projections in one matmul: (T, B, G·H), pre-scaled."""
         steps, batch, features = x.shape
-        w = w_ih if scale is None else w_ih * xp.reshape(scale, (-1, 1))
-        g = xp.reshape(x, (steps * batch, features)) @ xp.matrix_transpose(w)
+        w = w_ih if scale is None else w_ih * reshape(scale, (-1, 1))
+        g = reshape(x, (steps * batch, features)) @ w.T
         if bias is not None:
             g += bias if scale is None else bias * scale
-        return xp.reshape(g, (steps, batch, w_ih.shape[0]))
+        return reshape(g, (steps, batch, w_ih.shape[0]))
 
     def _weight_grads(
         self,
@@ -218,15 +218,15 @@ class FusedRecurrence(Op):
         gh = w_ih.shape[0]
         needs = self.needs
         n = 3 if self.has_cell else 2
-        dx2 = xp.reshape(dgx, (steps * batch, gh))
-        dh2 = dx2 if dgh is dgx else xp.reshape(dgh, (steps * batch, gh))
+        dx2 = reshape(dgx, (steps * batch, gh))
+        dh2 = dx2 if dgh is dgx else reshape(dgh, (steps * batch, gh))
         grads: list[Any] = [None] * 3
         if needs[0]:
-            grads[0] = xp.reshape(dx2 @ w_ih, (steps, batch, features))
+            grads[0] = reshape(dx2 @ w_ih, (steps, batch, features))
         if needs[n]:
-            grads[1] = xp.matrix_transpose(dx2) @ xp.reshape(x, (steps * batch, features))
+            grads[1] = dx2.T @ reshape(x, (steps * batch, features))
         if needs[n + 1]:
-            grads[2] = xp.matrix_transpose(dh2) @ xp.reshape(h_prev, (steps * batch, self.hidden))
+            grads[2] = dh2.T @ reshape(h_prev, (steps * batch, self.hidden))
         if self.bias:
             grads.append(xp.sum(dx2, axis=0) if needs[n + 2] else None)
             grads.append(xp.sum(dh2, axis=0) if needs[n + 3] else None)
@@ -349,7 +349,7 @@ class FusedLSTM(FusedRecurrence):
         scale = _scales(xp, x, "ssts", hid)
         bias = None if b_ih is None else b_ih + b_hh
         gates = self._project(xp, x, w_ih, bias, scale)
-        w_hh_t = _transposed(xp, w_hh * xp.reshape(scale, (-1, 1)))
+        w_hh_t = _transposed(xp, w_hh * reshape(scale, (-1, 1)))
         cells = xp.empty((steps + 1, batch, hid), dtype=x.dtype)
         tanh_c = xp.empty((steps, batch, hid), dtype=x.dtype)
         order, hoff, poff = self._time(steps)
@@ -444,7 +444,7 @@ class FusedLSTM(FusedRecurrence):
             for k, (block, c_seen) in enumerate(blocks):
                 if self.needs[-3 + k]:
                     part = dgates[:, :, block * hid : (block + 1) * hid]
-                    result.append(xp.sum(xp.reshape(part * c_seen, (-1, hid)), axis=0))
+                    result.append(xp.sum(reshape(part * c_seen, (-1, hid)), axis=0))
                 else:
                     result.append(None)
         return result
@@ -465,7 +465,7 @@ class FusedGRU(FusedRecurrence):
         if b_ih is not None:
             bias = xp.concat([b_ih[: 2 * hid] + b_hh[: 2 * hid], b_ih[2 * hid :]])
         gates = self._project(xp, x, w_ih, bias, scale)
-        w_hh_t = _transposed(xp, w_hh * xp.reshape(scale, (-1, 1)))
+        w_hh_t = _transposed(xp, w_hh * reshape(scale, (-1, 1)))
         b_hn = None if b_hh is None else b_hh[2 * hid :]
         hn_all = xp.empty((steps, batch, hid), dtype=x.dtype)
         order, hoff, poff = self._time(steps)

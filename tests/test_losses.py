@@ -210,3 +210,22 @@ def test_class_losses_gradcheck_on_every_array_backend(backend, loss, reduction)
     minigrad.gradcheck(lambda a: fn(a, target, reduction=reduction).sum(), [x])
     fn(x, target, reduction=reduction).sum().backward()
     assert np.all(x.grad.numpy()[2] == 0)  # the ignored row
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+def test_ignore_index_that_is_a_real_class_skips_only_those_rows(loss):
+    """ignore_index=1 is inside [0, C): rows with target 1 are dropped, the rest counted."""
+    logits = RNG.normal(size=(4, 3))
+    target = np.array([1, 0, 2, 1])
+    fn = getattr(F, loss)
+    x = minigrad.tensor(logits, requires_grad=True)
+    fn(x, target, ignore_index=1).backward()
+    y = minigrad.tensor(logits[[1, 2]], requires_grad=True)
+    fn(y, target[[1, 2]]).backward()
+    np.testing.assert_allclose(x.grad.numpy()[[1, 2]], y.grad.numpy(), rtol=1e-12)
+    assert np.all(x.grad.numpy()[[0, 3]] == 0)
+    # nothing ignored when the ignored class does not occur: the same as no ignore_index
+    np.testing.assert_allclose(
+        fn(minigrad.tensor(logits), target, ignore_index=5).item(),
+        fn(minigrad.tensor(logits), target).item(),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from minigrad.backend import namespace
+from minigrad.backend import namespace, reshape
 from minigrad.op import Op
 
 
@@ -56,7 +56,7 @@ class MatMul(Op):
 
 def _fold(xp: Any, x: Any) -> Any:
     """``x`` as 2-D rows ``(-1, last)``; a no-op for a matrix."""
-    return x if x.ndim == 2 else xp.reshape(x, (-1, x.shape[-1]))
+    return x if x.ndim == 2 else reshape(x, (-1, x.shape[-1]))
 
 
 def _rows_backward(
@@ -68,7 +68,7 @@ def _rows_backward(
     if need_a:
         grad_a = grad_rows @ xp.matrix_transpose(b)
         if a.ndim != 2:
-            grad_a = xp.reshape(grad_a, a.shape)
+            grad_a = reshape(grad_a, a.shape)
     if need_b:
         grad_b = xp.matrix_transpose(_fold(xp, a)) @ grad_rows
     return grad_a, grad_b
@@ -99,22 +99,22 @@ class Linear(Op):
                 f"{tuple(weight.shape)}; it must be ({weight.shape[0]},)"
             )
         self.saved = (x, weight)
-        rows = _fold(xp, x) if x.ndim > 1 else xp.reshape(x, (1, -1))
-        out = rows @ xp.matrix_transpose(weight)
+        rows = _fold(xp, x) if x.ndim > 1 else reshape(x, (1, -1))
+        out = rows @ weight.T
         if bias is not None:
             out += bias
-        return xp.reshape(out, (*x.shape[:-1], weight.shape[0]))
+        return reshape(out, (*x.shape[:-1], weight.shape[0]))
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         x, weight = self.saved
         xp = namespace(grad)
-        rows = _fold(xp, x) if x.ndim > 1 else xp.reshape(x, (1, -1))
-        grad_rows = _fold(xp, grad) if x.ndim > 1 else xp.reshape(grad, (1, -1))
+        rows = _fold(xp, x) if x.ndim > 1 else reshape(x, (1, -1))
+        grad_rows = _fold(xp, grad) if x.ndim > 1 else reshape(grad, (1, -1))
         grad_x = grad_w = grad_b = None
         if self.needs[0]:
-            grad_x = xp.reshape(grad_rows @ weight, x.shape)
+            grad_x = reshape(grad_rows @ weight, x.shape)
         if self.needs[1]:
-            grad_w = xp.matrix_transpose(grad_rows) @ rows
+            grad_w = grad_rows.T @ rows
         if len(self.needs) < 3:
             return grad_x, grad_w
         if self.needs[2]:

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from minigrad import backend
-from minigrad.backend import namespace
+from minigrad.backend import namespace, reshape
 from minigrad.op import Op
 
 
@@ -29,10 +29,10 @@ class Reshape(Op):
             or (-1 in self.shape and (known == 0 or x.size % known))
         ):
             raise ValueError(f"cannot reshape {self.in_shape} ({x.size} elements) to {self.shape}")
-        return namespace(x).reshape(x, self.shape)
+        return reshape(x, self.shape)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
-        return (namespace(grad).reshape(grad, self.in_shape),)
+        return (reshape(grad, self.in_shape),)
 
 
 class Permute(Op):
@@ -113,20 +113,20 @@ class GetItem(Op):
         # masks): gather through the flat positions the key selects, computed on the host.
         positions = _flat_positions(self.in_shape, self.key)
         self.positions = backend.asarray_on(xp, positions.reshape(-1), like=x)
-        flat = xp.take(xp.reshape(x, (-1,)), self.positions, axis=0)
-        return xp.reshape(flat, positions.shape)
+        flat = xp.take(reshape(x, (-1,)), self.positions, axis=0)
+        return reshape(flat, positions.shape)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         xp = namespace(grad)
         if self.positions is not None:
             size = math.prod(self.in_shape)
             full = xp.zeros((size,), dtype=grad.dtype)
-            summed = backend.scatter_add(full, self.positions, xp.reshape(grad, (-1,)))
-            return (xp.reshape(summed, self.in_shape),)
+            summed = backend.scatter_add(full, self.positions, reshape(grad, (-1,)))
+            return (reshape(summed, self.in_shape),)
         full = xp.zeros(self.in_shape, dtype=grad.dtype)
         if self.basic:
             if self._new_axes:
-                grad = xp.reshape(grad, tuple(full[self._set_key].shape))
+                grad = reshape(grad, tuple(full[self._set_key].shape))
             full[self._set_key] = grad
             return (full,)
         return (backend.scatter_add(full, self.key, grad),)
@@ -219,7 +219,7 @@ class Embedding(Op):
         xp = namespace(weight)
         if weight.ndim != 2:
             raise ValueError(f"embedding weight must be 2-D (rows, features), got {weight.shape}")
-        flat = xp.reshape(indices, (-1,))
+        flat = reshape(indices, (-1,))
         if flat.shape[0] and (int(xp.min(flat)) < 0 or int(xp.max(flat)) >= weight.shape[0]):
             raise IndexError(
                 f"embedding indices must be in [0, {weight.shape[0]}), "
@@ -228,13 +228,13 @@ class Embedding(Op):
         self.saved = (flat,)
         self.weight_shape = tuple(weight.shape)
         rows = xp.take(weight, flat, axis=0)
-        return xp.reshape(rows, (*indices.shape, weight.shape[1]))
+        return reshape(rows, (*indices.shape, weight.shape[1]))
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         (flat,) = self.saved
         xp = namespace(grad)
         full = xp.zeros(self.weight_shape, dtype=grad.dtype)
-        rows = xp.reshape(grad, (-1, self.weight_shape[1]))
+        rows = reshape(grad, (-1, self.weight_shape[1]))
         return backend.scatter_add(full, flat, rows), None
 
 
