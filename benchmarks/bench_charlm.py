@@ -181,14 +181,28 @@ def torch_step(kind: str, size: Size, weights: dict[str, np.ndarray]) -> Step:
 
 
 def time_steps(
-    steps: dict[str, Step], batches: list[np.ndarray], warmup: int, timed: int, rounds: int
-) -> dict[str, float]:
-    """Median ms per step of each implementation; timed steps run in interleaved rounds."""
+    steps: dict[str, Step],
+    batches: list[np.ndarray],
+    warmup: int,
+    timed: int,
+    rounds: int,
+    seconds: float,
+) -> tuple[dict[str, float], int]:
+    """Median ms per step of each implementation, and the timed steps each ran.
+
+    Each implementation runs at least ``timed`` steps and at least ``seconds`` of them
+    (estimated from the slowest warm-up), so cheap steps get many samples on a noisy machine.
+    The timed steps run in interleaved rounds, so drifting load hits all implementations alike.
+    """
+    slowest = 0.0
     for step in steps.values():
         for i in range(warmup):
+            t0 = time.perf_counter()
             step(batches[i % len(batches)])
+            slowest = max(slowest, time.perf_counter() - t0)
+    count = max(timed, int(seconds / max(slowest, 1e-6)))
     samples: dict[str, list[float]] = {name: [] for name in steps}
-    per_round = max(1, timed // rounds)
+    per_round = max(1, count // rounds)
     for r in range(rounds):
         for name, step in steps.items():
             # one untimed step after switching: the other library's threads may still spin
@@ -198,7 +212,7 @@ def time_steps(
                 t0 = time.perf_counter()
                 step(batch)
                 samples[name].append(time.perf_counter() - t0)
-    return {name: 1e3 * statistics.median(s) for name, s in samples.items()}
+    return {name: 1e3 * statistics.median(s) for name, s in samples.items()}, per_round * rounds
 
 
 def _fmt(value: float | None, spec: str = ".2f", suffix: str = "") -> str:
@@ -214,12 +228,19 @@ def main(argv: list[str] | None = None) -> None:
         "--steps",
         type=int,
         default=None,
-        help="timed train steps per implementation (default 50; quick: 6)",
+        help="at least this many timed train steps per implementation (default 50; quick: 6)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=float,
+        default=None,
+        help="and at least this many seconds of them (default 2; quick: 0)",
     )
     args = parser.parse_args(argv)
     timed = args.steps or (6 if args.quick else 50)
     warmup = 2 if args.quick else 5
-    rounds = 2 if args.quick else 5
+    rounds = 2 if args.quick else 10
+    seconds = args.seconds if args.seconds is not None else (0.0 if args.quick else 2.0)
 
     if torch is not None:
         torch.set_num_threads(2)
@@ -251,24 +272,25 @@ def main(argv: list[str] | None = None) -> None:
             spread = max(first.values()) - min(first.values())
             if spread > 1e-3 * max(first.values()):
                 notes.append(f"{kind} {size.label}: first-step losses differ: {first}")
-            ms = time_steps(steps, batches, warmup, timed, rounds)
-            rows.append((kind, size, ms))
+            ms, count = time_steps(steps, batches, warmup, timed, rounds, seconds)
+            rows.append((kind, size, ms, count))
 
     print(
-        f"data: {source}; {timed} timed steps per implementation after {warmup} warm-up; "
-        f"median ms/step; float32; SGD lr={LR}\n"
+        f"data: {source}; per implementation {warmup} warm-up steps, then at least {timed} "
+        f"timed steps and {seconds:g} s in {rounds} interleaved rounds; median ms/step; "
+        f"float32; SGD lr={LR}\n"
     )
     print(
-        "| model | size | minigrad ms/step | NumPy ms/step | torch ms/step "
+        "| model | size | timed steps | minigrad ms/step | NumPy ms/step | torch ms/step "
         "| minigrad/NumPy (target) | minigrad/torch (target) |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for kind, size, ms in rows:
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for kind, size, ms, count in rows:
         mg, ref_ms, th = ms.get("minigrad"), ms["numpy"], ms.get("torch")
         vs_numpy = None if mg is None else mg / ref_ms
         vs_torch = None if mg is None or th is None else mg / th
         print(
-            f"| {kind.upper()} | {size.label} | {_fmt(mg)} | {ref_ms:.2f} | {_fmt(th)} "
+            f"| {kind.upper()} | {size.label} | {count} | {_fmt(mg)} | {ref_ms:.2f} | {_fmt(th)} "
             f"| {_fmt(vs_numpy, suffix='×')} (≤ {size.target_numpy}×) "
             f"| {_fmt(vs_torch, suffix='×')} (≤ 1.0×) |"
         )

@@ -43,7 +43,7 @@ StepObserver = Callable[[int, Any], None]
 class _Kernels:
     """The array functions the step loops call, each with NumPy's ``out=`` signature.
 
-    For NumPy they *are* NumPy's ufuncs and ``matmul``: the loops make about ten calls per
+    For NumPy they *are* NumPy's ufuncs and ``dot``: the loops make about ten calls per
     time step, and a Python wrapper around each would cost more than the arithmetic at
     min-char-rnn's size. Any other namespace gets portable spellings that assign into ``out``.
     """
@@ -53,7 +53,9 @@ class _Kernels:
     def __init__(self, xp: Any) -> None:
         if xp is np:
             self.add, self.sub, self.mul = np.add, np.subtract, np.multiply
-            self.matmul, self.tanh, self.maximum = np.matmul, np.tanh, np.maximum
+            # np.dot, not np.matmul: same BLAS call, ~0.4 µs less dispatch (all operands and
+            # outputs here are C-contiguous 2-D slabs, as np.dot's ``out`` requires)
+            self.matmul, self.tanh, self.maximum = np.dot, np.tanh, np.maximum
             return
 
         def matmul(a: Any, b: Any, out: Any) -> None:
@@ -228,8 +230,12 @@ class FusedRecurrence(Op):
         if needs[n + 1]:
             grads[2] = dh2.T @ reshape(h_prev, (steps * batch, self.hidden))
         if self.bias:
-            grads.append(xp.sum(dx2, axis=0) if needs[n + 2] else None)
-            grads.append(xp.sum(dh2, axis=0) if needs[n + 3] else None)
+            db_ih = xp.sum(dx2, axis=0) if needs[n + 2] or dh2 is dx2 else None
+            if dh2 is dx2:  # RNN, LSTM: both biases are added to the same pre-activation
+                db_hh = xp.asarray(db_ih, copy=True) if needs[n + 3] else None
+            else:
+                db_hh = xp.sum(dh2, axis=0) if needs[n + 3] else None
+            grads += [db_ih if needs[n + 2] else None, db_hh]
         return grads
 
     # -------------------------------------------------- Op protocol
