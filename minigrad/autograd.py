@@ -110,10 +110,14 @@ def _run_hooks(t: Tensor, grad: Any) -> Any:
     return grad
 
 
-def _store_grad(t: Tensor, grad: Any) -> None:
-    """Accumulate into ``t.grad`` (never aliasing an array another tensor may hold)."""
+def _store_grad(t: Tensor, grad: Any, owned: bool = False) -> None:
+    """Accumulate into ``t.grad``, never aliasing an array another tensor may hold.
+
+    ``owned`` says ``grad`` is already a private array (a sum the driver made, or the output
+    of an op with ``fresh_grads``), so it needs no copy.
+    """
     if t.grad is None:
-        t.grad = Tensor._make(_own(grad), False, None)
+        t.grad = Tensor._make(grad if owned else _own(grad), False, None)
     else:
         t.grad.data = t.grad.data + grad
 
@@ -203,9 +207,12 @@ def run_backward(
                 pending_leaf[key] = total
                 continue
             pending_leaf.pop(key, None)
+            owned = previous is not None or op.fresh_grads
             if parent._hooks:
-                total = _run_hooks(parent, total)
-            _store_grad(parent, total)
+                hooked = _run_hooks(parent, total)
+                owned = owned and hooked is total
+                total = hooked
+            _store_grad(parent, total, owned)
             if step is not None:
                 step.completed.append(parent)
         if step is not None:

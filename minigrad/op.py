@@ -56,6 +56,10 @@ class Op(ABC):
     rule: str = ""
     saved: tuple[Any, ...] | None = None
     needs: tuple[bool, ...] = ()
+    fresh_grads: bool = False
+    """True when :meth:`backward` returns only new arrays that nothing else holds: not the
+    upstream gradient, not a view of it or of a saved array, and no array twice. The driver
+    then hands them to leaf tensors' ``.grad`` without a defensive copy."""
 
     @abstractmethod
     def forward(self, *arrays: Any) -> Any:
@@ -89,18 +93,21 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
     """
     arrays = [t.data for t in inputs]
     first = type(arrays[0])
-    for a in arrays:
-        if type(a) is not first:
-            _check_same_backend(op, inputs)
-            break
+    if len(arrays) > 1:
+        for a in arrays:
+            if type(a) is not first:
+                _check_same_backend(op, inputs)
+                break
     try:
         out = op.forward(*arrays)
     except (ValueError, TypeError, IndexError) as exc:
         raise type(exc)(_failure_message(op, inputs, exc)) from exc
     if type(out) is not first and backend.namespace(out) is backend.np:
         out = backend.np.asarray(out)
-    needs = tuple([t.requires_grad for t in inputs])
-    requires = STATE.grad_enabled and True in needs
+    requires = False
+    if STATE.grad_enabled:
+        needs = tuple([t.requires_grad for t in inputs])
+        requires = True in needs
     node = None
     if requires:
         op.needs = needs

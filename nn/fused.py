@@ -150,6 +150,7 @@ class FusedRecurrence(Op):
 
     kind = "rnn"
     has_cell = False
+    fresh_grads = True  # every gradient is computed into a new array in backward
 
     def __init__(
         self,

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import Tensor, backend, no_grad
+from minigrad import Tensor, backend
 
 Group = dict[str, Any]
 
@@ -72,12 +72,18 @@ class Optimizer(ABC):
 
     def step(self) -> None:
         """Update every parameter that has a gradient (others are left alone)."""
-        with no_grad():
-            for index, p, group in self._indexed():
-                if p.grad is None:
-                    continue
-                state = self.state.setdefault(index, {})
-                p.data = self._update(p.data, p.grad.data, state, group)
+        # Arrays in, arrays out: no graph is built, so no no_grad() is needed. Plain loops,
+        # not _indexed(): this runs every train step, and a generator costs a resume per
+        # parameter.
+        index = 0
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    state = self.state.get(index)
+                    if state is None:
+                        state = self.state[index] = {}
+                    p.data = self._update(p.data, p.grad.data, state, group)
+                index += 1
 
     @abstractmethod
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: Group) -> Any:

@@ -215,3 +215,26 @@ def test_repr_is_repl_friendly() -> None:
     y.backward()
     assert "op=mul" in repr(y)
     assert "grad=3." in repr(x)
+
+
+def test_leaf_gradients_never_share_memory_with_each_other_or_the_user():
+    """Pass-through ops (add) are copied; fresh-gradient ops (linear, matmul) are not, and
+    neither may alias: scaling one .grad in place (as clipping does) must touch only it."""
+    import itertools
+
+    from nn import functional as F  # noqa: N812 (PyTorch's name)
+
+    rng = np.random.default_rng(0)
+    a, b = (minigrad.tensor(rng.normal(size=(3, 2)), requires_grad=True) for _ in range(2))
+    w = minigrad.tensor(rng.normal(size=(4, 2)), requires_grad=True)
+    bias = minigrad.tensor(rng.normal(size=4), requires_grad=True)
+    m = minigrad.tensor(rng.normal(size=(2, 4)), requires_grad=True)
+    users = np.ones(4)
+    bias.register_hook(lambda g: minigrad.tensor(users))  # the hook's array is the user's
+    (F.linear(a + b, w, bias).sum() + (a @ m).sum()).backward()
+    grads = [t.grad.data for t in (a, b, w, bias, m)]
+    for g, h in itertools.combinations([*grads, users], 2):
+        assert not np.shares_memory(g, h)
+    before = b.grad.numpy().copy()
+    a.grad.data *= 0.0
+    np.testing.assert_array_equal(b.grad.numpy(), before)

@@ -10,6 +10,7 @@ from minigrad.op import Op
 
 class MatMul(Op):
     name, symbol = "matmul", "@"
+    fresh_grads = True  # each gradient is a new matmul result
     rule = "matmul: A gets upstream @ Bᵀ, B gets Aᵀ @ upstream"
 
     def forward(self, a: Any, b: Any) -> Any:
@@ -84,6 +85,7 @@ class Linear(Op):
     """
 
     name, symbol = "linear", "xWᵀ+b"
+    fresh_grads = True  # new matmul and sum results
     rule = "linear: x gets upstream @ W, W gets upstreamᵀ @ x, b gets upstream summed over rows"
 
     def forward(self, x: Any, weight: Any, bias: Any = None) -> Any:

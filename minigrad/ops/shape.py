@@ -213,6 +213,7 @@ class Embedding(Op):
     """Row gather ``weight[indices]``; backward scatter-adds rows (repeated ids accumulate)."""
 
     name, symbol = "embedding", "lookup"
+    fresh_grads = True  # the scatter target is made in backward
     rule = "lookup routes: each used row gets the sum of the upstream rows that read it"
 
     def forward(self, weight: Any, indices: Any) -> Any:
