@@ -245,7 +245,7 @@ def _as_tensor(x: Any) -> Tensor:
 
 
 def _zeros_like_state(x: Tensor, shape: tuple[int, ...]) -> Tensor:
-    return Tensor(backend.namespace(x.data).zeros(shape, dtype=x.dtype))
+    return Tensor._make(backend.namespace(x.data).zeros(shape, dtype=x.dtype), False, None)
 
 
 def _join_states(states: list[Tensor]) -> Tensor:
