@@ -32,6 +32,7 @@ import numpy as np
 from minigrad import Tensor, apply, scope
 from minigrad.backend import asarray_on, namespace, reshape
 from minigrad.op import Op
+from minigrad.ops import GetItem
 
 StepObserver = Callable[[int, Any], None]
 """Called as ``observer(t, dL_dh_t)`` by backward at every step (see :mod:`nn.bptt`)."""
@@ -639,11 +640,17 @@ def run_fused(
     first = 0 if reverse else 1
     last = 0 if reverse else steps
     with scope("outputs"):
-        y = out[first : first + steps, ...]
+        # GetItem with ready-made keys: the same nodes as out[...], without re-parsing the key
+        y = _take(out, slice(first, first + steps))
         if state_axis:
-            h_n = out[last : last + 1, ...]
-            c_n = out[steps + 1 :, ...] if kind == "lstm" else None
+            h_n = _take(out, slice(last, last + 1))
+            c_n = _take(out, slice(steps + 1, steps + 2)) if kind == "lstm" else None
         else:
-            h_n = out[last, ...]
-            c_n = out[steps + 1, ...] if kind == "lstm" else None
+            h_n = _take(out, last)
+            c_n = _take(out, steps + 1) if kind == "lstm" else None
     return y, h_n, c_n
+
+
+def _take(out: Tensor, index: int | slice) -> Tensor:
+    """``out[index, ...]`` as a graph node."""
+    return apply(GetItem((index, Ellipsis)), out)

@@ -64,11 +64,12 @@ class Optimizer(ABC):
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clear every parameter's gradient: to ``None`` (default) or to a fresh zero array."""
-        for _, p, _ in self._indexed():
-            if set_to_none or p.grad is None:
-                p.grad = None
-            else:
-                p.grad.data = backend.namespace(p.grad.data).zeros_like(p.grad.data)
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none or p.grad is None:
+                    p.grad = None
+                else:
+                    p.grad.data = backend.namespace(p.grad.data).zeros_like(p.grad.data)
 
     def step(self) -> None:
         """Update every parameter that has a gradient (others are left alone)."""
