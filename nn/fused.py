@@ -106,15 +106,15 @@ class _BufferPool:
 
     def __init__(self, per_shape: int = 2, shapes: int = 16) -> None:
         self.per_shape, self.shapes = per_shape, shapes
-        self._free: dict[tuple[tuple[int, ...], str], list[np.ndarray]] = {}
+        self._free: dict[tuple[tuple[int, ...], np.dtype], list[np.ndarray]] = {}
 
-    def take(self, shape: tuple[int, ...], dtype: Any) -> np.ndarray:
-        free = self._free.get((shape, np.dtype(dtype).str))
+    def take(self, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        free = self._free.get((shape, dtype))
         return free.pop() if free else np.empty(shape, dtype=dtype)
 
     def give(self, arrays: list[np.ndarray]) -> None:
         for array in arrays:
-            key = (array.shape, array.dtype.str)
+            key = (array.shape, array.dtype)
             free = self._free.pop(key, [])  # re-inserted last: the dict is oldest-first
             if len(free) < self.per_shape:
                 free.append(array)

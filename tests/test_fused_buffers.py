@@ -81,12 +81,13 @@ def test_outputs_of_no_grad_forwards_are_never_reused(cls):
 
 def test_pool_reuses_released_arrays_and_keeps_a_bounded_number():
     pool = _BufferPool(per_shape=2, shapes=2)
-    a = pool.take((3, 4), np.float32)
+    f32, f64 = np.dtype(np.float32), np.dtype(np.float64)
+    a = pool.take((3, 4), f32)
     pool.give([a])
-    assert pool.take((3, 4), np.float32) is a  # reused
-    assert pool.take((3, 4), np.float32) is not a  # the pool is empty again
-    pool.give([np.empty((3, 4), np.float32) for _ in range(5)])
-    assert len(pool._free[((3, 4), np.dtype(np.float32).str)]) == 2
+    assert pool.take((3, 4), f32) is a  # reused
+    assert pool.take((3, 4), f32) is not a  # the pool is empty again
+    pool.give([np.empty((3, 4), f32) for _ in range(5)])
+    assert len(pool._free[((3, 4), f32)]) == 2
+    assert pool.take((3, 4), f64).dtype == f64  # another dtype is another key
     pool.give([np.empty(2), np.empty(3)])  # two newer shapes evict the oldest
-    assert ((3, 4), np.dtype(np.float32).str) not in pool._free
-    assert pool.take((2,), np.float64).dtype == np.float64
+    assert ((3, 4), f32) not in pool._free
