@@ -192,7 +192,8 @@ def time_steps(
 
     Each implementation runs at least ``timed`` steps and at least ``seconds`` of them
     (estimated from the slowest warm-up), so cheap steps get many samples on a noisy machine.
-    The timed steps run in interleaved rounds, so drifting load hits all implementations alike.
+    The timed steps run in interleaved rounds, with the order rotated each round, so drifting
+    load and after-effects of the previous implementation hit all of them alike.
     """
     slowest = 0.0
     for step in steps.values():
@@ -203,8 +204,12 @@ def time_steps(
     count = max(timed, int(seconds / max(slowest, 1e-6)))
     samples: dict[str, list[float]] = {name: [] for name in steps}
     per_round = max(1, count // rounds)
+    names = list(steps)
     for r in range(rounds):
-        for name, step in steps.items():
+        # Rotate who goes first: whatever one implementation leaves behind (spinning BLAS or
+        # OpenMP threads, a cold cache) must not always fall on the same next one.
+        for name in names[r % len(names) :] + names[: r % len(names)]:
+            step = steps[name]
             # one untimed step after switching: the other library's threads may still spin
             step(batches[r % len(batches)])
             for i in range(per_round):

@@ -82,6 +82,39 @@ def reshape(array: Any, shape: tuple[int, ...]) -> Any:
     return namespace(array).reshape(array, shape)
 
 
+def sum(array: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """``xp.sum``; NumPy's method directly (see :func:`reshape` for why).
+
+    >>> sum(np.ones((2, 3)), axis=0).tolist()
+    [2.0, 2.0, 2.0]
+    """
+    if type(array) is np.ndarray:
+        return array.sum(axis=axis, keepdims=keepdims)
+    return namespace(array).sum(array, axis=axis, keepdims=keepdims)
+
+
+def max(array: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """``xp.max``; NumPy's method directly (see :func:`reshape` for why).
+
+    >>> max(np.array([[1, 5], [7, 2]]), axis=1, keepdims=True).tolist()
+    [[5], [7]]
+    """
+    if type(array) is np.ndarray:
+        return array.max(axis=axis, keepdims=keepdims)
+    return namespace(array).max(array, axis=axis, keepdims=keepdims)
+
+
+def min(array: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """``xp.min``; NumPy's method directly (see :func:`reshape` for why).
+
+    >>> int(min(np.array([3, 1, 2])))
+    1
+    """
+    if type(array) is np.ndarray:
+        return array.min(axis=axis, keepdims=keepdims)
+    return namespace(array).min(array, axis=axis, keepdims=keepdims)
+
+
 def library_name(xp: types.ModuleType) -> str:
     """Short name of an array library namespace: ``numpy``, ``cupy``, ``array_api_strict``."""
     name = xp.__name__

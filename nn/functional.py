@@ -203,7 +203,7 @@ def _targets(xp: Any, ids: Any, ignore_index: int | None, dtype: Any) -> tuple[A
         return ids, None, ids.shape[0]
     counted = ids != ignore_index
     kept = xp.astype(counted, dtype)
-    return xp.where(counted, ids, xp.zeros_like(ids)), kept, xp.sum(kept)
+    return xp.where(counted, ids, xp.zeros_like(ids)), kept, backend.sum(kept)
 
 
 def _masked(values: Any, kept: Any) -> Any:
@@ -224,7 +224,7 @@ class _RowsLossOp(Op):
     def _reduce(self, xp: Any, losses: Any, count: Any) -> Any:
         if self.reduction == "none":
             return losses
-        total = xp.sum(losses)
+        total = backend.sum(losses)
         return total / count if self.reduction == "mean" else total
 
     def _row_scale(self, xp: Any, grad: Any, kept: Any, count: Any) -> Any:
@@ -274,9 +274,9 @@ class CrossEntropyOp(_RowsLossOp):
 
     def forward(self, logits: Any, target: Any) -> Any:
         xp = backend.namespace(logits)
-        shifted = logits - xp.max(logits, axis=1, keepdims=True)
+        shifted = logits - backend.max(logits, axis=1, keepdims=True)
         exp = xp.exp(shifted)
-        sums = xp.sum(exp, axis=1)
+        sums = backend.sum(exp, axis=1)
         safe, kept, count = _targets(xp, target, self.ignore_index, logits.dtype)
         self.saved = (exp, sums, safe, kept, count)
         losses = xp.log(sums) - backend.take_along_rows(shifted, safe)
@@ -365,7 +365,7 @@ def _classify(
     ignores = _check_target(target, rest, classes, ignore_index, tuple(input.shape), who)
     op = op_type(reduction, ignore_index if ignores else None)
     # Targets carry no gradient: flatten the array itself rather than add a graph node.
-    out = apply(op, flat, Tensor(backend.reshape(target.data, (-1,))))
+    out = apply(op, flat, Tensor._make(backend.reshape(target.data, (-1,)), False, None))
     if reduction != "none":
         return out
     shape = rest if input.ndim > 1 else ()

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import Tensor, apply, scope
+from minigrad import Tensor, apply, backend, scope
 from minigrad.backend import asarray_on, namespace, reshape
 from minigrad.op import Op
 from minigrad.ops import GetItem
@@ -287,11 +287,11 @@ class FusedRecurrence(Op):
         if needs[n + 1]:
             grads[2] = dh2.T @ reshape(h_prev, (steps * batch, self.hidden))
         if self.bias:
-            db_ih = xp.sum(dx2, axis=0) if needs[n + 2] or dh2 is dx2 else None
+            db_ih = backend.sum(dx2, axis=0) if needs[n + 2] or dh2 is dx2 else None
             if dh2 is dx2:  # RNN, LSTM: both biases are added to the same pre-activation
                 db_hh = xp.asarray(db_ih, copy=True) if needs[n + 3] else None
             else:
-                db_hh = xp.sum(dh2, axis=0) if needs[n + 3] else None
+                db_hh = backend.sum(dh2, axis=0) if needs[n + 3] else None
             grads += [db_ih if needs[n + 2] else None, db_hh]
         return grads
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from minigrad import backend
 from minigrad.backend import namespace, reshape
 from minigrad.op import Op
 
@@ -120,5 +121,5 @@ class Linear(Op):
         if len(self.needs) < 3:
             return grad_x, grad_w
         if self.needs[2]:
-            grad_b = xp.sum(grad_rows, axis=0)
+            grad_b = backend.sum(grad_rows, axis=0)
         return grad_x, grad_w, grad_b

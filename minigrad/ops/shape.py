@@ -221,11 +221,13 @@ class Embedding(Op):
         if weight.ndim != 2:
             raise ValueError(f"embedding weight must be 2-D (rows, features), got {weight.shape}")
         flat = reshape(indices, (-1,))
-        if flat.shape[0] and (int(xp.min(flat)) < 0 or int(xp.max(flat)) >= weight.shape[0]):
-            raise IndexError(
-                f"embedding indices must be in [0, {weight.shape[0]}), "
-                f"got values from {int(xp.min(flat))} to {int(xp.max(flat))}"
-            )
+        if flat.shape[0]:
+            low, high = int(backend.min(flat)), int(backend.max(flat))
+            if low < 0 or high >= weight.shape[0]:
+                raise IndexError(
+                    f"embedding indices must be in [0, {weight.shape[0]}), "
+                    f"got values from {low} to {high}"
+                )
         self.saved = (flat,)
         self.weight_shape = tuple(weight.shape)
         rows = xp.take(weight, flat, axis=0)
