@@ -191,16 +191,18 @@ def time_steps(
     """Median ms per step of each implementation, and the timed steps each ran.
 
     Each implementation runs at least ``timed`` steps and at least ``seconds`` of them
-    (estimated from the slowest warm-up), so cheap steps get many samples on a noisy machine.
+    (estimated from warm-up), so cheap steps get many samples on a noisy machine.
     The timed steps run in interleaved rounds, with the order rotated each round, so drifting
     load and after-effects of the previous implementation hit all of them alike.
     """
-    slowest = 0.0
+    slowest = 0.0  # the slowest implementation's fastest warm-up step (first calls are slow)
     for step in steps.values():
+        fastest = float("inf")
         for i in range(warmup):
             t0 = time.perf_counter()
             step(batches[i % len(batches)])
-            slowest = max(slowest, time.perf_counter() - t0)
+            fastest = min(fastest, time.perf_counter() - t0)
+        slowest = max(slowest, fastest)
     count = max(timed, int(seconds / max(slowest, 1e-6)))
     samples: dict[str, list[float]] = {name: [] for name in steps}
     per_round = max(1, count // rounds)
