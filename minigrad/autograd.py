@@ -207,7 +207,8 @@ def run_backward(
                 pending_leaf[key] = total
                 continue
             pending_leaf.pop(key, None)
-            owned = previous is not None or op.fresh_grads
+            # a sum made here, or a fresh op's array that no recorded step also holds
+            owned = previous is not None or (op.fresh_grads and step is None)
             if parent._hooks:
                 hooked = _run_hooks(parent, total)
                 owned = owned and hooked is total

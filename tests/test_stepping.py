@@ -117,3 +117,17 @@ def test_scopes_tag_nodes_with_nested_paths() -> None:
     with pytest.raises(ValueError, match="must be non-empty and contain no '/'"):
         with minigrad.scope("a/b"):
             pass
+
+
+def test_recorded_steps_keep_their_arrays_when_a_leaf_gradient_is_scaled_in_place():
+    """Stepping records each downstream gradient; the leaf's .grad must be its own copy."""
+    from nn import functional as F  # noqa: N812 (PyTorch's name)
+
+    x = minigrad.tensor(np.ones((2, 3)), requires_grad=True)
+    w = minigrad.tensor(np.full((4, 3), 0.5), requires_grad=True)
+    steps = list(minigrad.backward_steps(F.linear(x, w).sum()))
+    recorded = [g.copy() for g in steps[-1].downstream if g is not None]
+    w.grad.data *= 0.0  # what clip_grad_norm_ does, in place
+    now = [g for g in steps[-1].downstream if g is not None]
+    for before, after in zip(recorded, now, strict=True):
+        np.testing.assert_array_equal(before, after)
