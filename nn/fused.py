@@ -96,7 +96,7 @@ class _BufferPool:
     """Reuses the fused ops' big per-sequence NumPy arrays from one call to the next.
 
     A fresh multi-megabyte array costs a page fault per 4 KiB page once the allocator has
-    handed the previous one back to the OS: about 1,200 faults, several milliseconds, per
+    handed the previous one back to the OS: about 1,700 faults, several milliseconds, per
     LSTM train step at batch 32 on a 2-core VM. An op takes its internal arrays here and gives
     them back when its graph is released (after backward, or right after a forward under
     ``no_grad``); arrays of a graph that is never released (kept alive, or
