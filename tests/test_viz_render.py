@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -24,13 +28,14 @@ def small_graph() -> viz.SafeDigraph:
 
 
 def hide(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
-    """Pretend the given executables are not installed."""
-    real = shutil.which
+    """Pretend the given executables are not installed (on PATH nor beside Python)."""
+    real = render_module.find_executable
 
-    def which(cmd: str, *args, **kwargs):
-        return None if cmd in names else real(cmd, *args, **kwargs)
+    def find(cmd: str):
+        return None if cmd in names else real(cmd)
 
-    monkeypatch.setattr(render_module.shutil, "which", which)
+    monkeypatch.setattr(render_module, "find_executable", find)
+    monkeypatch.delenv(render_module.ENV_RENDERER, raising=False)
 
 
 def test_some_renderer_is_installed() -> None:
@@ -114,3 +119,69 @@ def test_100_step_unrolled_lstm_renders_within_bound(tmp_path) -> None:
     print(f"nn.LSTM(fused=False), 100 steps: {len(dot.source)} B of DOT, {elapsed:.1f} s to SVG")
     assert svg.stat().st_size > 100_000
     assert elapsed < 60
+
+
+PURE_BESIDE_PYTHON = (Path(sys.executable).parent / "graphviz-pure").is_file()
+
+
+@pytest.mark.skipif(
+    not PURE_BESIDE_PYTHON, reason="graphviz-pure is not installed beside this Python"
+)
+def test_renderer_found_beside_python_when_the_environment_is_not_activated(tmp_path) -> None:
+    """The venv's python run by path, with nothing of the venv on PATH (a Jupyter kernel)."""
+    script = (
+        "import viz, minigrad; x = minigrad.Tensor(2.0, requires_grad=True, name='x'); "
+        f"print(viz.render(viz.draw_graph(x * x), {str(tmp_path / 'g.png')!r}))"
+    )
+    env = {**os.environ, "PATH": str(tmp_path), "MINIGRAD_RENDERER": "graphviz-pure"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "g.png").read_bytes().startswith(PNG)
+
+
+def test_environment_variable_chooses_the_renderer(monkeypatch) -> None:
+    monkeypatch.setenv("MINIGRAD_RENDERER", "graphviz-pure")
+    if render_module.find_executable("graphviz-pure"):
+        assert Path(render_module.renderer_command("svg")[0]).name == "graphviz-pure"
+    with pytest.raises(viz.RendererNotFoundError, match="PDF"):
+        render_module.renderer_command("pdf")
+    monkeypatch.setenv("MINIGRAD_RENDERER", "neato")
+    with pytest.raises(ValueError, match="MINIGRAD_RENDERER='neato'"):
+        render_module.renderer_command("svg")
+
+
+def test_oversized_png_is_refused_before_drawing(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(render_module, "MAX_PIXELS", 10_000)
+    with pytest.raises(viz.ImageTooLargeError) as err:
+        viz.render(small_graph(), tmp_path / "big.png", dpi=300)
+    message = str(err.value)
+    for advice in (".svg", "dpi=", "window=", "collapse=", 'fit="16:9"'):
+        assert advice in message
+    assert not (tmp_path / "big.png").exists()
+    assert viz.render(small_graph(), tmp_path / "big.svg").exists()  # vector: no limit
+
+
+def test_render_creates_missing_folders(tmp_path) -> None:
+    out = viz.render(small_graph(), tmp_path / "a" / "b" / "g.svg")
+    assert out.read_bytes().startswith(b"<?xml")
+
+
+@pytest.mark.parametrize("hidden", [(), ("dot",)], ids=["any", "without-dot"])
+def test_digraph_pipe_and_render_use_the_same_renderer_choice(tmp_path, monkeypatch, hidden):
+    if hidden and render_module.find_executable("graphviz-pure") is None:
+        pytest.skip("graphviz-pure not installed: nothing to fall back to")
+    hide(monkeypatch, *hidden)
+    g = small_graph()
+    assert g.pipe(format="svg").lstrip().startswith(b"<?xml")
+    assert g.pipe(format="svg", encoding="utf-8").lstrip().startswith("<?xml")
+    written = g.render(tmp_path / "x", format="png")
+    assert written == str(tmp_path / "x.png")
+    assert Path(written).read_bytes().startswith(PNG)
+    assert (tmp_path / "x").read_text().startswith("digraph")  # the source, as graphviz does
+    out = g.render(outfile=tmp_path / "y.svg")
+    assert Path(out).read_bytes().lstrip().startswith(b"<?xml")
+    with pytest.raises(ValueError, match="engine='neato'"):
+        g.render(tmp_path / "z", format="svg", engine="neato")

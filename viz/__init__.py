@@ -21,11 +21,12 @@ from viz.plots import (
     text_heatmap_html,
     training_curves,
 )
-from viz.render import RendererNotFoundError, SafeDigraph, render
+from viz.render import ImageTooLargeError, RendererNotFoundError, SafeDigraph, render
 from viz.themes import Theme, get_theme
 from viz.walk import path_between
 
 __all__ = [
+    "ImageTooLargeError",
     "RendererNotFoundError",
     "SafeDigraph",
     "Theme",
