@@ -184,3 +184,35 @@ def test_themes(theme: str) -> None:
 def test_unknown_theme_names_the_choices() -> None:
     with pytest.raises(ValueError, match="'light'"):
         viz.get_theme("neon")
+
+
+# Non-ASCII characters seen drawn correctly by both dot and graphviz-pure (rendered and looked
+# at); graphviz-pure's built-in font draws others (⋯ ⊙ ⟨ ⟩ ∇ …) as empty boxes.
+DRAWN_BY_BOTH = set("±²µ·½×é÷ˣ̂Σαβθλμρσᵀᵇᵖᵗᵢ–—‖…′₁₂←→↓∂−√≤≥")
+
+
+def _all_op_classes() -> list[type]:
+    import nn  # noqa: F401  (registers nn's fused ops)
+    from minigrad import Op
+
+    found, todo = [], [Op]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_op_symbol_and_rule_draws_with_both_renderers() -> None:
+    from viz.labels import escape
+
+    for cls in _all_op_classes():
+        for text in (cls.symbol, cls.rule, cls.name):
+            odd = {c for c in escape(text) if ord(c) > 127} - DRAWN_BY_BOTH
+            assert not odd, f"{cls.__name__}: {sorted(odd)} draw as boxes with graphviz-pure"
+
+
+def test_elision_marker_draws_with_both_renderers() -> None:
+    from viz.layout import ELIDED
+
+    assert set(ELIDED) <= DRAWN_BY_BOTH

@@ -15,18 +15,36 @@ from minigrad import backend
 
 SMALL = 4  # tensors with at most this many elements show every value
 
+# Glyphs that graphviz-pure's built-in font lacks (they draw as empty boxes), with stand-ins
+# that both renderers draw. Checked by rendering every non-ASCII character the project writes.
+STAND_INS = str.maketrans(
+    {"⋯": "…", "⊙": "×", "⊗": "×", "∘": "·", "∗": "*", "⟨": "<", "⟩": ">", "∇": "grad "}
+)
+
+
+def drawable(text: str) -> str:
+    """``text`` with the glyphs some renderers cannot draw replaced by ones all can.
+
+    Examples
+    --------
+    >>> drawable("y ⊙ (upstream − Σ upstream ⊙ y) ⋯")
+    'y × (upstream − Σ upstream × y) …'
+    """
+    return text.translate(STAND_INS)
+
 
 def escape(text: str) -> str:
     """Escape ``text`` for an HTML-like Graphviz label (``&``, ``<``, ``>``, quotes).
 
     Backslashes need no escaping inside HTML-like labels (they are not DOT escapes there).
+    Glyphs a renderer cannot draw are replaced first (see :func:`drawable`).
 
     Examples
     --------
     >>> escape('h<t> & "c"')
     'h&lt;t&gt; &amp; &quot;c&quot;'
     """
-    return html.escape(text, quote=True)
+    return html.escape(drawable(text), quote=True)
 
 
 def number(x: float) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 TIME_STEP = re.compile(r"^t=(\d+)$")
-ELIDED = "⋯"
+ELIDED = "…"
 
 Collapse = int | str | Sequence[str] | None
 
@@ -89,7 +89,7 @@ class Layout:
     >>> Layout(collapse="t=*").place("lstm/l0/t=3/cell")
     Placement(cluster='lstm/l0', box='lstm/l0/t=3')
     >>> Layout(kept={0, 9}).place("rnn/t=4/hidden")
-    Placement(cluster='rnn', box='rnn/⋯')
+    Placement(cluster='rnn', box='rnn/…')
     >>> Layout().place("rnn/t=4/hidden")
     Placement(cluster='rnn/t=4/hidden', box=None)
     """
