@@ -22,15 +22,28 @@ from minigrad.stepping import Accumulation, BackwardStep
 from minigrad.tensor import Tensor
 
 
+def broadcast_axes(shape: tuple[int, ...], broadcast_shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The axes of ``broadcast_shape`` that broadcasting ``shape`` added or stretched.
+
+    A gradient of ``broadcast_shape`` sums over them to become a gradient of ``shape``.
+
+    Examples
+    --------
+    >>> broadcast_axes((4,), (3, 4)), broadcast_axes((3, 1), (3, 4)), broadcast_axes((2,), (2,))
+    ((0,), (1,), ())
+    """
+    extra = len(broadcast_shape) - len(shape)
+    return tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and broadcast_shape[extra + i] != 1
+    )
+
+
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``grad`` over the axes that broadcasting added or stretched, to get ``shape``."""
     if tuple(grad.shape) == shape:
         return grad
     xp = backend.namespace(grad)
-    extra = grad.ndim - len(shape)
-    axes = tuple(range(extra)) + tuple(
-        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
-    )
+    axes = broadcast_axes(shape, tuple(grad.shape))
     if axes:
         grad = xp.sum(grad, axis=axes)
     return grad if tuple(grad.shape) == shape else xp.reshape(grad, shape)

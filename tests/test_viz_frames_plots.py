@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -44,6 +46,76 @@ def test_frames_write_upstream_local_downstream() -> None:
     notes = dict(next(iter(step.annotate.values())))
     assert notes["upstream"] == "1" and notes["local ∂/∂x"] == "-4"
     assert sorted(step.edge_labels.values()) == ["↓ -2", "↓ -4"]
+
+
+def _node_positions(svg: str) -> dict[str, str]:
+    """Each node's title → the first coordinates Graphviz drew it at."""
+    import re
+
+    found = re.findall(
+        r'class="node">\s*<title>([^<]+)</title>.*?(?:points|cx|d)="([^"]+)"', svg, flags=re.S
+    )
+    return dict(found)
+
+
+def broadcast_graph() -> Tensor:
+    b = Tensor([1.0, 2.0, 3.0], requires_grad=True, name="b")
+    w = Tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True, name="W")
+    loss = ((w + b) * w).sum()  # W is used twice (copy sums); b is broadcast (un-broadcast)
+    loss.name = "L"
+    return loss
+
+
+def test_every_frame_has_one_canvas_and_one_layout(tmp_path) -> None:
+    paths = viz.backward_frames(broadcast_graph(), tmp_path, fmt="svg")
+    svgs = [p.read_text(encoding="utf-8") for p in paths]
+    sizes = {re.search(r'<svg width="([^"]+)" height="([^"]+)"', s).groups() for s in svgs}
+    assert len(sizes) == 1, sizes
+    layouts = [_node_positions(s) for s in svgs]
+    assert len(layouts[0]) >= 7 and all(layout == layouts[0] for layout in layouts)
+
+
+def test_frames_show_copy_sums_and_unbroadcast() -> None:
+    from viz.frames import frames
+
+    notes = [dict(n) for frame in frames(broadcast_graph()) for n in frame.annotate.values()]
+    unbroadcast = [n["un-broadcast"] for n in notes if "un-broadcast" in n]
+    assert unbroadcast == ["b was broadcast from (3,) to (2, 3): its gradient sums over axis 0"]
+    copies = [n["copy sums"] for n in notes if "copy sums" in n]
+    assert len(copies) == 1 and copies[0].endswith("= μ 9 ‖·‖ 24")
+
+
+def test_collapsed_frames_advance_per_visible_box(tmp_path) -> None:
+    from viz.frames import frames
+
+    loss = composed_loss(RNN, 4)
+    expanded = frames(loss)
+    boxed = frames(loss, collapse="t=*")
+    assert len(expanded) - len(boxed) == 4 * (6 - 1)  # each step's 6 ops make one frame
+    assert [f.caption.split(" · ")[1].split(":")[0] for f in boxed[4:8]] == [
+        "t=3",
+        "t=2",
+        "t=1",
+        "t=0",
+    ]
+    assert boxed[4].caption.startswith(f"step 4/{len(boxed) - 2} ")
+    paths = viz.backward_frames(loss, tmp_path, fmt="svg", collapse="t=*")
+    assert len(paths) == len(boxed)
+
+
+def test_pdf_frames_make_one_multipage_deck(tmp_path) -> None:
+    (deck,) = viz.backward_frames(broadcast_graph(), tmp_path, fmt="pdf", dpi=60)
+    data = deck.read_bytes()
+    assert deck.name == "frames.pdf" and data.startswith(b"%PDF")
+    assert (
+        data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page>")
+        == len(list(tmp_path.glob("frame_*.png")))
+        == 5
+    )
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "frame_004.png" in page and ".pdf" not in page  # browsers show PNG
+    with pytest.raises(ValueError, match="fmt='gif'"):
+        viz.backward_frames(broadcast_graph(), tmp_path, fmt="gif")
 
 
 def composed_loss(layer: type, steps: int) -> Tensor:

@@ -216,3 +216,51 @@ def test_elision_marker_draws_with_both_renderers() -> None:
     from viz.layout import ELIDED
 
     assert set(ELIDED) <= DRAWN_BY_BOTH
+
+
+def _lstm_loss(steps: int) -> Tensor:
+    import minigrad
+    from nn import LSTM
+
+    minigrad.manual_seed(0)
+    _, (h, _) = LSTM(2, 3, fused=False)(minigrad.randn(steps, 1, 2))
+    return h.sum()
+
+
+def test_fit_makes_a_slide_and_size_a_box(tmp_path) -> None:
+    from PIL import Image
+
+    dot = viz.draw_graph(_lstm_loss(2), fit="16:9")
+    with Image.open(viz.render(dot, tmp_path / "slide.png", dpi=60)) as image:
+        assert abs(image.width / image.height - 16 / 9) < 0.02
+        assert abs(image.width - 13.333 * 60) < 10  # Graphviz adds a few pixels of pad
+    boxed = viz.draw_graph(_lstm_loss(2), size=(4, 3))
+    with Image.open(viz.render(boxed, tmp_path / "box.png", dpi=50)) as image:
+        assert image.width <= 4 * 50 + 2 and image.height <= 3 * 50 + 2
+    with pytest.raises(ValueError, match="fit='3:2'"):
+        viz.draw_graph(_lstm_loss(1), fit="3:2")
+    with pytest.raises(ValueError, match="size="):
+        viz.draw_graph(_lstm_loss(1), size=(0, 3))
+
+
+def test_large_graphs_hide_values_and_fold_weights_and_say_so() -> None:
+    from viz.graph import LARGE_GRAPH
+
+    small, large = _lstm_loss(1), _lstm_loss(4)
+    assert (
+        "data" in viz.draw_graph(small).source and "large graph" not in viz.draw_graph(small).source
+    )
+    walked = viz.graph.walk(large)
+    assert len(walked.tensors) + len(walked.nodes) > LARGE_GRAPH
+    source = viz.draw_graph(large).source
+    assert "large graph: values hidden" in source and "weight views folded" in source
+    assert ">data&#160;<" not in source and "ops" in source
+    explicit = viz.draw_graph(large, show_values=True, collapse=None).source
+    assert "large graph" not in explicit and ">data&#160;<" in explicit
+
+
+def test_unrolled_steps_are_ranked_one_after_another() -> None:
+    """Invisible edges put step t+1 after step t: no diagonal staircase of clusters."""
+    source = viz.draw_graph(_lstm_loss(3)).source
+    assert "newrank=true" in source
+    assert source.count("style=invis") >= 2 * 4  # each later step's 4 gates wait for the last

@@ -59,7 +59,7 @@ class Style:
 def draw_graph(
     root: Tensor,
     *,
-    show_values: bool = True,
+    show_values: bool | None = None,
     show_grads: bool = True,
     grads: Grads = "auto",
     rankdir: str = "LR",
@@ -67,11 +67,13 @@ def draw_graph(
     color_by: Literal["grad"] | None = None,
     grad_range: tuple[int, int] | None = None,
     highlight: Iterable[Tensor | Node] = (),
-    collapse: Collapse = None,
+    collapse: Collapse | Literal["auto"] = "auto",
     window: int | None = None,
     title: str | None = None,
     annotate: Mapping[Tensor | Node, Sequence[tuple[str, str]]] | None = None,
     edge_labels: Mapping[tuple[Tensor, Node], str] | None = None,
+    fit: str | None = None,
+    size: tuple[float, float] | None = None,
 ) -> SafeDigraph:
     """Draw the graph that computed ``root`` as a ``graphviz.Digraph``.
 
@@ -81,7 +83,8 @@ def draw_graph(
         Usually the loss. Everything it was computed from is drawn.
     show_values, show_grads : bool
         Write each tensor's value / gradient in its node (all values up to 4 elements,
-        mean and norm beyond).
+        mean and norm beyond). ``show_values`` defaults to ``True`` up to
+        :data:`LARGE_GRAPH` nodes and ``False`` above, with a note in the picture.
     grads : "auto", "attr" or mapping
         Where gradients come from. ``"auto"`` computes ∂root/∂t for every tensor with a
         private backward pass (see :func:`viz.gradients`; ``.grad`` is left untouched) when
@@ -98,10 +101,12 @@ def draw_graph(
         compare them.
     highlight : tensors or nodes
         Drawn with thick outlines, e.g. :func:`viz.path_between` ``(loss, h0)``.
-    collapse : int, str or sequence of str
+    collapse : "auto", int, str, sequence of str or None
         Fold scopes into single boxes: a scope depth, or scope names / glob patterns
         (``"t=*"`` makes each time step one box). Each box shows the norm of the gradient
-        leaving it.
+        leaving it. ``"auto"`` (the default) folds nn's per-gate weight views (scopes named
+        ``weights``) when the graph has more than :data:`LARGE_GRAPH` nodes, and says so in
+        the picture; ``None`` folds nothing.
     window : int, optional
         Show only the first and last ``window`` time steps, with an elision box between.
     title : str, optional
@@ -110,6 +115,12 @@ def draw_graph(
         Extra ``(key, text)`` rows for chosen tensors or op nodes.
     edge_labels : mapping, optional
         ``{(input tensor, op node): text}`` written on the edge from the input to the op.
+    fit : {"16:9", "4:3"}, optional
+        Stretch the layout to exactly fill a slide of that shape (13.33 × 7.5 or 10 × 7.5
+        inches; with ``dpi=150`` a 16:9 PNG is 2000 × 1125 pixels).
+    size : (width, height) in inches, optional
+        Scale the picture down to fit in this box, keeping its proportions (with ``fit``,
+        the slide's size instead of the default one).
 
     Returns
     -------
@@ -131,6 +142,7 @@ def draw_graph(
     """
     graph = walk(root)
     theme = get_theme(theme)
+    show_values, collapse, hidden = resolve_view(graph, show_values, collapse)
     want_grads = show_grads or color_by == "grad"
     grad_of = resolve_grads(graph, grads) if want_grads else {}
     scale = None
@@ -147,12 +159,62 @@ def draw_graph(
     )
     scopes = [n.scope for n in graph.nodes]
     items, item_of = place(graph, Layout(collapse, kept_steps(scopes, window)))
-    dot = _digraph(theme, rankdir, title)
+    dot = _digraph(theme, rankdir, title, hidden)
+    dot.attr(**slide_size(fit, size))
     _emit_nodes(dot, items, graph, style)
-    _emit_edges(dot, graph, item_of, style, edge_labels or {})
+    done = _emit_edges(dot, graph, item_of, style, edge_labels or {})
+    _order_steps(dot, items, done)
     if scale is not None:
         dot.node("legend", legend(scale, theme), shape="plaintext")
     return dot
+
+
+LARGE_GRAPH = 150
+"""Above this many tensors and ops, :func:`draw_graph` hides values and folds weight views
+unless told otherwise: a projector cannot show more text than that."""
+
+SLIDES = {"16:9": (13.333, 7.5), "4:3": (10.0, 7.5)}
+
+
+def slide_size(fit: str | None, size: tuple[float, float] | None) -> dict[str, str]:
+    """Graphviz attributes that scale a picture to a slide (``fit``) or into a box (``size``).
+
+    Examples
+    --------
+    >>> slide_size("16:9", None)
+    {'size': '13.333,7.5!', 'ratio': 'fill'}
+    >>> slide_size(None, (6, 4))
+    {'size': '6,4'}
+    """
+    if fit is not None and fit not in SLIDES:
+        raise ValueError(f"fit={fit!r}: choose one of {', '.join(map(repr, SLIDES))} (or None)")
+    if size is not None:
+        width, height = size
+        if not (width > 0 and height > 0):
+            raise ValueError(f"size={size!r}: give (width, height) in inches, both positive")
+    if fit is None:
+        return {} if size is None else {"size": f"{size[0]:g},{size[1]:g}"}
+    width, height = size or SLIDES[fit]
+    return {"size": f"{width:g},{height:g}!", "ratio": "fill"}
+
+
+def resolve_view(
+    graph: GraphWalk, show_values: bool | None, collapse: Collapse | Literal["auto"]
+) -> tuple[bool, Collapse, list[str]]:
+    """``draw_graph``'s automatic choices for large graphs, and a note of what they hid."""
+    large = len(graph.tensors) + len(graph.nodes) > LARGE_GRAPH
+    hidden = []
+    if show_values is None:
+        show_values = not large
+        hidden += [] if show_values else ["values hidden (show_values=True)"]
+    if collapse == "auto":
+        collapse = ["weights"] if large and _has_scope(graph, "weights") else None
+        hidden += ["weight views folded (collapse=None)"] if collapse else []
+    return show_values, collapse, hidden
+
+
+def _has_scope(graph: GraphWalk, name: str) -> bool:
+    return any(name in n.scope.split("/") for n in graph.nodes)
 
 
 def resolve_grads(graph: GraphWalk, grads: Grads) -> dict[Tensor, np.ndarray]:
@@ -252,7 +314,7 @@ def _placement(t: Tensor, graph: GraphWalk, layout: Layout) -> Placement:
     return Placement("")
 
 
-def _digraph(theme: Theme, rankdir: str, title: str | None) -> SafeDigraph:
+def _digraph(theme: Theme, rankdir: str, title: str | None, notes: Sequence[str]) -> SafeDigraph:
     dot = SafeDigraph("minigrad")
     dot.attr(
         rankdir=rankdir,
@@ -262,10 +324,16 @@ def _digraph(theme: Theme, rankdir: str, title: str | None) -> SafeDigraph:
         fontsize=f"{theme.fontsize * 1.3:g}",
         nodesep="0.25",
         ranksep="0.35",
+        newrank="true",  # one global ranking: time steps follow each other left to right
+        forcelabels="true",  # draw every edge label, even where it overlaps
         labelloc="t",
     )
-    if title:
-        dot.attr(label=f"<<B>{escape(title)}</B>>")
+    caption = [f"<B>{escape(title)}</B>"] if title else []
+    if notes:
+        small = f'<FONT POINT-SIZE="{theme.small:g}" COLOR="{theme.muted}">'
+        caption.append(f"{small}large graph: {escape('; '.join(notes))}</FONT>")
+    if caption:
+        dot.attr(label=f"<{'<BR/>'.join(caption)}>")
     dot.attr(
         "node",
         fontname=theme.fontname,
@@ -502,7 +570,8 @@ def _emit_edges(
     item_of: dict[Any, Item],
     style: Style,
     labels: Mapping[tuple[Tensor, Node], str],
-) -> None:
+) -> set[tuple[str, str]]:
+    """Draw every edge; returns the ``(tail id, head id)`` pairs drawn."""
     done: set[tuple[str, str]] = set()
     for t in graph.tensors:
         node = t.node
@@ -522,6 +591,33 @@ def _emit_edges(
         for t, item in sorted(copies, key=lambda pair: _item_order(pair[1])):
             dashed = {"style": "dashed", "constraint": "false"}
             _edge(dot, item_of[t], item, t, style, done, None, **dashed)
+    return done
+
+
+def _order_steps(dot: SafeDigraph, items: dict[str, Item], drawn: set[tuple[str, str]]) -> None:
+    """Invisible edges that put every node of step t+1 after step t's last node.
+
+    Without them the parts of step t+1 that do not wait for step t (the input projections)
+    are ranked beside step t, the step clusters overlap in x, and Graphviz stacks them into a
+    diagonal staircase; with them the unrolled graph reads left to right, one step after
+    another, as on the lecture slides.
+    """
+    by_step: dict[int, list[Item]] = {}
+    for item in items.values():
+        step = step_of(item.cluster)
+        if step is not None:
+            by_step.setdefault(step, []).append(item)
+    step_by_id = {item.id: step for step, group in by_step.items() for item in group}
+    fed_inside = {h for t, h in drawn if step_by_id.get(t, -1) == step_by_id.get(h, -2)}
+    feeds_inside = {t for t, h in drawn if step_by_id.get(t, -1) == step_by_id.get(h, -2)}
+    steps = sorted(by_step)
+    for before, after in itertools.pairwise(steps):
+        ends = [i for i in by_step[before] if i.id not in feeds_inside]
+        if not ends:
+            continue
+        for entry in by_step[after]:
+            if entry.id not in fed_inside:
+                dot.edge(ends[-1].id, entry.id, style="invis", weight="0", minlen="2")
 
 
 def gathered_steps(node: Node) -> list[int]:
@@ -572,7 +668,9 @@ def _edge(
     if _lit(tail, look) and _lit(head, look) and carrier is not None:
         attrs.update(color=look.theme.highlight, penwidth=f"{look.theme.highlight_width:g}")
     if label:
-        attrs.update(label=f"<{escape(label)}>", fontcolor=look.theme.grad_text)
+        # an xlabel is placed after layout: labels that come and go (backward frames) never
+        # move a node
+        attrs.update(xlabel=f"<{escape(label)}>", fontcolor=look.theme.grad_text)
     dot.edge(tail.id, head.id, **attrs)
 
 

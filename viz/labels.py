@@ -89,7 +89,7 @@ def table(rows: list[tuple[str, str]], colour: str, size: float, title_size: flo
             lines.append(f'<TR><TD COLSPAN="2">{_font(text, colour, title_size)}</TD></TR>')
         else:
             lines.append(
-                f'<TR><TD ALIGN="RIGHT">{_font(key, colour, size)}</TD>'
+                f'<TR><TD ALIGN="RIGHT">{_font(key + "&#160;", colour, size)}</TD>'
                 f'<TD ALIGN="LEFT">{_font(text, colour, size)}</TD></TR>'
             )
     lines.append("</TABLE>>")
