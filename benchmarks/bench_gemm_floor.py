@@ -29,6 +29,7 @@ Run from the repository root::
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 import time
@@ -103,7 +104,9 @@ def torch_step_ms() -> float | None:
     return _median_ms(lambda: step(batches[next(index) % len(batches)]), 60)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.parse_args(argv)
     print(f"# Matrix products of one char-LSTM train step (T={T}, B={B}, H={H}, E={E}, V={V})")
     print(f"NumPy {np.__version__}; median of repeated calls, float32\n")
     print("| product | ms per call | calls per step | ms per step |")

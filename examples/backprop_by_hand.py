@@ -9,6 +9,8 @@ shows the *copy sums* rule: a value used twice receives the sum of both gradient
 Run:  python examples/backprop_by_hand.py
 """
 
+import argparse
+
 from minigrad import Tensor, backward_steps
 
 
@@ -41,6 +43,12 @@ def copy_sums_example() -> None:
     print(f"∂g/∂w = 2w + 1 = {w.grad.item():g}   (copy sums)")
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.parse_args(argv)
     lecture_example()
     copy_sums_example()
+
+
+if __name__ == "__main__":
+    main()

@@ -5,6 +5,7 @@ Every picture is deterministic: fixed seeds, and viz writes byte-identical DOT e
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -74,7 +75,11 @@ def shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description="Regenerate the README gallery (overwrites docs/gallery/ in place)."
+    )
+    parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     f = lecture_graph()
     viz.render(viz.draw_graph(f, theme="slides", title="f = (x + y) · z"), OUT / "lecture.png")

@@ -32,15 +32,24 @@ def tensor(
 
 
 def _filled(
-    fill: float, shape: tuple[Any, ...], dtype: Any, requires_grad: bool, device: str | None
+    fill: float,
+    shape: tuple[Any, ...],
+    dtype: Any,
+    requires_grad: bool,
+    device: str | None,
+    name: str | None,
 ) -> Tensor:
     dtype_name = backend.dtype_name(dtype) if dtype is not None else get_default_dtype()
     array = np.full(_shape_arg(shape), fill, dtype=dtype_name)
-    return Tensor(array, requires_grad=requires_grad, device=device)
+    return Tensor(array, requires_grad=requires_grad, device=device, name=name)
 
 
 def zeros(
-    *shape: Any, dtype: Any = None, requires_grad: bool = False, device: str | None = None
+    *shape: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
 ) -> Tensor:
     """A tensor of zeros (``zeros(2, 3)`` or ``zeros((2, 3))``).
 
@@ -50,11 +59,15 @@ def zeros(
     >>> minigrad.zeros(2, 3).shape
     (2, 3)
     """
-    return _filled(0.0, shape, dtype, requires_grad, device)
+    return _filled(0.0, shape, dtype, requires_grad, device, name)
 
 
 def ones(
-    *shape: Any, dtype: Any = None, requires_grad: bool = False, device: str | None = None
+    *shape: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
 ) -> Tensor:
     """A tensor of ones.
 
@@ -64,23 +77,27 @@ def ones(
     >>> minigrad.ones(3).tolist()
     [1.0, 1.0, 1.0]
     """
-    return _filled(1.0, shape, dtype, requires_grad, device)
+    return _filled(1.0, shape, dtype, requires_grad, device, name)
 
 
-def zeros_like(t: Tensor, requires_grad: bool = False) -> Tensor:
+def zeros_like(t: Tensor, requires_grad: bool = False, name: str | None = None) -> Tensor:
     """Zeros with ``t``'s shape, dtype and backend."""
     xp = backend.namespace(t.data)
-    return Tensor(xp.zeros_like(t.data), requires_grad=requires_grad)
+    return Tensor(xp.zeros_like(t.data), requires_grad=requires_grad, name=name)
 
 
-def ones_like(t: Tensor, requires_grad: bool = False) -> Tensor:
+def ones_like(t: Tensor, requires_grad: bool = False, name: str | None = None) -> Tensor:
     """Ones with ``t``'s shape, dtype and backend."""
     xp = backend.namespace(t.data)
-    return Tensor(xp.ones_like(t.data), requires_grad=requires_grad)
+    return Tensor(xp.ones_like(t.data), requires_grad=requires_grad, name=name)
 
 
 def randn(
-    *shape: Any, dtype: Any = None, requires_grad: bool = False, device: str | None = None
+    *shape: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
 ) -> Tensor:
     """Standard-normal samples (seed with :func:`minigrad.manual_seed`).
 
@@ -91,10 +108,10 @@ def randn(
     >>> minigrad.randn(2, 2).shape
     (2, 2)
     """
-    name = backend.dtype_name(dtype) if dtype is not None else get_default_dtype()
+    dtype_name = backend.dtype_name(dtype) if dtype is not None else get_default_dtype()
     device = backend.normalize_device(device)
-    array = backend.random_normal(_shape_arg(shape), name, device)
-    return Tensor(array, requires_grad=requires_grad)
+    array = backend.random_normal(_shape_arg(shape), dtype_name, device)
+    return Tensor(array, requires_grad=requires_grad, name=name)
 
 
 def arange(

@@ -24,9 +24,16 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from hypothesis import assume
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
+
+try:
+    from hypothesis import assume
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
+    raise ImportError(
+        "minigrad.testing needs Hypothesis, which is not installed: "
+        'pip install "minigrad[testing]" (or pip install hypothesis)'
+    ) from exc
 
 from minigrad import backend as _backend
 from minigrad.gradcheck import GradcheckError, gradcheck

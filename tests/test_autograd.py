@@ -238,3 +238,18 @@ def test_leaf_gradients_never_share_memory_with_each_other_or_the_user():
     before = b.grad.numpy().copy()
     a.grad.data *= 0.0
     np.testing.assert_array_equal(b.grad.numpy(), before)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: minigrad.zeros(2, 3, name="W"),
+        lambda: minigrad.ones(2, 3, name="W"),
+        lambda: minigrad.randn(2, 3, requires_grad=True, name="W"),
+        lambda: minigrad.zeros_like(minigrad.ones(2, 3), name="W"),
+        lambda: minigrad.ones_like(minigrad.ones(2, 3), name="W"),
+    ],
+)
+def test_creation_functions_take_a_name(make) -> None:
+    t = make()
+    assert t.name == "W" and t.shape == (2, 3) and "name='W'" in repr(t)
