@@ -43,3 +43,8 @@ def test_every_readme_python_block_runs(tmp_path, monkeypatch) -> None:
                 exec(compile(code, where, "exec"), namespace)
             except Exception as exc:  # the block's line makes the failure easy to find
                 pytest.fail(f"{where} raised {type(exc).__name__}: {exc}")
+    # the README's example tests (e.g. "Testing your own ops") must pass too
+    examples = [f for name, f in namespace.items() if name.startswith("test_") and callable(f)]
+    assert examples, "the README shows how to write a test"
+    for example in examples:
+        example()
