@@ -49,7 +49,13 @@ def test_render_svg_and_png(tmp_path, suffix: str) -> None:
     assert data.startswith(PNG if suffix == "png" else b"<?xml") and len(data) > 500
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="PDF needs Graphviz's dot")
+DOT_ALLOWED = shutil.which("dot") is not None and os.environ.get("MINIGRAD_RENDERER") in (
+    None,
+    "dot",
+)
+
+
+@pytest.mark.skipif(not DOT_ALLOWED, reason="PDF needs Graphviz's dot (absent or ruled out)")
 def test_render_pdf(tmp_path) -> None:
     assert viz.render(small_graph(), tmp_path / "g.pdf").read_bytes().startswith(b"%PDF")
 
@@ -148,6 +154,9 @@ def test_environment_variable_chooses_the_renderer(monkeypatch) -> None:
         assert Path(render_module.renderer_command("svg")[0]).name == "graphviz-pure"
     with pytest.raises(viz.RendererNotFoundError, match="PDF"):
         render_module.renderer_command("pdf")
+    if render_module.find_executable("dot"):
+        with pytest.raises(viz.RendererNotFoundError, match="MINIGRAD_RENDERER=graphviz-pure"):
+            render_module.renderer_command("pdf")
     monkeypatch.setenv("MINIGRAD_RENDERER", "neato")
     with pytest.raises(ValueError, match="MINIGRAD_RENDERER='neato'"):
         render_module.renderer_command("svg")

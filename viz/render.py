@@ -106,11 +106,17 @@ def renderer_command(fmt: str, renderer: str | None = None) -> list[str]:
 
 def _missing_message(fmt: str, candidates: list[str]) -> str:
     found = [n for n in candidates if find_executable(n)]
+    forced = os.environ.get(ENV_RENDERER)
     if found == [PURE]:
+        why = (
+            f"{ENV_RENDERER}={forced} rules out Graphviz's `dot`"
+            if forced == PURE and find_executable("dot")
+            else "Graphviz's `dot` is not installed"
+        )
         return (
-            f"cannot render {fmt.upper()}: graphviz-pure writes only SVG and PNG, and "
-            "Graphviz's `dot` is not installed; install Graphviz (`apt-get install graphviz`, "
-            "`brew install graphviz` or `conda install graphviz`) for PDF"
+            f"cannot render {fmt.upper()}: graphviz-pure writes only SVG and PNG, and {why}; "
+            "install Graphviz (`apt-get install graphviz`, `brew install graphviz` or "
+            f"`conda install graphviz`) for PDF, or unset {ENV_RENDERER}"
         )
     tried = " or ".join(f"`{n}`" for n in candidates)
     return (
