@@ -98,16 +98,24 @@ def main(argv: list[str] | None = None) -> None:
         OUT / "lstm_collapsed.png",
         dpi=DPI,
     )
-    viz.render(
-        viz.draw_graph(
-            recurrent_loss(LSTM, steps=2),
-            collapse="weights",
-            show_values=False,
-            show_grads=False,  # the structure; the other pictures show the gradients
-            title="nn.LSTM(fused=False), 2 steps, every gate",
-        ),
-        OUT / "lstm_expanded.svg",
+    expanded = viz.draw_graph(
+        recurrent_loss(LSTM, steps=2),
+        collapse="weights",
+        show_values=False,
+        show_grads=False,  # the structure; the other pictures show the gradients
+        title="nn.LSTM(fused=False), 2 steps, every gate",
     )
+    viz.render(expanded, OUT / "lstm_expanded.svg")
+    slide = viz.draw_graph(
+        recurrent_loss(LSTM, steps=2),
+        collapse="weights",
+        color_by="grad",
+        show_values=False,
+        theme="slides",
+        fit="16:9",
+        title="nn.LSTM(fused=False), 2 steps, every gate, ‖∂L/∂·‖ by colour",
+    )
+    viz.render(slide, OUT / "lstm_slide_16x9.png", dpi=DPI)
 
     for kind in (RNN, LSTM):
         dot = viz.draw_graph(
@@ -121,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         viz.render(dot, OUT / f"grad_colour_{kind.__name__.lower()}.png", dpi=DPI)
 
-    frames = viz.backward_frames(lecture_graph(), OUT / "frames", fmt="png")
+    frames = viz.backward_frames(lecture_graph(), OUT / "frames", fmt="png", dpi=DPI)
     for extra in frames[:1] + frames[2:]:
         extra.unlink()  # the gallery keeps one frame; the script shows how to make all
     (OUT / "frames" / "index.html").unlink()
