@@ -246,16 +246,16 @@ def test_fit_makes_a_slide_and_size_a_box(tmp_path) -> None:
 def test_large_graphs_hide_values_and_fold_weights_and_say_so() -> None:
     from viz.graph import LARGE_GRAPH
 
-    small, large = _lstm_loss(1), _lstm_loss(4)
-    assert (
-        "data" in viz.draw_graph(small).source and "large graph" not in viz.draw_graph(small).source
-    )
-    walked = viz.graph.walk(large)
+    small = viz.draw_graph(_lstm_loss(1)).source
+    assert ">data&#160;<" in small and "large graph" not in small
+    walked = viz.graph.walk(_lstm_loss(4))
     assert len(walked.tensors) + len(walked.nodes) > LARGE_GRAPH
-    source = viz.draw_graph(large).source
-    assert "large graph: values hidden" in source and "weight views folded" in source
-    assert ">data&#160;<" not in source and "ops" in source
-    explicit = viz.draw_graph(large, show_values=True, collapse=None).source
+    source = viz.draw_graph(_lstm_loss(4)).source
+    assert "weight views folded" in source and "values hidden" in source
+    assert ">data&#160;<" not in source
+    boxed = viz.draw_graph(_lstm_loss(4), collapse="t=*").source  # few boxes: values shown
+    assert "large graph" not in boxed and ">data&#160;<" in boxed
+    explicit = viz.draw_graph(_lstm_loss(4), show_values=True, collapse=None).source
     assert "large graph" not in explicit and ">data&#160;<" in explicit
 
 

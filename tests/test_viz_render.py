@@ -194,3 +194,17 @@ def test_digraph_pipe_and_render_use_the_same_renderer_choice(tmp_path, monkeypa
     assert Path(out).read_bytes().lstrip().startswith(b"<?xml")
     with pytest.raises(ValueError, match="engine='neato'"):
         g.render(tmp_path / "z", format="svg", engine="neato")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    render_module.find_executable("graphviz-pure") is None, reason="graphviz-pure not installed"
+)
+def test_50_step_expanded_lstm_png_is_refused_not_attempted(tmp_path) -> None:
+    """graphviz-pure once tried to allocate hundreds of GB for this picture."""
+    minigrad.manual_seed(0)
+    _, (h, _) = LSTM(2, 3, fused=False)(minigrad.randn(50, 1, 2))
+    dot = viz.draw_graph(h.sum(), collapse=None, show_values=True)
+    with pytest.raises(viz.ImageTooLargeError, match="megapixels"):
+        viz.render(dot, tmp_path / "lstm50.png", dpi=150, renderer="graphviz-pure")
+    assert not (tmp_path / "lstm50.png").exists()

@@ -21,7 +21,7 @@ import numpy as np
 from minigrad import BackwardStep, Node, Tensor, backend
 from minigrad.autograd import broadcast_axes
 from viz.grads import private_steps
-from viz.graph import draw_graph, place, resolve_view
+from viz.graph import draw_graph, place, resolve_collapse
 from viz.labels import escape, summary
 from viz.layout import Layout, kept_steps, last_segment
 from viz.render import render, renderer_command
@@ -138,7 +138,7 @@ def frames(root: Tensor, collapse: Any = None) -> list[Frame]:
     one frame: the box is what the picture shows.
     """
     graph = walk(root)
-    _, collapse, _ = resolve_view(graph, True, collapse)
+    collapse = resolve_collapse(graph, collapse)
     _, item_of = place(graph, Layout(collapse, kept_steps([n.scope for n in graph.nodes], None)))
     known: dict[Tensor, np.ndarray] = {}
     result = [Frame("forward pass: values only", {})]

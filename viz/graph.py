@@ -83,8 +83,8 @@ def draw_graph(
         Usually the loss. Everything it was computed from is drawn.
     show_values, show_grads : bool
         Write each tensor's value / gradient in its node (all values up to 4 elements,
-        mean and norm beyond). ``show_values`` defaults to ``True`` up to
-        :data:`LARGE_GRAPH` nodes and ``False`` above, with a note in the picture.
+        mean and norm beyond). ``show_values`` defaults to ``True`` when at most
+        :data:`LARGE_GRAPH` nodes are drawn and ``False`` above, with a note in the picture.
     grads : "auto", "attr" or mapping
         Where gradients come from. ``"auto"`` computes ∂root/∂t for every tensor with a
         private backward pass (see :func:`viz.gradients`; ``.grad`` is left untouched) when
@@ -142,7 +142,9 @@ def draw_graph(
     """
     graph = walk(root)
     theme = get_theme(theme)
-    show_values, collapse, hidden = resolve_view(graph, show_values, collapse)
+    hidden = ["weight views folded (collapse=None)"] if collapse == "auto" else []
+    collapse = resolve_collapse(graph, collapse)
+    hidden = hidden if collapse else []
     want_grads = show_grads or color_by == "grad"
     grad_of = resolve_grads(graph, grads) if want_grads else {}
     scale = None
@@ -154,11 +156,14 @@ def draw_graph(
         )
     elif color_by is not None:
         raise ValueError(f"color_by={color_by!r}: the only option is 'grad' (or None)")
+    scopes = [n.scope for n in graph.nodes]
+    items, item_of = place(graph, Layout(collapse, kept_steps(scopes, window)))
+    if show_values is None:  # the picture's size decides, after folding
+        show_values = len(items) <= LARGE_GRAPH
+        hidden += [] if show_values else ["values hidden (show_values=True)"]
     style = Style(
         theme, show_values, show_grads, grad_of, scale, lit_ids(graph, highlight), annotate or {}
     )
-    scopes = [n.scope for n in graph.nodes]
-    items, item_of = place(graph, Layout(collapse, kept_steps(scopes, window)))
     dot = _digraph(theme, rankdir, title, hidden)
     dot.attr(**slide_size(fit, size))
     _emit_nodes(dot, items, graph, style)
@@ -198,19 +203,12 @@ def slide_size(fit: str | None, size: tuple[float, float] | None) -> dict[str, s
     return {"size": f"{width:g},{height:g}!", "ratio": "fill"}
 
 
-def resolve_view(
-    graph: GraphWalk, show_values: bool | None, collapse: Collapse | Literal["auto"]
-) -> tuple[bool, Collapse, list[str]]:
-    """``draw_graph``'s automatic choices for large graphs, and a note of what they hid."""
+def resolve_collapse(graph: GraphWalk, collapse: Collapse | Literal["auto"]) -> Collapse:
+    """``collapse="auto"``: fold nn's weight views (scopes named ``weights``) in large graphs."""
+    if collapse != "auto":
+        return collapse
     large = len(graph.tensors) + len(graph.nodes) > LARGE_GRAPH
-    hidden = []
-    if show_values is None:
-        show_values = not large
-        hidden += [] if show_values else ["values hidden (show_values=True)"]
-    if collapse == "auto":
-        collapse = ["weights"] if large and _has_scope(graph, "weights") else None
-        hidden += ["weight views folded (collapse=None)"] if collapse else []
-    return show_values, collapse, hidden
+    return ["weights"] if large and _has_scope(graph, "weights") else None
 
 
 def _has_scope(graph: GraphWalk, name: str) -> bool:
