@@ -35,7 +35,17 @@ from minigrad.functions import (
     zeros_like,
 )
 from minigrad.gradcheck import GradcheckError, gradcheck
-from minigrad.graph import Node, current_scope, enable_grad, is_grad_enabled, no_grad, scope
+from minigrad.graph import (
+    Node,
+    current_scope,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    parse_time_step,
+    scope,
+    time_step_of,
+    time_step_scope,
+)
 from minigrad.op import Op, apply
 from minigrad.stepping import BackwardStep
 from minigrad.tensor import Tensor
@@ -67,12 +77,15 @@ __all__ = [
     "no_grad",
     "ones",
     "ones_like",
+    "parse_time_step",
     "randn",
     "scope",
     "set_default_dtype",
     "split",
     "stack",
     "tensor",
+    "time_step_of",
+    "time_step_scope",
     "where",
     "zeros",
     "zeros_like",

@@ -10,8 +10,9 @@ ops receives the sum of their contributions.
 
 from __future__ import annotations
 
+import contextlib
 import operator
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,33 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     if axes:
         grad = xp.sum(grad, axis=axes)
     return grad if tuple(grad.shape) == shape else xp.reshape(grad, shape)
+
+
+@contextlib.contextmanager
+def grads_set_aside(tensors: Iterable[Tensor]) -> Iterator[None]:
+    """Set aside ``.grad``, hooks and ``retain_grad`` of ``tensors``; put them back on exit.
+
+    For a private backward pass (a picture, a probe) that must not change what the user
+    sees in ``.grad`` nor fire their hooks.
+
+    Examples
+    --------
+    >>> x = Tensor(2.0, requires_grad=True)
+    >>> x.grad = Tensor(10.0)
+    >>> with grads_set_aside([x]):
+    ...     (x * x).backward()
+    ...     inside = x.grad.item()
+    >>> inside, x.grad.item()
+    (4.0, 10.0)
+    """
+    saved = [(t, t.grad, t._hooks, t._retain) for t in tensors]
+    for t, *_ in saved:
+        t.grad, t._hooks, t._retain = None, None, False
+    try:
+        yield
+    finally:
+        for t, grad, hooks, retain in saved:
+            t.grad, t._hooks, t._retain = grad, hooks, retain
 
 
 def _graph(root: Tensor, record: bool) -> tuple[list[Node], dict[int, int], dict[Node, Tensor]]:

@@ -149,6 +149,55 @@ def scope(name: str) -> Iterator[str]:
         STATE.scope_path = previous
 
 
+TIME_STEP_PREFIX = "t="
+
+
+def time_step_scope(t: int) -> contextlib.AbstractContextManager[str]:
+    """The scope of time step ``t`` (segment ``"t=<t>"``): what ``nn`` writes, ``viz`` reads.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.Tensor(1.0, requires_grad=True)
+    >>> with minigrad.scope("rnn"), minigrad.time_step_scope(3):
+    ...     y = x * 2
+    >>> y.node.scope, minigrad.time_step_of(y.node.scope)
+    ('rnn/t=3', 3)
+    """
+    if isinstance(t, bool) or not isinstance(t, int) or t < 0:
+        raise ValueError(f"a time step is a non-negative int, got {t!r}")
+    return scope(f"{TIME_STEP_PREFIX}{t}")
+
+
+def parse_time_step(segment: str) -> int | None:
+    """The step of one scope segment: ``"t=12"`` → 12; anything else → ``None``.
+
+    Examples
+    --------
+    >>> parse_time_step("t=12"), parse_time_step("forget_gate"), parse_time_step("t=x")
+    (12, None, None)
+    """
+    if not segment.startswith(TIME_STEP_PREFIX):
+        return None
+    digits = segment[len(TIME_STEP_PREFIX) :]
+    return int(digits) if digits.isdigit() and digits.isascii() else None
+
+
+def time_step_of(path: str) -> int | None:
+    """The time step a scope path belongs to (its first ``t=<k>`` segment), else ``None``.
+
+    Examples
+    --------
+    >>> time_step_of("lstm/l0/t=3/cell"), time_step_of("lstm/l0")
+    (3, None)
+    """
+    for segment in path.split("/"):
+        step = parse_time_step(segment)
+        if step is not None:
+            return step
+    return None
+
+
 def current_scope() -> str:
     """The scope path new nodes are tagged with now (``""`` at top level)."""
     return STATE.scope_path

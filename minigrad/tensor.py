@@ -83,6 +83,23 @@ class Tensor:
         t._retain = False
         return t
 
+    @classmethod
+    def from_array(cls, array: Any, requires_grad: bool = False) -> Tensor:
+        """Wrap an array of a backend (NumPy, CuPy, …) as a leaf tensor, as it is.
+
+        No copy and no dtype conversion: for arrays a library made itself (zero states,
+        masks, targets). Use :func:`minigrad.tensor` for user data.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> a = np.zeros(3, dtype=np.float64)
+        >>> t = Tensor.from_array(a)
+        >>> t.data is a, t.dtype
+        (True, dtype('float64'))
+        """
+        return cls._make(array, requires_grad, None)
+
     # ------------------------------------------------------------------ properties
 
     @property

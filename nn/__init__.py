@@ -20,11 +20,19 @@ from nn.module import Module, Parameter
 from nn.serialization import CheckpointError, load, save
 
 # isort: split
-# --- recurrent layers and BPTT helpers (nn/rnn.py, nn/bptt.py; owned by the RNN engineer) ---
-from nn.bptt import HiddenGradRecorder, detach_state, hidden_grad_norms
-from nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
-
-# --- end of the recurrent block ---
+# --- recurrent layers (nn/recurrent/) and BPTT helpers (nn/bptt.py) ---
+from nn.bptt import detach_state, hidden_grad_norms
+from nn.recurrent import (
+    GRU,
+    LSTM,
+    RNN,
+    GRUCell,
+    HiddenGradRecorder,
+    LSTMCell,
+    RNNCell,
+    StateRecorder,
+    StepEvent,
+)
 
 __all__ = [
     "GRU",
@@ -51,6 +59,8 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "Softmax",
+    "StateRecorder",
+    "StepEvent",
     "Tanh",
     "Tensor",
     "batchify",

@@ -10,7 +10,7 @@ import numpy as np
 
 import minigrad
 from minigrad import Tensor
-from nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from nn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 LAYERS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
 CELLS = {"rnn": RNNCell, "lstm": LSTMCell, "gru": GRUCell}

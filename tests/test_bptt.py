@@ -7,8 +7,8 @@ import pytest
 
 import minigrad
 from minigrad import Tensor
+from nn import GRU, LSTM, RNN, LSTMCell
 from nn.bptt import HiddenGradRecorder, detach_state, hidden_grad_norms
-from nn.rnn import GRU, LSTM, RNN, LSTMCell
 
 
 def test_detach_state_handles_tensors_tuples_and_none() -> None:
@@ -99,5 +99,5 @@ def test_hidden_grad_norms_shows_vanishing_gradients_in_a_tanh_rnn() -> None:
 def test_recorder_rejects_other_modules() -> None:
     import nn
 
-    with pytest.raises(TypeError, match=r"records nn\.rnn layers and cells"):
+    with pytest.raises(TypeError, match=r"records nn.s recurrent layers and cells"):
         HiddenGradRecorder(nn.Linear(2, 2))

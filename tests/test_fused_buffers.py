@@ -12,7 +12,7 @@ import pytest
 
 import minigrad
 import nn
-from nn.fused import _BufferPool
+from minigrad.kernels import BufferPool
 
 KINDS = [nn.RNN, nn.LSTM, nn.GRU]
 
@@ -80,7 +80,7 @@ def test_outputs_of_no_grad_forwards_are_never_reused(cls):
 
 
 def test_pool_reuses_released_arrays_and_keeps_a_bounded_number():
-    pool = _BufferPool(per_shape=2, shapes=2)
+    pool = BufferPool(per_shape=2, shapes=2)
     f32, f64 = np.dtype(np.float32), np.dtype(np.float64)
     a = pool.take((3, 4), f32)
     pool.give([a])

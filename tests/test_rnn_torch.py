@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import minigrad
-from nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from nn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed: the oracle tests need it")
 

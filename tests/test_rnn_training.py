@@ -7,8 +7,7 @@ import pytest
 
 import minigrad
 import nn
-from nn import functional
-from nn.rnn import GRU, LSTM, RNN
+from nn import GRU, LSTM, RNN, functional
 
 
 class Tagger(nn.Module):

@@ -8,26 +8,13 @@ the backward pass here runs with ``retain_graph=True`` and with every ``.grad``,
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from minigrad import BackwardStep, Tensor, backend, backward_steps
-
-
-@contextlib.contextmanager
-def preserved(tensors: list[Tensor]) -> Iterator[None]:
-    """Set aside ``.grad``, hooks and ``retain_grad`` of ``tensors``; restore them on exit."""
-    saved = [(t, t.grad, t._hooks, t._retain) for t in tensors]
-    for t in tensors:
-        t.grad, t._hooks, t._retain = None, None, False
-    try:
-        yield
-    finally:
-        for t, grad, hooks, retain in saved:
-            t.grad, t._hooks, t._retain = grad, hooks, retain
+from minigrad.autograd import grads_set_aside
 
 
 def private_steps(root: Tensor, tensors: list[Tensor]) -> Iterator[BackwardStep]:
@@ -38,7 +25,7 @@ def private_steps(root: Tensor, tensors: list[Tensor]) -> Iterator[BackwardStep]
     """
     if not root.requires_grad or root.numel() != 1:
         return
-    with preserved(tensors):
+    with grads_set_aside(tensors):
         yield from backward_steps(root, retain_graph=True)
 
 

@@ -16,10 +16,11 @@ from typing import Any, Literal
 import numpy as np
 
 from minigrad import Node, Tensor, backend
+from minigrad import time_step_of as step_of
 from viz.colors import LogScale, text_on
 from viz.grads import gradients, magnitude
 from viz.labels import escape, number, shape_text, summary, table
-from viz.layout import ELIDED, Collapse, Layout, Placement, kept_steps, last_segment, step_of
+from viz.layout import ELIDED, Collapse, Layout, Placement, kept_steps, last_segment
 from viz.render import SafeDigraph
 from viz.themes import Theme, get_theme
 from viz.walk import GraphWalk, walk

@@ -9,11 +9,11 @@ Scopes look like ``lstm/l0/t=3/forget_gate``. Each scope path becomes a nested c
 from __future__ import annotations
 
 import fnmatch
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-TIME_STEP = re.compile(r"^t=(\d+)$")
+from minigrad import parse_time_step as time_step
+
 ELIDED = "…"
 
 Collapse = int | str | Sequence[str] | None
@@ -25,33 +25,6 @@ class Placement:
 
     cluster: str
     box: str | None = None
-
-
-def time_step(segment: str) -> int | None:
-    """The step index of a scope segment ``"t=12"`` → 12, else ``None``.
-
-    Examples
-    --------
-    >>> time_step("t=12"), time_step("forget_gate")
-    (12, None)
-    """
-    match = TIME_STEP.match(segment)
-    return int(match.group(1)) if match else None
-
-
-def step_of(scope: str) -> int | None:
-    """The time step a scope path belongs to (its first ``t=<k>`` segment), else ``None``.
-
-    Examples
-    --------
-    >>> step_of("lstm/l0/t=3/cell"), step_of("lstm/l0")
-    (3, None)
-    """
-    for segment in scope.split("/"):
-        step = time_step(segment)
-        if step is not None:
-            return step
-    return None
 
 
 def kept_steps(scopes: Iterable[str], window: int | None) -> set[int] | None:

@@ -5,7 +5,6 @@ curves, and text heatmaps of a hidden unit. Each returns the Figure and can save
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,10 +19,9 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from minigrad import Tensor, backend
+from minigrad import parse_time_step as time_step
 from viz.grads import gradients, magnitude
 from viz.walk import walk
-
-HIDDEN_SCOPE = re.compile(r"^(?P<layer>.*)/t=(?P<t>\d+)/hidden$")
 
 
 def _finish(fig: Figure, save: str | Path | None) -> Figure:
@@ -123,9 +121,9 @@ def grad_norms_by_step(loss: Tensor, layer: str | None = None) -> list[float]:
     graph = walk(loss)
     last: dict[int, Tensor] = {}
     for t in graph.tensors:
-        match = HIDDEN_SCOPE.match(t.node.scope) if t.node is not None else None
-        if match and (layer is None or match.group("layer") == layer):
-            last[int(match.group("t"))] = t
+        found = _hidden_step(t.node.scope) if t.node is not None else None
+        if found is not None and (layer is None or found[0] == layer):
+            last[found[1]] = t
     if not last:
         raise ValueError(
             "no scope '<layer>/t=<k>/hidden' in this graph: build the model "
@@ -133,6 +131,14 @@ def grad_norms_by_step(loss: Tensor, layer: str | None = None) -> list[float]:
         )
     grads = gradients(loss, graph.tensors)
     return [magnitude(grads[last[t]]) if last[t] in grads else 0.0 for t in sorted(last)]
+
+
+def _hidden_step(path: str) -> tuple[str, int] | None:
+    """``("rnn/l0", 3)`` for a scope ``rnn/l0/t=3/hidden``; ``None`` for any other scope."""
+    layer, _, rest = path.rpartition("/")
+    prefix, _, step = layer.rpartition("/")
+    t = time_step(step)
+    return (prefix, t) if rest == "hidden" and t is not None else None
 
 
 def eigenvalue_plot(
