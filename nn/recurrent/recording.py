@@ -96,7 +96,8 @@ class StepHooks:
         >>> from nn import LSTM
         >>> lstm = LSTM(2, 3)
         >>> seen = []
-        >>> handle = lstm.register_step_hook(lambda e: seen.append((e.phase, e.t, sorted(e.values))))
+        >>> hook = lambda e: seen.append((e.phase, e.t, sorted(e.values)))
+        >>> handle = lstm.register_step_hook(hook)
         >>> out, _ = lstm(minigrad.randn(2, 1, 2))
         >>> out.sum().backward()
         >>> handle.remove()
@@ -193,7 +194,7 @@ class StateRecorder:
 
     def _stack(
         self, table: dict[Key, dict[str, np.ndarray]], name: str, layer: int, direction: int
-    ):
+    ) -> np.ndarray:
         layer %= getattr(self.module, "num_layers", 1)
         steps = sorted(
             t for (k, d, t), v in table.items() if (k, d) == (layer, direction) and name in v
@@ -201,7 +202,8 @@ class StateRecorder:
         if not steps:
             known = sorted({n for v in table.values() for n in v})
             raise KeyError(
-                f"nothing recorded for {name!r} (layer {layer}, direction {direction}); recorded: {known}"
+                f"nothing recorded for {name!r} in layer {layer}, direction {direction}; "
+                f"recorded: {known}"
             )
         first = table[(layer, direction, steps[0])][name]
         out = np.zeros((steps[-1] + 1, *first.shape), dtype=first.dtype)
