@@ -365,7 +365,7 @@ def _classify(
     ignores = _check_target(target, rest, classes, ignore_index, tuple(input.shape), who)
     op = op_type(reduction, ignore_index if ignores else None)
     # Targets carry no gradient: flatten the array itself rather than add a graph node.
-    out = apply(op, flat, Tensor._make(backend.reshape(target.data, (-1,)), False, None))
+    out = apply(op, flat, Tensor.from_array(backend.reshape(target.data, (-1,))))
     if reduction != "none":
         return out
     shape = rest if input.ndim > 1 else ()

@@ -14,7 +14,23 @@ from nn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 LAYERS = {"rnn": RNN, "lstm": LSTM, "gru": GRU}
 CELLS = {"rnn": RNNCell, "lstm": LSTMCell, "gru": GRUCell}
-VARIANTS = ["rnn_tanh", "rnn_relu", "lstm", "lstm_peephole", "gru"]
+VARIANTS = [
+    "rnn_tanh",
+    "rnn_relu",
+    "rnn_identity",
+    "rnn_sigmoid",
+    "lstm",
+    "lstm_peephole",
+    "gru",
+    "gru_cho",  # reset_after=False: Cho et al.'s original GRU
+]
+VARIANT_OPTIONS: dict[str, dict[str, Any]] = {
+    "rnn_relu": {"nonlinearity": "relu"},
+    "rnn_identity": {"nonlinearity": "identity"},
+    "rnn_sigmoid": {"nonlinearity": "sigmoid"},
+    "lstm_peephole": {"peephole": True},
+    "gru_cho": {"reset_after": False},
+}
 
 
 @dataclass(frozen=True)
@@ -37,11 +53,7 @@ class Config:
         return self.variant.split("_")[0]
 
     def kwargs(self) -> dict[str, Any]:
-        extra: dict[str, Any] = {}
-        if self.variant == "rnn_relu":
-            extra["nonlinearity"] = "relu"
-        if self.variant == "lstm_peephole":
-            extra["peephole"] = True
+        extra = VARIANT_OPTIONS.get(self.variant, {})
         return dict(
             num_layers=self.num_layers,
             bidirectional=self.bidirectional,

@@ -69,7 +69,9 @@ def test_layer_gradcheck_full_mode_lstm_peephole() -> None:
 @pytest.mark.parametrize("bias", [True, False])
 def test_cell_gradcheck(variant: str, bias: bool, fused: bool) -> None:
     cfg = Config(variant=variant, bias=bias)
-    extra = {k: v for k, v in cfg.kwargs().items() if k in ("nonlinearity", "peephole")}
+    extra = {
+        k: v for k, v in cfg.kwargs().items() if k in ("nonlinearity", "peephole", "reset_after")
+    }
     cell = CELLS[cfg.kind](2, 3, bias=bias, dtype="float64", fused=fused, **extra)
     rng = np.random.default_rng(2)
     x = Tensor(rng.standard_normal((2, 2)), requires_grad=True)
@@ -140,7 +142,7 @@ def test_fused_keeps_float32(variant: str) -> None:
         assert t.grad.dtype == np.float32
 
 
-@pytest.mark.parametrize("op_kind", ["rnn", "lstm", "lstm_peephole", "gru"])
+@pytest.mark.parametrize("op_kind", ["rnn", "lstm", "lstm_peephole", "gru", "gru_cho"])
 @pytest.mark.parametrize("reverse", [False, True])
 def test_fused_ops_run_on_strict_array_api(op_kind: str, reverse: bool) -> None:
     """The fused ops use only the Array API off NumPy: array_api_strict gives NumPy's numbers."""
@@ -159,7 +161,12 @@ def test_fused_ops_run_on_strict_array_api(op_kind: str, reverse: bool) -> None:
     op_type = {"rnn": FusedRNN, "lstm": FusedLSTM, "gru": FusedGRU}[kind]
     results = []
     for backend in ("numpy", "array_api_strict"):
-        op = op_type(5, reverse, True, peephole) if kind == "lstm" else op_type(5, reverse)
+        if kind == "lstm":
+            op = op_type(5, reverse, True, peephole)
+        elif kind == "gru":
+            op = op_type(5, reverse, True, op_kind != "gru_cho")
+        else:
+            op = op_type(5, reverse)
         ts = [Tensor(to_backend(a, backend), requires_grad=True) for a in arrays]
         out = minigrad.apply(op, *ts)
         out.backward(to_backend(np.ones(out.shape) * 0.5, backend))
