@@ -38,15 +38,16 @@ def numpy_rnn(p: dict[str, np.ndarray], x: np.ndarray, act: str) -> np.ndarray:
 def numpy_gru_cho(p: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
     """Cho et al. (2014): n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)."""
     hid = p["weight_hh_l0"].shape[1]
-    w_ih, w_hh, b_ih, b_hh = (p[k] for k in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"))
+    w_ih, w_hh, b_ih, b_hh = (
+        p[k] for k in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+    )
     blocks = [slice(k * hid, (k + 1) * hid) for k in range(3)]
     h = np.zeros((x.shape[1], hid))
     out = []
     for x_t in x:
-        r, z = (
-            sigmoid(x_t @ w_ih[b].T + b_ih[b] + h @ w_hh[b].T + b_hh[b]) for b in blocks[:2]
-        )
-        n = np.tanh(x_t @ w_ih[blocks[2]].T + b_ih[blocks[2]] + (r * h) @ w_hh[blocks[2]].T + b_hh[blocks[2]])
+        r, z = (sigmoid(x_t @ w_ih[b].T + b_ih[b] + h @ w_hh[b].T + b_hh[b]) for b in blocks[:2])
+        b = blocks[2]
+        n = np.tanh(x_t @ w_ih[b].T + b_ih[b] + (r * h) @ w_hh[b].T + b_hh[b])
         h = (1 - z) * n + z * h
         out.append(h)
     return np.stack(out)
@@ -99,8 +100,14 @@ def test_variant_cells_match_their_layers(fused: bool) -> None:
     minigrad.manual_seed(5)
     x = minigrad.randn(1, 2, 3, dtype="float64")
     for layer, cell in (
-        (RNN(3, 4, nonlinearity="sigmoid", dtype="float64"), RNNCell(3, 4, nonlinearity="sigmoid", dtype="float64", fused=fused)),
-        (GRU(3, 4, reset_after=False, dtype="float64"), GRUCell(3, 4, reset_after=False, dtype="float64", fused=fused)),
+        (
+            RNN(3, 4, nonlinearity="sigmoid", dtype="float64"),
+            RNNCell(3, 4, nonlinearity="sigmoid", dtype="float64", fused=fused),
+        ),
+        (
+            GRU(3, 4, reset_after=False, dtype="float64"),
+            GRUCell(3, 4, reset_after=False, dtype="float64", fused=fused),
+        ),
     ):
         cell.load_state_dict({k.removesuffix("_l0"): v for k, v in layer.state_dict().items()})
         out, _ = layer(x)
