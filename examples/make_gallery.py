@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 import minigrad
+import nn
 import viz
 from minigrad import Tensor
 from nn import GRU, LSTM, RNN, HiddenGradRecorder
@@ -52,14 +53,13 @@ def step_norms(
 ) -> np.ndarray:
     """‖∂L/∂h_t‖ for L = Σ h_T, recorded by nn.HiddenGradRecorder (fused form: same maths).
 
-    ``forget_bias`` sets the LSTM's forget-gate bias (b_ih block f; b_hh block f = 0), as
+    ``forget_bias`` sets the LSTM's forget-gate bias with ``nn.init.lstm_forget_bias_``, as
     Jozefowicz et al. (2015) recommend; PyTorch's init draws it from ±1/√H like the rest.
     """
     minigrad.manual_seed(seed)
     model = kind(2, hidden)
     if forget_bias is not None:
-        model.bias_ih_l0.data[hidden : 2 * hidden] = forget_bias
-        model.bias_hh_l0.data[hidden : 2 * hidden] = 0.0
+        nn.init.lstm_forget_bias_(model, forget_bias)
     with HiddenGradRecorder(model) as recorder:
         out, _ = model(minigrad.randn(steps, 1, 2))
     out[-1].sum().backward()
