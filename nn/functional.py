@@ -206,6 +206,13 @@ def _targets(xp: Any, ids: Any, ignore_index: int | None, dtype: Any) -> tuple[A
     return xp.where(counted, ids, xp.zeros_like(ids)), kept, backend.sum(kept)
 
 
+def _at_least_one(xp: Any, count: Any) -> Any:
+    """``count``, or 1 where it is 0, so dividing by it never makes inf or NaN."""
+    if isinstance(count, int):
+        return max(count, 1)
+    return xp.where(count == 0, xp.ones_like(count), count)
+
+
 def _masked(values: Any, kept: Any) -> Any:
     """``values`` with the ignored rows zeroed (nothing to do when none is ignored)."""
     return values if kept is None else values * kept
@@ -225,13 +232,24 @@ class _RowsLossOp(Op):
         if self.reduction == "none":
             return losses
         total = backend.sum(losses)
-        return total / count if self.reduction == "mean" else total
+        if self.reduction != "mean":
+            return total
+        mean = total / _at_least_one(xp, count)
+        # no row counted (all ignored, or none at all): NaN, as PyTorch's mean of nothing
+        if isinstance(count, int):
+            return mean if count else xp.full_like(mean, float("nan"))
+        return xp.where(count == 0, xp.full_like(mean, float("nan")), mean)
 
     def _row_scale(self, xp: Any, grad: Any, kept: Any, count: Any) -> Any:
-        """``(M,)`` factor of each row's gradient: upstream (÷ count for mean), 0 if ignored."""
+        """``(M,)`` factor of each row's gradient: upstream (÷ count for mean), 0 if ignored.
+
+        With no row counted every row's factor is 0, as in PyTorch: a loss over nothing sends
+        no gradient (never NaN, which the next optimizer step would spread everywhere).
+        """
         if self.reduction == "none":
             return _masked(grad, kept)
-        return _masked(grad / count if self.reduction == "mean" else grad, kept)
+        scaled = grad / _at_least_one(xp, count) if self.reduction == "mean" else grad
+        return _masked(scaled, kept)
 
 
 class NLLLossOp(_RowsLossOp):

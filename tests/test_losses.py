@@ -229,3 +229,39 @@ def test_ignore_index_that_is_a_real_class_skips_only_those_rows(loss):
         fn(minigrad.tensor(logits), target, ignore_index=5).item(),
         fn(minigrad.tensor(logits), target).item(),
     )
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+def test_every_target_ignored_gives_pytorch_loss_and_zero_gradients(loss, reduction, backend):
+    """No NaN gradient (the next Adam step would spread it to every parameter)."""
+    from minigrad.testing import to_backend
+
+    logits = minigrad.Tensor(
+        to_backend(np.random.default_rng(0).standard_normal((3, 4)), backend), requires_grad=True
+    )
+    targets = minigrad.tensor(to_backend(np.full(3, -100), backend))
+    inputs = logits if loss == "cross_entropy" else logits.log_softmax(axis=1)
+    value = getattr(F, loss)(inputs, targets, reduction=reduction)
+    value.sum().backward()
+    assert np.array_equal(logits.grad.numpy(), np.zeros((3, 4)))
+    if reduction == "mean":
+        assert np.isnan(value.item())  # PyTorch's mean over no counted row
+    else:
+        assert np.array_equal(value.numpy(), np.zeros(value.shape))
+
+
+def test_every_target_ignored_matches_torch() -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    x = np.random.default_rng(1).standard_normal((2, 5))
+    for reduction in ("mean", "sum", "none"):
+        ours = minigrad.tensor(x, requires_grad=True)
+        theirs = torch.tensor(x, requires_grad=True)
+        a = F.cross_entropy(ours, minigrad.tensor([-100, -100]), reduction=reduction)
+        b = torch.nn.functional.cross_entropy(
+            theirs, torch.tensor([-100, -100]), reduction=reduction
+        )
+        a.sum().backward()
+        b.sum().backward()
+        np.testing.assert_array_equal(a.numpy(), b.detach().numpy())
+        np.testing.assert_array_equal(ours.grad.numpy(), theirs.grad.numpy())
