@@ -114,20 +114,31 @@ class Optimizer(ABC):
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore state saved by :meth:`state_dict` (onto the parameters' devices).
 
-        Everything is checked first; on any mismatch a ``ValueError`` lists every problem and
-        the optimizer is left as it was.
+        Everything is checked before anything changes: the layout, the parameter groups and
+        their settings (names and types: ``lr="fast"`` is refused), and every buffer (none
+        missing, none extra, the parameter's shape, numbers only). On any problem a
+        ``ValueError`` lists them all and the optimizer is left exactly as it was.
+
+        Examples
+        --------
+        >>> import nn
+        >>> opt = nn.optim.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+        >>> bad = opt.state_dict()
+        >>> bad["param_groups"][0]["lr"] = "fast"
+        >>> opt.load_state_dict(bad)
+        Traceback (most recent call last):
+        ...
+        ValueError: SGD.load_state_dict found 1 problem(s); the optimizer was not changed:
+          group 0: setting 'lr' is 'fast' (str); expected a number like 0.1
         """
-        params = {i: p for i, p, _ in self._indexed()}
-        problems = self._group_problems(state_dict.get("param_groups", []))
+        problems = _layout_problems(state_dict)
+        if not problems:
+            problems = self._group_problems(state_dict["param_groups"])
         new_state: dict[int, dict[str, Any]] = {}
-        for key, entry in state_dict.get("state", {}).items():
-            index = int(key)
-            if index not in params:
-                problems.append(
-                    f"state for parameter {index}, but the optimizer has {len(params)} parameters"
-                )
-                continue
-            new_state[index] = self._restore_entry(index, entry, params[index], problems)
+        if not problems:
+            new_state = self._restore_state(
+                state_dict["state"], state_dict["param_groups"], problems
+            )
         if problems:
             raise ValueError(
                 f"{type(self).__name__}.load_state_dict found {len(problems)} problem(s); "
@@ -145,30 +156,82 @@ class Optimizer(ABC):
             ]
         problems = []
         for n, (group, saved) in enumerate(zip(self.param_groups, saved_groups, strict=True)):
-            if len(saved.get("params", [])) != len(group["params"]):
+            if not isinstance(saved, dict):
+                problems.append(f"group {n}: a {type(saved).__name__}, not a dict of settings")
+                continue
+            ids = saved.get("params")
+            if not isinstance(ids, (list, tuple)) or len(ids) != len(group["params"]):
+                count = len(ids) if isinstance(ids, (list, tuple)) else repr(ids)
                 problems.append(
-                    f"group {n}: {len(saved.get('params', []))} parameters in the "
-                    f"state, {len(group['params'])} in the optimizer"
+                    f"group {n}: {count} parameters in the state, {len(group['params'])} in the "
+                    "optimizer"
                 )
             missing = set(self.defaults) - set(saved)
             if missing:
                 problems.append(f"group {n}: missing setting(s) {sorted(missing)}")
+            extra = set(saved) - set(self.defaults) - {"params"}
+            if extra:
+                problems.append(
+                    f"group {n}: unknown setting(s) {sorted(extra)} for {type(self).__name__}"
+                )
+            for name in sorted(set(self.defaults) & set(saved)):
+                problem = _setting_problem(name, saved[name], self.defaults[name])
+                if problem:
+                    problems.append(f"group {n}: {problem}")
         return problems
+
+    def _restore_state(
+        self, saved_state: dict[str, Any], saved_groups: list[Group], problems: list[str]
+    ) -> dict[int, dict[str, Any]]:
+        params = {i: p for i, p, _ in self._indexed()}
+        group_of = [k for k, g in enumerate(self.param_groups) for _ in g["params"]]
+        restored: dict[int, dict[str, Any]] = {}
+        for key, entry in saved_state.items():
+            index = _index(key)
+            if index is None or index not in params:
+                problems.append(
+                    f"state for parameter {key!r}, but the optimizer's parameters are numbered "
+                    f"0…{len(params) - 1}"
+                )
+                continue
+            if not isinstance(entry, dict):
+                problems.append(f"parameter {index}: a {type(entry).__name__}, not a dict")
+                continue
+            expected = self._state_names(saved_groups[group_of[index]])
+            if set(entry) != expected:
+                missing, extra = sorted(expected - set(entry)), sorted(set(entry) - expected)
+                problems.append(
+                    f"parameter {index}: buffers {sorted(entry)}, expected {sorted(expected)}"
+                    + (f" (missing {missing})" if missing else "")
+                    + (f" (unknown {extra})" if extra else "")
+                )
+                continue
+            restored[index] = self._restore_entry(index, entry, params[index], problems)
+        return restored
+
+    def _state_names(self, group: Group) -> set[str]:
+        """The buffers a parameter's non-empty state holds under ``group``'s settings."""
+        return set()
 
     @staticmethod
     def _restore_entry(
         index: int, entry: dict[str, Any], p: Tensor, problems: list[str]
     ) -> dict[str, Any]:
-        restored = {}
+        restored: dict[str, Any] = {}
         for name, value in entry.items():
-            if isinstance(value, (int, float)):
-                restored[name] = value
+            if name == "step":
+                if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                    problems.append(
+                        f"parameter {index} 'step': {value!r}; expected a whole number >= 0"
+                    )
+                else:
+                    restored[name] = int(value)
                 continue
-            array = np.asarray(value)
-            if tuple(array.shape) != p.shape:
+            array = np.asarray(value) if not isinstance(value, Tensor) else value.numpy()
+            if array.dtype.kind not in "fiu" or tuple(array.shape) != p.shape:
                 problems.append(
-                    f"parameter {index} {name!r}: shape {tuple(array.shape)} in the "
-                    f"state, {p.shape} in the optimizer's parameter"
+                    f"parameter {index} {name!r}: {array.dtype} array of shape "
+                    f"{tuple(array.shape)} in the state; the parameter is {p.shape}"
                 )
                 continue
             xp = backend.namespace(p.data)
@@ -179,6 +242,50 @@ class Optimizer(ABC):
                 like=p.data,
             )
         return restored
+
+
+def _layout_problems(state_dict: Any) -> list[str]:
+    if not isinstance(state_dict, dict):
+        return [f"expected the dict that state_dict() returns, got {type(state_dict).__name__}"]
+    problems = []
+    if set(state_dict) != {"state", "param_groups"}:
+        problems.append(f"keys {sorted(state_dict)}; expected ['param_groups', 'state']")
+    elif not isinstance(state_dict["state"], dict):
+        problems.append(f"'state' is a {type(state_dict['state']).__name__}, not a dict")
+    elif not isinstance(state_dict["param_groups"], (list, tuple)):
+        kind = type(state_dict["param_groups"]).__name__
+        problems.append(f"'param_groups' is a {kind}, not a list")
+    return problems
+
+
+def _index(key: Any) -> int | None:
+    """A parameter index from a state key (``3`` or ``"3"``)."""
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return int(key)
+    if isinstance(key, str) and key.isdigit():
+        return int(key)
+    return None
+
+
+def _setting_problem(name: str, value: Any, default: Any) -> str | None:
+    """Why ``value`` cannot replace the setting ``name`` whose default is ``default``."""
+
+    def number(v: Any) -> bool:
+        return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+    if isinstance(default, bool):
+        ok, wanted = isinstance(value, (bool, np.bool_)), f"True or False like {default}"
+    elif isinstance(default, tuple):
+        ok = isinstance(value, (list, tuple)) and len(value) == len(default)
+        ok = ok and all(number(v) and np.isfinite(v) for v in value)
+        wanted = f"{len(default)} numbers like {default}"
+    elif number(default):
+        ok, wanted = number(value) and bool(np.isfinite(value)), f"a number like {default}"
+    else:
+        return None
+    if ok:
+        return None
+    return f"setting {name!r} is {value!r} ({type(value).__name__}); expected {wanted}"
 
 
 def _host_copy(value: Any) -> Any:
@@ -250,6 +357,9 @@ class SGD(Optimizer):
             },
         )
 
+    def _state_names(self, group: Group) -> set[str]:
+        return {"momentum_buffer"} if group["momentum"] else set()
+
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: Group) -> Any:
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
@@ -305,6 +415,9 @@ class Adagrad(Optimizer):
                 "eps": eps,
             },
         )
+
+    def _state_names(self, group: Group) -> set[str]:
+        return {"step", "sum"}
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: Group) -> Any:
         xp = backend.namespace(param)
@@ -364,6 +477,11 @@ class RMSprop(Optimizer):
                 "centered": centered,
             },
         )
+
+    def _state_names(self, group: Group) -> set[str]:
+        names = {"step", "square_avg"}
+        names |= {"grad_avg"} if group["centered"] else set()
+        return names | ({"momentum_buffer"} if group["momentum"] else set())
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: Group) -> Any:
         xp = backend.namespace(param)
@@ -441,6 +559,11 @@ class Adam(Optimizer):
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
         return param, grad
+
+    def _state_names(self, group: Group) -> set[str]:
+        return {"step", "exp_avg", "exp_avg_sq"} | (
+            {"max_exp_avg_sq"} if group["amsgrad"] else set()
+        )
 
     def _update(self, param: Any, grad: Any, state: dict[str, Any], group: Group) -> Any:
         xp = backend.namespace(param)

@@ -166,7 +166,8 @@ def test_optimizer_load_state_dict_lists_problems_and_changes_nothing():
     other = nn.Linear(2, 4)
     other_opt = nn.optim.Adam(other.parameters(), lr=0.5)
     with pytest.raises(
-        ValueError, match=r"(?s)4 problem\(s\).*parameter 1 'exp_avg_sq': shape \(3,\)"
+        ValueError,
+        match=r"(?s)4 problem\(s\).*parameter 1 'exp_avg_sq': float32 array of shape \(3,\)",
     ):
         other_opt.load_state_dict(saved)
     assert other_opt.state == {} and other_opt.param_groups[0]["lr"] == 0.5
@@ -253,3 +254,92 @@ def test_optimizer_step_runs_on_every_array_backend(backend):
     opt.step()
     assert type(w.data) is type(to_backend(START, backend))
     np.testing.assert_allclose(w.numpy(), START - 0.1 * np.sign(w.grad.numpy()), rtol=1e-6)
+
+
+def _adam_state() -> tuple[nn.optim.Adam, dict]:
+    model = nn.Linear(2, 3)
+    opt = nn.optim.Adam(model.parameters(), lr=0.1, amsgrad=True)
+    (model(minigrad.ones(1, 2)) ** 2).sum().backward()
+    opt.step()
+    return opt, opt.state_dict()
+
+
+def _corrupt(state: dict, how: str) -> dict:
+    import copy
+
+    bad = copy.deepcopy(state)
+    entry, group = bad["state"]["0"], bad["param_groups"][0]
+    if how == "missing buffer":
+        del entry["max_exp_avg_sq"]
+    elif how == "extra buffer":
+        entry["momentum_buffer"] = entry["exp_avg"]
+    elif how == "wrong shape":
+        entry["exp_avg"] = entry["exp_avg"][:1]
+    elif how == "text lr":
+        group["lr"] = "fast"
+    elif how == "bool lr":
+        group["lr"] = True
+    elif how == "nan eps":
+        group["eps"] = float("nan")
+    elif how == "one beta":
+        group["betas"] = [0.9]
+    elif how == "text amsgrad":
+        group["amsgrad"] = "yes"
+    elif how == "unknown setting":
+        group["momentum"] = 0.9
+    elif how == "negative step":
+        entry["step"] = -1
+    elif how == "float step":
+        entry["step"] = 1.5
+    elif how == "string array":
+        entry["exp_avg"] = np.array(["a", "b", "c", "d", "e", "f"]).reshape(3, 2)
+    elif how == "bad index":
+        bad["state"]["9"] = bad["state"].pop("0")
+    elif how == "extra group":
+        bad["param_groups"].append(dict(group))
+    elif how == "not a dict":
+        return ["state", "param_groups"]  # type: ignore[return-value]
+    elif how == "missing key":
+        del bad["param_groups"]
+    return bad
+
+
+@pytest.mark.parametrize(
+    ("how", "message"),
+    [
+        ("missing buffer", r"parameter 0: buffers .* \(missing \['max_exp_avg_sq'\]\)"),
+        ("extra buffer", r"parameter 0: buffers .* \(unknown \['momentum_buffer'\]\)"),
+        ("wrong shape", r"parameter 0 'exp_avg': float32 array of shape \(1, 2\)"),
+        ("text lr", r"setting 'lr' is 'fast' \(str\); expected a number"),
+        ("bool lr", r"setting 'lr' is True \(bool\)"),
+        ("nan eps", r"setting 'eps' is nan"),
+        ("one beta", r"setting 'betas' is \[0.9\].*expected 2 numbers"),
+        ("text amsgrad", r"setting 'amsgrad' is 'yes'.*True or False"),
+        ("unknown setting", r"unknown setting\(s\) \['momentum'\] for Adam"),
+        ("negative step", r"parameter 0 'step': -1; expected a whole number"),
+        ("float step", r"parameter 0 'step': 1.5"),
+        ("string array", r"parameter 0 'exp_avg': <U1 array"),
+        ("bad index", r"state for parameter '9', but the optimizer's parameters are numbered 0…1"),
+        ("extra group", r"2 parameter group\(s\) in the state, 1 in the optimizer"),
+        ("not a dict", r"expected the dict that state_dict\(\) returns, got list"),
+        ("missing key", r"keys \['state'\]; expected \['param_groups', 'state'\]"),
+    ],
+)
+def test_malformed_optimizer_state_is_refused_and_changes_nothing(how: str, message: str):
+    opt, state = _adam_state()
+    before = {k: {n: np.array(v) for n, v in s.items()} for k, s in opt.state.items()}
+    settings = {k: v for k, v in opt.param_groups[0].items() if k != "params"}
+    with pytest.raises(ValueError, match=message):
+        opt.load_state_dict(_corrupt(state, how))
+    assert {k: v for k, v in opt.param_groups[0].items() if k != "params"} == settings
+    for k, entry in opt.state.items():
+        for n, v in entry.items():
+            np.testing.assert_array_equal(np.asarray(v), before[k][n])
+
+
+def test_numpy_scalars_in_optimizer_state_are_accepted():
+    opt, state = _adam_state()
+    state["state"]["0"]["step"] = np.int64(3)
+    state["param_groups"][0]["lr"] = np.float64(0.01)
+    opt.load_state_dict(state)
+    assert opt.state[0]["step"] == 3 and type(opt.state[0]["step"]) is int
