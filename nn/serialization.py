@@ -40,6 +40,7 @@ _FORMAT = 2  # 1: tree only; 2: tree and per-member checksums
 _FORMATS = (1, 2)
 _NODE_KINDS = ("dict", "list", "tuple", "value", "array", "scalar")
 _ZIP_MAGIC = b"PK\x03\x04"
+_ZIP_COMMENT = b"minigrad checkpoint"  # tells a damaged checkpoint from a plain numpy .npz
 
 
 class CheckpointError(ValueError):
@@ -194,6 +195,7 @@ def _write_atomically(folder: Path, target: Path, members: dict[str, bytes]) -> 
     try:
         with os.fdopen(fd, "wb") as f:
             with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_STORED) as archive:
+                archive.comment = _ZIP_COMMENT
                 for name, data in members.items():
                     archive.writestr(name, data)
             f.flush()
@@ -244,7 +246,7 @@ def load(path: str | os.PathLike[str]) -> Any:
     if magic != _ZIP_MAGIC:  # np.load would otherwise try to unpickle a foreign file
         raise _unreadable(path, ValueError(f"it starts with {magic!r}, not a zip header"))
     try:
-        members = _read_members(path)
+        members, comment = _read_members(path)
         arrays = {name: _parse_npy(path, name, data) for name, data in members.items()}
     except CheckpointError:
         raise
@@ -253,12 +255,18 @@ def load(path: str | os.PathLike[str]) -> Any:
     except Exception as exc:  # every other failure here means a damaged file
         raise _unreadable(path, exc) from exc
     if META not in arrays:
-        return {name: arrays[name] for name in arrays}
+        if comment.startswith(_ZIP_COMMENT):
+            raise CheckpointError(
+                f"nn.load: {str(path)!r} is damaged or was altered after nn.save wrote it: its "
+                f"metadata member {META!r} is missing"
+            )
+        return arrays  # a plain numpy .npz: a flat dict of its arrays
     return _rebuild(path, arrays, members)
 
 
-def _read_members(path: str | os.PathLike[str]) -> dict[str, bytes]:
-    """``{array name: .npy bytes}`` of every member (``.npy`` suffix dropped)."""
+def _read_members(path: str | os.PathLike[str]) -> tuple[dict[str, bytes], bytes]:
+    """``{array name: .npy bytes}`` of every member (``.npy`` suffix dropped), and the zip's
+    comment."""
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
         if len(set(names)) != len(names):
@@ -266,7 +274,8 @@ def _read_members(path: str | os.PathLike[str]) -> dict[str, bytes]:
                 f"nn.load: {str(path)!r} lists a member twice in its zip directory; the file "
                 "was altered after nn.save wrote it"
             )
-        return {name.removesuffix(".npy"): archive.read(name) for name in names}
+        members = {name.removesuffix(".npy"): archive.read(name) for name in names}
+        return members, archive.comment
 
 
 def _parse_npy(path: str | os.PathLike[str], name: str, data: bytes) -> np.ndarray:
