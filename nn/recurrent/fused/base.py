@@ -45,7 +45,7 @@ class FusedInputs:
     """The op's inputs by name. They are passed to ``apply`` in this order, absent ones left out:
     ``x (T, B, in)``, ``h0 (B, H)``, ``c0 (B, H)`` (LSTM), ``w_ih (G·H, in)``,
     ``w_hh (G·H, H)``, ``b_ih, b_hh (G·H,)`` (with bias), ``peep`` = ``w_ci, w_cf, w_co (H,)``
-    (LSTM with peepholes)."""
+    (LSTM with peepholes). ``positions`` maps each present name to its place."""
 
     x: Any
     h0: Any
@@ -55,33 +55,41 @@ class FusedInputs:
     b_ih: Any
     b_hh: Any
     peep: tuple[Any, ...] | None
+    positions: dict[str, int]
 
     @classmethod
     def unpack(
         cls, arrays: Sequence[Any], has_cell: bool, bias: bool, peephole: bool
     ) -> FusedInputs:
-        items = iter(arrays)
-        x, h0 = next(items), next(items)
-        c0 = next(items) if has_cell else None
-        w_ih, w_hh = next(items), next(items)
-        b_ih, b_hh = (next(items), next(items)) if bias else (None, None)
-        peep = (next(items), next(items), next(items)) if peephole else None
-        return cls(x, h0, c0, w_ih, w_hh, b_ih, b_hh, peep)
+        names = input_names(has_cell, bias, peephole)
+        given = dict(zip(names, arrays, strict=True))
+        peep = (given["w_ci"], given["w_cf"], given["w_co"]) if peephole else None
+        return cls(
+            given["x"],
+            given["h0"],
+            given.get("c0"),
+            given["w_ih"],
+            given["w_hh"],
+            given.get("b_ih"),
+            given.get("b_hh"),
+            peep,
+            {name: k for k, name in enumerate(names)},
+        )
 
-    def index(self, name: str) -> int:
-        """Position of input ``name`` in the op's inputs (for ``op.needs``)."""
-        order = ["x", "h0"] + (["c0"] if self.c0 is not None else []) + ["w_ih", "w_hh"]
-        order += ["b_ih", "b_hh"] if self.b_ih is not None else []
-        order += ["w_ci", "w_cf", "w_co"] if self.peep is not None else []
-        return order.index(name)
+
+def input_names(has_cell: bool, bias: bool, peephole: bool) -> list[str]:
+    """The fused op's input names, in order."""
+    names = ["x", "h0"] + (["c0"] if has_cell else []) + ["w_ih", "w_hh"]
+    names += ["b_ih", "b_hh"] if bias else []
+    return names + (["w_ci", "w_cf", "w_co"] if peephole else [])
 
 
-@dataclass(frozen=True)
 class SlabLayout:
     """Where things are in the op's one output array of ``(T + 1 [+ 1], B, H)`` slabs.
 
     The slab holds the initial state and the hidden state of every step, so ``H_prev`` of all
-    steps is a view (never a copy); an LSTM appends its final cell state.
+    steps is a view (never a copy); an LSTM appends its final cell state. Step ``t``'s hidden
+    state is slab ``t + offset``, its previous one slab ``t + prev_offset``.
 
     Examples
     --------
@@ -90,45 +98,30 @@ class SlabLayout:
     (slice(1, 5, None), slice(4, 5, None), slice(5, 6, None), slice(0, 4, None))
     """
 
-    steps: int
-    reverse: bool
-    has_cell: bool
+    __slots__ = (
+        "c_n",
+        "h_n",
+        "h_prev",
+        "has_cell",
+        "initial",
+        "offset",
+        "outputs",
+        "prev_offset",
+        "reverse",
+        "slabs",
+        "steps",
+    )
 
-    @property
-    def slabs(self) -> int:
-        return self.steps + (2 if self.has_cell else 1)
-
-    @property
-    def initial(self) -> int:
-        """The slab holding h0 (before the first step in the direction of time)."""
-        return self.steps if self.reverse else 0
-
-    @property
-    def offset(self) -> int:
-        """Step ``t``'s hidden state lives in slab ``t + offset``."""
-        return 0 if self.reverse else 1
-
-    @property
-    def prev_offset(self) -> int:
-        """Step ``t``'s previous hidden state lives in slab ``t + prev_offset``."""
-        return 1 if self.reverse else 0
-
-    @property
-    def outputs(self) -> slice:
-        return slice(self.offset, self.offset + self.steps)
-
-    @property
-    def h_prev(self) -> slice:
-        return slice(self.prev_offset, self.prev_offset + self.steps)
-
-    @property
-    def h_n(self) -> slice:
-        last = 0 if self.reverse else self.steps
-        return slice(last, last + 1)
-
-    @property
-    def c_n(self) -> slice | None:
-        return slice(self.steps + 1, self.steps + 2) if self.has_cell else None
+    def __init__(self, steps: int, reverse: bool, has_cell: bool) -> None:
+        self.steps, self.reverse, self.has_cell = steps, reverse, has_cell
+        self.slabs = steps + (2 if has_cell else 1)
+        self.initial = steps if reverse else 0  # the slab holding h0
+        self.offset, self.prev_offset = (0, 1) if reverse else (1, 0)
+        self.outputs = slice(self.offset, self.offset + steps)
+        self.h_prev = slice(self.prev_offset, self.prev_offset + steps)
+        last = 0 if reverse else steps
+        self.h_n = slice(last, last + 1)
+        self.c_n = slice(steps + 1, steps + 2) if has_cell else None
 
     def order(self) -> range:
         """The steps in the order forward visits them."""
@@ -289,15 +282,13 @@ class FusedRecurrence(Op):
 
     def wants(self, inputs: FusedInputs) -> Any:
         """``wants("w_hh")``: whether backward must compute that input's gradient."""
-        return lambda name: self.needs[inputs.index(name)]
+        needs, positions = self.needs, inputs.positions
+        return lambda name: needs[positions[name]]
 
     def in_order(self, inputs: FusedInputs, grads: dict[str, Any]) -> tuple[Any, ...]:
         """The gradients as ``backward`` returns them: one per input, in input order."""
-        names = ["x", "h0"] + (["c0"] if self.has_cell else []) + ["w_ih", "w_hh"]
-        names += ["b_ih", "b_hh"] if self.bias else []
-        names += ["w_ci", "w_cf", "w_co"] if self.peephole else []
-        want = self.wants(inputs)
-        return tuple(grads.get(n) if want(n) else None for n in names)
+        needs = self.needs
+        return tuple(grads.get(name) if needs[k] else None for name, k in inputs.positions.items())
 
     # -------------------------------------------------- Op protocol
 
