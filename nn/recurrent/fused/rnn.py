@@ -41,16 +41,19 @@ class FusedRNN(FusedRecurrence):
             raise ValueError(f"nonlinearity must be one of {NONLINEARITIES}, got {nonlinearity!r}")
         self.nonlinearity = nonlinearity
 
-    def _activate_(self, k: Kernels, h: Any) -> None:
-        """h = act(h) in place."""
-        if self.nonlinearity == "tanh":
-            k.tanh(h, out=h)
-        elif self.nonlinearity == "relu":
-            k.maximum(h, 0, out=h)
-        elif self.nonlinearity == "sigmoid":
-            h *= 0.5
-            k.tanh(h, out=h)
-            half_to_sigmoid_(h)
+    def _activation(self, k: Kernels) -> Any:
+        """``act_(h)`` applying the nonlinearity in place, or ``None`` for the identity."""
+        if self.nonlinearity == "relu":
+            return lambda h: k.maximum(h, 0, out=h)
+        if self.nonlinearity == "sigmoid":
+
+            def sigmoid_(h: Any) -> None:
+                h *= 0.5
+                k.tanh(h, out=h)
+                half_to_sigmoid_(h)
+
+            return sigmoid_
+        return None
 
     def steps_forward(self, xp: Any, inputs: FusedInputs, layout: SlabLayout, out: Any) -> None:
         k = kernels(xp)
@@ -58,11 +61,16 @@ class FusedRNN(FusedRecurrence):
         pre = self.project(xp, k, inputs.x, inputs.w_ih, bias, None)
         w_hh_t = transposed(xp, inputs.w_hh)
         tmp = xp.empty(out.shape[1:], dtype=out.dtype)
+        tanh = self.nonlinearity == "tanh"  # the common case, called inline: no frame per step
+        act_ = None if tanh else self._activation(k)
         for t in layout.order():
             h = out[t + layout.offset, ...]
             k.matmul(out[t + layout.prev_offset, ...], w_hh_t, out=tmp)
             k.add(pre[t, ...], tmp, out=h)
-            self._activate_(k, h)
+            if tanh:
+                k.tanh(h, out=h)
+            elif act_ is not None:
+                act_(h)
             if self.sink is not None:
                 self.sink.forward_step(t, copied(xp, {"h": h}))
         self.saved = (inputs, layout, out)
