@@ -46,15 +46,16 @@ from minigrad.graph import (
     time_step_of,
     time_step_scope,
 )
-from minigrad.op import Op, apply
+from minigrad.op import Elementwise, Op
 from minigrad.stepping import BackwardStep
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, apply
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AnomalyError",
     "BackwardStep",
+    "Elementwise",
     "GradcheckError",
     "Node",
     "Op",

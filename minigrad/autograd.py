@@ -19,7 +19,7 @@ import numpy as np
 
 from minigrad import backend
 from minigrad.graph import STATE, Node
-from minigrad.stepping import Accumulation, BackwardStep
+from minigrad.stepping import Accumulation, BackwardStep, Unbroadcast, node_numbers
 from minigrad.tensor import Tensor
 
 
@@ -169,6 +169,11 @@ def _own(array: Any) -> Any:
     return backend.namespace(array).asarray(array, copy=True)
 
 
+def _unbroadcast_event(parent: Tensor, grad: Any) -> Unbroadcast:
+    shape = tuple(grad.shape)
+    return Unbroadcast(parent, shape, broadcast_axes(tuple(parent.data.shape), shape))
+
+
 def _cast_like(grad: Any, t: Tensor) -> Any:
     if grad.dtype != t.data.dtype:
         return backend.namespace(grad).astype(grad, t.data.dtype)
@@ -188,6 +193,7 @@ def run_backward(
     grads: dict[Node, Any] = {root._node: upstream}
     pending_leaf: dict[int, Any] = {}
     check = STATE.anomaly
+    numbers = node_numbers(nodes) if record else {}
     index = 0
     for node in nodes:
         grad_out = grads.pop(node, None)
@@ -216,13 +222,15 @@ def run_backward(
             op.release()
             node.freed = True
         index += 1
-        step = BackwardStep(index, node, out, grad_out, local) if record else None
+        step = BackwardStep(index, node, out, grad_out, local, numbers=numbers) if record else None
         for parent, g in zip(node.parents, input_grads, strict=True):
             if g is None or not parent.requires_grad:
                 if step is not None:
                     step.downstream.append(None)
                 continue
             if g.shape != parent.data.shape:
+                if step is not None:
+                    step.unbroadcasts.append(_unbroadcast_event(parent, g))
                 g = unbroadcast(g, tuple(parent.data.shape))
             if g.dtype != parent.data.dtype:
                 g = _cast_like(g, parent)

@@ -9,8 +9,7 @@ import numpy as np
 
 from minigrad import backend, ops
 from minigrad.dtypes import get_default_dtype
-from minigrad.op import apply
-from minigrad.tensor import Tensor, _lift, _shape_arg
+from minigrad.tensor import Tensor, _lift, _shape_arg, apply
 
 
 def tensor(

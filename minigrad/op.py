@@ -1,59 +1,77 @@
-"""The op protocol: a forward rule, a local-gradient rule, and words for people.
+"""The op protocol: an op is its rules.
 
-An op is a small class. ``forward(*arrays)`` computes the output from its inputs' arrays and
-saves what backward will need in ``self.saved``; ``backward(grad)`` returns one gradient per
-input (``None`` where there is none) as *upstream × local gradient*. Ops never un-broadcast or
-accumulate gradients: the backward driver does that once, for every op.
+An op is a small class with a ``name``, a graph ``symbol`` and a one-line ``rule`` in the
+lectures' words. ``forward(*arrays)`` computes the output from its inputs' arrays and saves
+what backward will need in ``self.saved``.
 
-Each op also carries a ``name``, a graph ``symbol`` and a one-line ``rule`` in the lectures'
-words, and, for element-wise ops, :meth:`Op.local_grads` so stepping can show the local
-gradient itself.
+* An **element-wise** op (:class:`Elementwise`) declares only its local gradients
+  ∂out/∂input_i in :meth:`Elementwise.local_grads`; its backward is *derived* as
+  upstream × local — the lecture's sentence — so stepping can never show a local gradient
+  that backward did not use. A local gradient of :data:`PASSES` (add) hands the upstream
+  gradient on unchanged, :data:`NEGATES` hands on its negative.
+* Every other op (matmul, reductions, shape ops, indexing) writes ``backward(grad)`` itself
+  and states each input's rule as text in ``local_rules`` (``"upstream @ {1}ᵀ"``; ``{0}``,
+  ``{1}`` … are the inputs' names), which stepping shows in place of the values.
+
+Ops never un-broadcast or accumulate gradients: the backward driver does that once, for
+every op. Parameterised ops list their fields in ``params``; :meth:`Op.describe` builds the
+label (``sum(axis=1)``) from them. :func:`minigrad.apply` (beside ``Tensor``) runs an op.
 """
 
 from __future__ import annotations
 
-import traceback
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
 from minigrad import backend
-from minigrad.graph import STATE, Node
 
 if TYPE_CHECKING:
     from minigrad.tensor import Tensor
+
+PASSES: Any = 1.0
+"""The local gradient of an input that receives the upstream gradient unchanged (add)."""
+NEGATES: Any = -1.0
+"""The local gradient of an input that receives the negated upstream gradient (sub, neg)."""
 
 
 class Op(ABC):
     """Base class of every differentiable operation.
 
-    Subclasses set the class attributes ``name``, ``symbol`` and ``rule``, and implement
-    :meth:`forward` and :meth:`backward`. ``self.needs[i]`` tells backward whether input ``i``
-    wants a gradient, so it can skip work.
+    Subclasses set the class attributes ``name``, ``symbol`` and ``rule``, implement
+    :meth:`forward` and :meth:`backward`, and state each input's rule in ``local_rules``.
+    ``self.needs[i]`` tells backward whether input ``i`` wants a gradient, so it can skip
+    work. Element-wise ops derive from :class:`Elementwise` instead and write no backward.
 
     Examples
     --------
-    A new op, used through :func:`apply`:
+    An op that is not element-wise, used through :func:`minigrad.apply`:
 
     >>> import minigrad
-    >>> from minigrad.op import Op, apply
-    >>> class Square(Op):
-    ...     name, symbol, rule = "square", "x²", "square: downstream = upstream × 2x"
+    >>> from minigrad import Op, apply
+    >>> class Total(Op):
+    ...     name, symbol, rule = "total", "Σ", "total copies: every element gets upstream"
+    ...     local_rules = ("upstream copied to every element of {0}",)
     ...     def forward(self, x):
-    ...         self.saved = (x,)
-    ...         return x * x
+    ...         self.saved = (x.shape,)
+    ...         return x.sum()
     ...     def backward(self, grad):
-    ...         (x,) = self.saved
-    ...         return (grad * 2 * x,)
-    >>> x = minigrad.Tensor(3.0, requires_grad=True)
-    >>> y = apply(Square(), x)
-    >>> y.backward()
-    >>> x.grad.item()
-    6.0
+    ...         (shape,) = self.saved
+    ...         return (grad + minigrad.backend.np.zeros(shape, grad.dtype),)
+    >>> x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    >>> apply(Total(), x).backward()
+    >>> x.grad.tolist()
+    [1.0, 1.0]
     """
 
     name: str = "op"
     symbol: str = "op"
     rule: str = ""
+    local_rules: tuple[str, ...] = ()
+    """Each input's downstream rule in words, e.g. ``"upstream @ {1}ᵀ"`` for matmul's first
+    input; ``{0}``, ``{1}`` … stand for the inputs' names. Shown by stepping when the op has no
+    element-wise local gradients."""
+    params: tuple[str, ...] = ()
+    """The names of the attributes that parameterise the op; :meth:`describe` shows them."""
     saved: tuple[Any, ...] | None = None
     needs: tuple[bool, ...] = ()
     fresh_grads: bool = False
@@ -70,7 +88,8 @@ class Op(ABC):
         """Return one gradient array (or ``None``) per input: upstream × local gradient."""
 
     def local_grads(self) -> tuple[Any, ...] | None:
-        """Element-wise local gradients ∂out/∂input_i, for display; ``None`` if not element-wise."""
+        """Element-wise local gradients ∂out/∂input_i; ``None`` for ops that are not
+        element-wise (their rule is in :attr:`local_rules`)."""
         return None
 
     def release(self) -> None:
@@ -78,65 +97,88 @@ class Op(ABC):
         self.saved = None
 
     def describe(self) -> str:
-        """Short label with the op's parameters, e.g. ``sum(axis=1)``."""
-        return self.name
+        """The op's label with its parameters, e.g. ``sum(axis=1)``, built from ``params``.
+
+        Parameters that are ``None`` or ``False`` (the usual defaults) are left out.
+        """
+        shown = [
+            f"{field}={format_param(getattr(self, field))}"
+            for field in self.params
+            if getattr(self, field) is not None and getattr(self, field) is not False
+        ]
+        return f"{self.name}({', '.join(shown)})" if shown else self.name
 
     def __repr__(self) -> str:
         return f"<op {self.describe()}>"
 
 
-def apply(op: Op, *inputs: Tensor) -> Tensor:
-    """Run ``op`` on ``inputs`` and record a graph node when a gradient is needed.
+class Elementwise(Op):
+    """An op whose output element i depends only on its inputs' element i.
 
-    This is the only place graph nodes are made, so grad mode, scopes, device checks and
-    anomaly detection hold for every op alike.
+    It declares its local gradients and nothing else: :meth:`local_grads` returns one
+    ∂out/∂input_i array per input (``None`` where ``needs[i]`` is false, :data:`PASSES` or
+    :data:`NEGATES` where the upstream gradient is handed on as is or negated), and backward
+    is always upstream × local, so what stepping shows is what backward used.
+
+    Examples
+    --------
+    A new element-wise op is a name, a symbol, a rule, a forward and a local gradient:
+
+    >>> import minigrad
+    >>> from minigrad import apply
+    >>> from minigrad.op import Elementwise
+    >>> class Cube(Elementwise):
+    ...     name, symbol, rule = "cube", "x³", "cube: downstream = upstream × 3x²"
+    ...     def forward(self, x):
+    ...         self.saved = (x,)
+    ...         return x * x * x
+    ...     def local_grads(self):
+    ...         (x,) = self.saved
+    ...         return (3 * x * x,)
+    >>> x = minigrad.tensor([1.0, -2.0], requires_grad=True)
+    >>> apply(Cube(), x).sum().backward()
+    >>> x.grad.tolist()
+    [3.0, 12.0]
     """
-    arrays = [t.data for t in inputs]
-    first = type(arrays[0])
-    if len(arrays) > 1:
-        for a in arrays:
-            if type(a) is not first:
-                _check_same_backend(op, inputs)
-                break
-    try:
-        out = op.forward(*arrays)
-    except (ValueError, TypeError, IndexError) as exc:
-        raise type(exc)(_failure_message(op, inputs, exc)) from exc
-    if type(out) is not first and backend.namespace(out) is backend.np:
-        out = backend.np.asarray(out)
-    requires = False
-    if STATE.grad_enabled:
-        needs = tuple([t.requires_grad for t in inputs])
-        requires = True in needs
-    node = None
-    if requires:
-        op.needs = needs
-        node = Node(op, inputs)
-    else:
-        op.release()
-    if STATE.anomaly:
-        from minigrad.anomaly import check_forward
 
-        if node is not None:
-            node.created_at = traceback.extract_stack()[:-2]
-        check_forward(op, out, node)
-    return (_Tensor or _tensor_class())._make(out, requires, node)
+    @abstractmethod
+    def local_grads(self) -> tuple[Any, ...]:
+        """∂out/∂input_i for each input, broadcastable against the output."""
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        """upstream × local for every input (derived; element-wise ops never override it)."""
+        out = []
+        for local in self.local_grads():
+            if local is None:
+                out.append(None)
+            elif local is PASSES:
+                out.append(grad)
+            elif local is NEGATES:
+                out.append(-grad)
+            else:
+                out.append(grad * local)
+        return tuple(out)
 
 
-# tensor.py imports this module, so the Tensor class is bound on first use rather than at
-# import time; a function-level import would cost about a microsecond on every op.
-_Tensor: Any = None
+def format_param(value: Any) -> str:
+    """A parameter as a label shows it: ``1``, ``(2, 3)``, ``0:4``, ``float64``, ``'mean'``."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, slice):
+        parts = ["" if v is None else str(v) for v in (value.start, value.stop, value.step)]
+        return ":".join(parts[:2] if value.step is None else parts)
+    if value is Ellipsis:
+        return "..."
+    if isinstance(value, tuple):
+        inner = ", ".join(format_param(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return f"array{tuple(value.shape)}"
+    return repr(value) if isinstance(value, str) else str(value)
 
 
-def _tensor_class() -> Any:
-    global _Tensor
-    from minigrad.tensor import Tensor
-
-    _Tensor = Tensor
-    return Tensor
-
-
-def _check_same_backend(op: Op, inputs: tuple[Tensor, ...]) -> None:
+def check_same_backend(op: Op, inputs: tuple[Tensor, ...]) -> None:
+    """Raise a clear error when an op's inputs live on different devices or libraries."""
     libraries = {backend.library_name(backend.namespace(t.data)) for t in inputs}
     devices = {t.device for t in inputs}
     if len(devices) > 1:
@@ -153,6 +195,7 @@ def _check_same_backend(op: Op, inputs: tuple[Tensor, ...]) -> None:
         )
 
 
-def _failure_message(op: Op, inputs: tuple[Tensor, ...], exc: Exception) -> str:
+def failure_message(op: Op, inputs: tuple[Tensor, ...], exc: Exception) -> str:
+    """The message for an op whose forward failed: the op, and its inputs' shapes and dtypes."""
     described = ", ".join(f"{tuple(t.shape)} {backend.dtype_name(t.dtype)}" for t in inputs)
     return f"{op.describe()} failed on inputs of shape/dtype [{described}]: {exc}"

@@ -7,6 +7,7 @@ downstream gradients sent to each input, and every *copy sums* accumulation it c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,17 +20,39 @@ if TYPE_CHECKING:
     from minigrad.op import Op
     from minigrad.tensor import Tensor
 
+Numbers = dict["Node", int]
 
-def label(t: Tensor | None, node: Node | None = None) -> str:
-    """A tensor's display name: its ``name``, else ``#seq`` of its node, else ``leaf``."""
+
+def label(t: Tensor | None, node: Node | None = None, numbers: Numbers | None = None) -> str:
+    """A tensor's display name: its ``name``, else ``#k``, else its value or ``leaf``.
+
+    ``#k`` numbers the graph's op nodes 0, 1, … in creation order (``numbers``, from
+    :func:`node_numbers`), so the same computation gets the same names in text steps and in
+    ``viz`` pictures; without ``numbers`` the node's global sequence number stands in.
+    """
     if t is not None and t.name:
         return t.name
     node = node if node is not None else (t._node if t is not None else None)
     if node is not None:
-        return f"#{node.seq}"
+        number = numbers.get(node, node.seq) if numbers else node.seq
+        return f"#{number}"
     if t is not None and not t.requires_grad:
         return format_value(t.data)
     return "leaf"
+
+
+def node_numbers(nodes: Iterable[Node]) -> Numbers:
+    """Number a graph's op nodes 0, 1, … in creation order (the names of unnamed results).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.tensor(2.0, requires_grad=True)
+    >>> y = x * x + x
+    >>> sorted(node_numbers([y.node, y.node.parents[0].node]).values())
+    [0, 1]
+    """
+    return {node: k for k, node in enumerate(sorted(nodes, key=lambda n: n.seq))}
 
 
 def format_value(value: Any) -> str:
@@ -64,10 +87,36 @@ class Accumulation:
         return self.previous + self.added
 
     def __str__(self) -> str:
-        name = label(self.tensor)
+        return self.describe()
+
+    def describe(self, numbers: Numbers | None = None) -> str:
+        """The event in words, unnamed tensors numbered by ``numbers``."""
+        name = label(self.tensor, numbers=numbers)
         return (
             f"copy sums: ∂L/∂{name} = {format_value(self.previous)} + "
             f"{format_value(self.added)} = {format_value(self.total)}"
+        )
+
+
+@dataclass
+class Unbroadcast:
+    """An input was broadcast in forward, so its gradient is summed back to its shape."""
+
+    tensor: Tensor
+    broadcast_shape: tuple[int, ...]
+    axes: tuple[int, ...]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self, numbers: Numbers | None = None) -> str:
+        """The event in words, unnamed tensors numbered by ``numbers``."""
+        shape = tuple(self.tensor.shape)
+        over = "axis" if len(self.axes) == 1 else "axes"
+        axes = ", ".join(map(str, self.axes))
+        return (
+            f"copy sums: {label(self.tensor, numbers=numbers)} was broadcast from {shape} to "
+            f"{self.broadcast_shape}: its gradient sums over {over} {axes}"
         )
 
 
@@ -91,8 +140,12 @@ class BackwardStep:
         What each input received: upstream × local, summed back over broadcast axes.
     accumulations : list of Accumulation
         Inputs that already had a gradient from another consumer (copy sums).
+    unbroadcasts : list of Unbroadcast
+        Inputs that forward broadcast, whose gradient was summed back to their shape.
     completed : list of Tensor
         Leaves whose ``.grad`` became final at this step.
+    numbers : dict
+        The graph's node numbers (:func:`node_numbers`), naming unnamed results ``#k``.
     """
 
     index: int
@@ -102,7 +155,9 @@ class BackwardStep:
     local: tuple[Any, ...] | None
     downstream: list[Any] = field(default_factory=list)
     accumulations: list[Accumulation] = field(default_factory=list)
+    unbroadcasts: list[Unbroadcast] = field(default_factory=list)
     completed: list[Tensor] = field(default_factory=list)
+    numbers: Numbers = field(default_factory=dict, repr=False)
 
     @property
     def op(self) -> Op:
@@ -117,8 +172,8 @@ class BackwardStep:
         return self.node.op.rule
 
     def __str__(self) -> str:
-        op, out = self.op, label(self.output, self.node)
-        names = [label(p) for p in self.inputs]
+        op, out = self.op, self._label(self.output, self.node)
+        names = [self._label(p) for p in self.inputs]
         lines = [f"step {self.index} · {op.describe()}: {out} = {_formula(op, names)}"]
         if self.node.scope:
             lines[0] += f"   [{self.node.scope}]"
@@ -131,6 +186,8 @@ class BackwardStep:
                 if p.requires_grad
             ]
             lines.append(f"  local       {'   '.join(parts)}")
+        elif op.local_rules:
+            lines.append(f"  local rule  {'   '.join(self._local_rules(names))}")
         down = []
         for i, (n, g, p) in enumerate(zip(names, self.downstream, self.inputs, strict=True)):
             if g is None or not p.requires_grad:
@@ -143,9 +200,31 @@ class BackwardStep:
             else:
                 down.append(f"∂L/∂{n} = {format_value(g)}")
         lines.append(f"  downstream  {'   '.join(down) if down else '(no input needs a gradient)'}")
-        lines.extend(f"  {a}" for a in self.accumulations)
-        lines.extend(f"  {label(t)}.grad = {format_value(t.grad.data)}" for t in self.completed)
+        lines.extend(f"  {u.describe(self.numbers)}" for u in self.unbroadcasts)
+        lines.extend(f"  {a.describe(self.numbers)}" for a in self.accumulations)
+        lines.extend(
+            f"  {self._label(t)}.grad = {format_value(t.grad.data)}" for t in self.completed
+        )
         return "\n".join(lines)
+
+    def _label(self, t: Tensor | None, node: Node | None = None) -> str:
+        return label(t, node, self.numbers)
+
+    def _local_rules(self, names: list[str]) -> list[str]:
+        """Each input's rule in words, with the inputs' names filled in."""
+        rules = self.op.local_rules
+        shown = []
+        for i, (name, p) in enumerate(zip(names, self.inputs, strict=True)):
+            if not p.requires_grad:
+                continue
+            template = rules[i] if i < len(rules) else rules[-1]
+            shown.append(f"∂L/∂{name} = {template.format(*names, i=name)}")
+        return shown
+
+    def __repr__(self) -> str:
+        op, out = self.op, self._label(self.output, self.node)
+        names = [self._label(p) for p in self.inputs]
+        return f"<BackwardStep {self.index} · {op.describe()}: {out} = {_formula(op, names)}>"
 
 
 def _formula(op: Op, names: list[str]) -> str:

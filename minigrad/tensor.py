@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -10,10 +11,58 @@ import numpy as np
 
 from minigrad import backend, ops
 from minigrad.dtypes import get_default_dtype
-from minigrad.graph import Node
-from minigrad.op import apply
+from minigrad.graph import STATE, Node
+from minigrad.op import Op, check_same_backend, failure_message
 
 Operand = "Tensor | float | int | np.ndarray"
+
+
+def apply(op: Op, *inputs: Tensor) -> Tensor:
+    """Run ``op`` on ``inputs`` and record a graph node when a gradient is needed.
+
+    This is the only place graph nodes are made, so grad mode, scopes, device checks and
+    anomaly detection hold for every op alike. It lives beside :class:`Tensor` (as
+    ``Function.apply`` does in tinygrad) because it makes Tensors; ops know only arrays.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad import ops
+    >>> a = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = minigrad.apply(ops.Mul(), a, a)
+    >>> y.tolist(), y.node.op.name
+    ([1.0, 4.0], 'mul')
+    """
+    arrays = [t.data for t in inputs]
+    first = type(arrays[0])
+    if len(arrays) > 1:
+        for a in arrays:
+            if type(a) is not first:
+                check_same_backend(op, inputs)
+                break
+    try:
+        out = op.forward(*arrays)
+    except (ValueError, TypeError, IndexError) as exc:
+        raise type(exc)(failure_message(op, inputs, exc)) from exc
+    if type(out) is not first and backend.namespace(out) is backend.np:
+        out = backend.np.asarray(out)
+    requires = False
+    if STATE.grad_enabled:
+        needs = tuple([t.requires_grad for t in inputs])
+        requires = True in needs
+    node = None
+    if requires:
+        op.needs = needs
+        node = Node(op, inputs)
+    else:
+        op.release()
+    if STATE.anomaly:
+        from minigrad.anomaly import check_forward
+
+        if node is not None:
+            node.created_at = traceback.extract_stack()[:-2]
+        check_forward(op, out, node)
+    return Tensor._make(out, requires, node)
 
 
 class Tensor:

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import Tensor, backend, ops
-from minigrad.op import Op, apply
+from minigrad import Elementwise, Op, Tensor, apply, backend, ops
+from minigrad.ops.unary import sigmoid_array
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -221,12 +221,11 @@ def _masked(values: Any, kept: Any) -> Any:
 class _RowsLossOp(Op):
     """Shared state of the ``(M, C)``-rows losses: the reduction and the ignored class id."""
 
+    params = ("reduction", "ignore_index")
+
     def __init__(self, reduction: str, ignore_index: int | None) -> None:
         self.reduction = reduction
         self.ignore_index = ignore_index
-
-    def describe(self) -> str:
-        return f"{self.name}({self.reduction})"
 
     def _reduce(self, xp: Any, losses: Any, count: Any) -> Any:
         if self.reduction == "none":
@@ -261,6 +260,7 @@ class NLLLossOp(_RowsLossOp):
 
     name, symbol = "nll_loss", "NLL"
     rule = "nll: the target class of each row gets −upstream (÷ count for mean), others 0"
+    local_rules = ("−upstream at each row's target entry of {0}, 0 elsewhere", "none: targets")
 
     def forward(self, logp: Any, target: Any) -> Any:
         xp = backend.namespace(logp)
@@ -289,6 +289,7 @@ class CrossEntropyOp(_RowsLossOp):
         "cross-entropy: each row's logits get upstream × (softmax − one_hot(target)) "
         "(÷ count for mean); ignored rows get 0"
     )
+    local_rules = ("upstream × (softmax({0}) − one_hot({1}))", "none: targets")
 
     def forward(self, logits: Any, target: Any) -> Any:
         xp = backend.namespace(logits)
@@ -497,7 +498,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     return _reduce(diff * diff, reduction)
 
 
-class BCEWithLogitsOp(Op):
+class BCEWithLogitsOp(Elementwise):
     """Element-wise max(x, 0) − x·y + log(1 + e^−|x|); backward σ(x) − y and −x."""
 
     name, symbol = "bce_with_logits", "BCE"
@@ -509,11 +510,12 @@ class BCEWithLogitsOp(Op):
         # This form never exponentiates a positive number, so nothing overflows.
         return xp.maximum(x, 0) - x * y + xp.log1p(xp.exp(-xp.abs(x)))
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
+    def local_grads(self) -> tuple[Any, ...]:
         x, y = self.saved
-        xp = backend.namespace(x)
-        sig = 0.5 * (xp.tanh(0.5 * x) + 1)
-        return grad * (sig - y), grad * (-x)
+        return (
+            sigmoid_array(x) - y if self.needs[0] else None,
+            -x if self.needs[1] else None,
+        )
 
 
 def binary_cross_entropy_with_logits(

@@ -64,7 +64,7 @@ def test_fused_cross_entropy_equals_log_softmax_then_nll(case, data) -> None:
 def test_cross_entropy_is_one_graph_node():
     x = minigrad.tensor(np.zeros((4, 3)), requires_grad=True)
     loss = F.cross_entropy(x, [0, 1, 2, -100])
-    assert loss.node.op.describe() == "cross_entropy(mean)"
+    assert loss.node.op.describe() == "cross_entropy(reduction='mean', ignore_index=-100)"
     assert loss.node.parents[0] is x
 
 

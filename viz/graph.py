@@ -17,6 +17,7 @@ import numpy as np
 
 from minigrad import Node, Tensor, backend
 from minigrad import time_step_of as step_of
+from minigrad.stepping import label
 from viz.colors import LogScale, text_on
 from viz.grads import gradients, magnitude
 from viz.labels import escape, number, shape_text, summary, table
@@ -436,7 +437,8 @@ def _tensor_attrs(t: Tensor, graph: GraphWalk, style: Style) -> dict[str, str]:
         fill = style.scale.colour(magnitude(grad))
     ink = text_on(fill) if style.scale is not None else theme.text
     rows: Rows = []
-    heading = escape(t.name) if t.name else ""
+    # unnamed results get the names stepping prints (#seq), so text steps and pictures agree
+    heading = escape(label(t, numbers=graph.numbers) if t.name or t.node else "")
     if t.shape:
         heading = f"{heading} {escape(shape_text(t.shape))}".strip()
     if heading:

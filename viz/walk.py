@@ -26,12 +26,15 @@ class GraphWalk:
         Tensor → ``"t<k>"`` and Node → ``"op<k>"``, counters in topological order.
     consumers : dict
         Tensor → list of Nodes that read it (in creation order); ``len > 1`` is a *copy*.
+    numbers : dict
+        Node → k in creation order: an unnamed result is ``#k``, as stepping names it.
     """
 
     root: Tensor
     tensors: list[Tensor] = field(default_factory=list)
     ids: dict[Tensor | Node, str] = field(default_factory=dict)
     consumers: dict[Tensor, list[Node]] = field(default_factory=dict)
+    numbers: dict[Node, int] = field(default_factory=dict)
 
     @property
     def nodes(self) -> list[Node]:
@@ -79,6 +82,7 @@ def walk(root: Tensor) -> GraphWalk:
                 result.tensors.append(parent)
             result.consumers.setdefault(parent, []).append(node)
         result.tensors.append(made[node])
+        result.numbers[node] = len(result.numbers)
     if root.node is None:
         result.tensors.append(root)
     for k, t in enumerate(result.tensors):

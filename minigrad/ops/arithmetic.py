@@ -1,4 +1,7 @@
-"""The four rules of arithmetic and powers: add passes, mul swaps."""
+"""The four rules of arithmetic and powers: add passes, mul swaps.
+
+Each op declares only its local gradients; backward is derived as upstream × local.
+"""
 
 from __future__ import annotations
 
@@ -6,52 +9,43 @@ import math
 from typing import Any
 
 from minigrad.backend import namespace
-from minigrad.op import Op
+from minigrad.op import NEGATES, PASSES, Elementwise
 
 
-class Add(Op):
+class Add(Elementwise):
     name, symbol = "add", "+"
     rule = "add passes: each input gets the upstream gradient unchanged"
 
     def forward(self, a: Any, b: Any) -> Any:
         return a + b
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return grad, grad
-
     def local_grads(self) -> tuple[Any, ...]:
-        return 1.0, 1.0
+        return PASSES, PASSES
 
 
-class Sub(Op):
+class Sub(Elementwise):
     name, symbol = "sub", "−"
     rule = "sub: the first input gets the upstream gradient, the second gets its negative"
 
     def forward(self, a: Any, b: Any) -> Any:
         return a - b
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return grad, (-grad if self.needs[1] else None)
-
     def local_grads(self) -> tuple[Any, ...]:
-        return 1.0, -1.0
+        return PASSES, (NEGATES if self.needs[1] else None)
 
 
-class Neg(Op):
+class Neg(Elementwise):
     name, symbol = "neg", "−x"
     rule = "neg: downstream = −upstream"
 
     def forward(self, a: Any) -> Any:
         return -a
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return (-grad,)
-
     def local_grads(self) -> tuple[Any, ...]:
-        return (-1.0,)
+        return (NEGATES,)
 
 
-class Mul(Op):
+class Mul(Elementwise):
     name, symbol = "mul", "×"
     rule = "mul swaps: each input gets upstream × the other input"
 
@@ -59,17 +53,13 @@ class Mul(Op):
         self.saved = (a, b)
         return a * b
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        a, b = self.saved
-        needs = self.needs
-        return (grad * b if needs[0] else None), (grad * a if needs[1] else None)
-
     def local_grads(self) -> tuple[Any, ...]:
         a, b = self.saved
-        return b, a
+        needs = self.needs
+        return (b if needs[0] else None), (a if needs[1] else None)
 
 
-class Div(Op):
+class Div(Elementwise):
     name, symbol = "div", "÷"
     rule = "div: a gets upstream / b, b gets −upstream × a / b²"
 
@@ -78,73 +68,59 @@ class Div(Op):
         self.saved = (b, out)
         return out
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        b, out = self.saved
-        grad_a = grad / b
-        return (grad_a if self.needs[0] else None), (-grad_a * out if self.needs[1] else None)
-
     def local_grads(self) -> tuple[Any, ...]:
         b, out = self.saved
-        return 1.0 / b, -out / b
+        inverse = 1.0 / b
+        return (inverse if self.needs[0] else None), (-out * inverse if self.needs[1] else None)
 
 
-class PowScalar(Op):
+class PowScalar(Elementwise):
     """``x ** p`` for a constant exponent ``p``."""
 
     name, symbol = "pow", "xᵖ"
     rule = "power: downstream = upstream × p·x^(p−1)"
+    params = ("exponent",)
 
     def __init__(self, exponent: float) -> None:
         self.exponent = exponent
-
-    def describe(self) -> str:
-        return f"pow({self.exponent:g})"
 
     def forward(self, x: Any) -> Any:
         self.saved = (x,)
         return x**self.exponent
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return (grad * self._local(),)
-
-    def _local(self) -> Any:
+    def local_grads(self) -> tuple[Any, ...]:
         (x,) = self.saved
         p = self.exponent
         if p == 2:
-            return 2 * x
-        if p == 1:
-            return namespace(x).ones_like(x)
-        return p * x ** (p - 1)
-
-    def local_grads(self) -> tuple[Any, ...]:
-        return (self._local(),)
+            return (2 * x,)
+        if p == 1 or p == 0:  # x⁰ is constant: zero gradient everywhere, also at x = 0
+            return (namespace(x).full_like(x, float(p)),)
+        return (p * x ** (p - 1),)
 
 
-class RPowScalar(Op):
+class RPowScalar(Elementwise):
     """``c ** x`` for a constant positive base ``c``."""
 
     name, symbol = "rpow", "cˣ"
     rule = "exponential: downstream = upstream × cˣ·ln c"
+    params = ("base",)
 
     def __init__(self, base: float) -> None:
         if base <= 0:
             raise ValueError(f"{base} ** tensor needs a positive base to be differentiable")
         self.base = base
 
-    def describe(self) -> str:
-        return f"{self.base:g}**x"
-
     def forward(self, x: Any) -> Any:
         out = namespace(x).exp(x * math.log(self.base))
         self.saved = (out,)
         return out
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
+    def local_grads(self) -> tuple[Any, ...]:
         (out,) = self.saved
-        return (grad * out * math.log(self.base),)
+        return (out * math.log(self.base),)
 
 
-class Pow(Op):
+class Pow(Elementwise):
     """``a ** b`` with both a tensor."""
 
     name, symbol = "pow", "aᵇ"
@@ -155,13 +131,14 @@ class Pow(Op):
         self.saved = (a, b, out)
         return out
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
+    def local_grads(self) -> tuple[Any, ...]:
         a, b, out = self.saved
         xp = namespace(a)
-        grad_a = grad * b * a ** (b - 1) if self.needs[0] else None
-        grad_b = None
+        local_a = local_b = None
+        if self.needs[0]:
+            # where b == 0, aᵇ is constant in a: zero gradient (PyTorch), also at a = 0
+            local_a = xp.where(b == 0, xp.zeros_like(out), b * a ** (b - 1))
         if self.needs[1]:
             # 0 ** b has no useful log; PyTorch's convention is a zero gradient there.
-            safe_log = xp.log(xp.where(a == 0, xp.ones_like(a), a))
-            grad_b = grad * out * safe_log
-        return grad_a, grad_b
+            local_b = out * xp.log(xp.where(a == 0, xp.ones_like(a), a))
+        return local_a, local_b

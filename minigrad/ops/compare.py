@@ -1,18 +1,21 @@
-"""Ops that choose between values: maximum, minimum, clip and where route the gradient."""
+"""Ops that choose between values: maximum, minimum, clip and where route the gradient.
+
+Their local gradients are 0/1 masks (½ at ties of maximum and minimum).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from minigrad.backend import namespace
-from minigrad.op import Op
+from minigrad.op import Elementwise
 
 
 def _as(condition: Any, like: Any) -> Any:
     return namespace(like).astype(condition, like.dtype)
 
 
-class Maximum(Op):
+class Maximum(Elementwise):
     name, symbol = "maximum", "max"
     rule = "max routes: the larger input gets the upstream gradient (ties split it in half)"
 
@@ -24,10 +27,6 @@ class Maximum(Op):
         a, b = self.saved
         wins_a = _as(a > b, a) + 0.5 * _as(a == b, a)
         return wins_a, 1 - wins_a
-
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        to_a, to_b = self._routes()
-        return grad * to_a, grad * to_b
 
     def local_grads(self) -> tuple[Any, ...]:
         return self._routes()
@@ -47,17 +46,15 @@ class Minimum(Maximum):
         return super()._routes()
 
 
-class Clip(Op):
+class Clip(Elementwise):
     name, symbol = "clip", "clip"
     rule = "clip routes: upstream passes where low ≤ x ≤ high, else 0"
+    params = ("low", "high")
 
     def __init__(self, low: float | None, high: float | None) -> None:
         if low is not None and high is not None and low > high:
             raise ValueError(f"clip needs low <= high, got low={low}, high={high}")
         self.low, self.high = low, high
-
-    def describe(self) -> str:
-        return f"clip({self.low}, {self.high})"
 
     def forward(self, x: Any) -> Any:
         xp = namespace(x)
@@ -69,26 +66,24 @@ class Clip(Op):
         self.saved = (_as(inside, x),)
         return xp.clip(x, min=self.low, max=self.high)
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return (grad * self.saved[0],)
-
     def local_grads(self) -> tuple[Any, ...]:
         return (self.saved[0],)
 
 
-class Where(Op):
+class Where(Elementwise):
     name, symbol = "where", "where"
     rule = "where routes: a gets upstream where the condition holds, b gets it elsewhere"
 
     def forward(self, condition: Any, a: Any, b: Any) -> Any:
-        self.saved = (condition,)
-        return namespace(a).where(condition, a, b)
+        out = namespace(a).where(condition, a, b)
+        self.saved = (condition, out)
+        return out
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        (condition,) = self.saved
-        chosen = _as(condition, grad)
+    def local_grads(self) -> tuple[Any, ...]:
+        condition, like = self.saved
+        chosen = _as(condition, like)
         return (
             None,
-            grad * chosen if self.needs[1] else None,
-            grad * (1 - chosen) if self.needs[2] else None,
+            chosen if self.needs[1] else None,
+            1 - chosen if self.needs[2] else None,
         )

@@ -13,6 +13,7 @@ class MatMul(Op):
     name, symbol = "matmul", "@"
     fresh_grads = True  # each gradient is a new matmul result
     rule = "matmul: A gets upstream @ Bᵀ, B gets Aᵀ @ upstream"
+    local_rules = ("upstream @ {1}ᵀ", "{0}ᵀ @ upstream")
 
     def forward(self, a: Any, b: Any) -> Any:
         if a.ndim == 0 or b.ndim == 0:
@@ -88,6 +89,7 @@ class Linear(Op):
     name, symbol = "linear", "xWᵀ+b"
     fresh_grads = True  # new matmul and sum results
     rule = "linear: x gets upstream @ W, W gets upstreamᵀ @ x, b gets upstream summed over rows"
+    local_rules = ("upstream @ {1}", "upstreamᵀ @ {0}", "upstream summed over rows")
 
     def forward(self, x: Any, weight: Any, bias: Any = None) -> Any:
         xp = namespace(x)

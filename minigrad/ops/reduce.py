@@ -34,14 +34,10 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]
 class _Reduction(Op):
     """A reduction over ``axis``; backward first restores the reduced axes as size 1."""
 
+    params = ("axis", "keepdims")
+
     def __init__(self, axis: Axis = None, keepdims: bool = False) -> None:
         self.axis, self.keepdims = axis, keepdims
-
-    def describe(self) -> str:
-        parts = [] if self.axis is None else [f"axis={self.axis}"]
-        if self.keepdims:
-            parts.append("keepdims")
-        return f"{self.name}({', '.join(parts)})" if parts else self.name
 
     def _setup(self, x: Any) -> None:
         self.in_shape = tuple(x.shape)
@@ -55,6 +51,7 @@ class _Reduction(Op):
 class Sum(_Reduction):
     name, symbol = "sum", "Σ"
     rule = "sum copies: every summed element gets the upstream gradient"
+    local_rules = ("upstream copied to every summed element of {0}",)
 
     def forward(self, x: Any) -> Any:
         self._setup(x)
@@ -67,6 +64,7 @@ class Sum(_Reduction):
 class Mean(_Reduction):
     name, symbol = "mean", "mean"
     rule = "mean copies: every element gets upstream / (number of elements averaged)"
+    local_rules = ("upstream / n copied to every averaged element of {0}",)
 
     def forward(self, x: Any) -> Any:
         self._setup(x)
@@ -81,6 +79,7 @@ class Mean(_Reduction):
 class Max(_Reduction):
     name, symbol = "max", "max"
     rule = "max routes: the largest element gets the upstream gradient (ties share it)"
+    local_rules = ("upstream at the largest elements of {0} (shared at ties), 0 elsewhere",)
     _reduce = "max"
 
     def forward(self, x: Any) -> Any:
@@ -100,6 +99,7 @@ class Max(_Reduction):
 class Min(Max):
     name, symbol = "min", "min"
     rule = "min routes: the smallest element gets the upstream gradient (ties share it)"
+    local_rules = ("upstream at the smallest elements of {0} (shared at ties), 0 elsewhere",)
     _reduce = "min"
 
 
@@ -118,6 +118,7 @@ def _stable_logsumexp(x: Any, axes: tuple[int, ...]) -> Any:
 class LogSumExp(_Reduction):
     name, symbol = "logsumexp", "LSE"
     rule = "logsumexp: each element gets upstream × softmax(x)"
+    local_rules = ("upstream × softmax({0})",)
 
     def forward(self, x: Any) -> Any:
         self._setup(x)
@@ -133,12 +134,11 @@ class LogSumExp(_Reduction):
 class Softmax(Op):
     name, symbol = "softmax", "softmax"
     rule = "softmax: downstream = y ⊙ (upstream − Σ upstream ⊙ y)"
+    local_rules = ("y ⊙ (upstream − Σ upstream ⊙ y), y = softmax({0})",)
+    params = ("axis",)
 
     def __init__(self, axis: int = -1) -> None:
         self.axis = axis
-
-    def describe(self) -> str:
-        return f"softmax(axis={self.axis})"
 
     def forward(self, x: Any) -> Any:
         xp = namespace(x)
@@ -156,12 +156,11 @@ class Softmax(Op):
 class LogSoftmax(Op):
     name, symbol = "log_softmax", "log softmax"
     rule = "log softmax: downstream = upstream − softmax(x) × Σ upstream"
+    local_rules = ("upstream − softmax({0}) × Σ upstream",)
+    params = ("axis",)
 
     def __init__(self, axis: int = -1) -> None:
         self.axis = axis
-
-    def describe(self) -> str:
-        return f"log_softmax(axis={self.axis})"
 
     def forward(self, x: Any) -> Any:
         axes = normalize_axes(self.axis, x.ndim)

@@ -13,12 +13,11 @@ from minigrad.op import Op
 class Reshape(Op):
     name, symbol = "reshape", "reshape"
     rule = "reshape: the gradient is reshaped back to the input's shape"
+    local_rules = ("upstream reshaped to the shape of {0}",)
+    params = ("shape",)
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
-
-    def describe(self) -> str:
-        return f"reshape{self.shape}"
 
     def forward(self, x: Any) -> Any:
         self.in_shape = tuple(x.shape)
@@ -38,12 +37,11 @@ class Reshape(Op):
 class Permute(Op):
     name, symbol = "permute", "perm"
     rule = "permute: the gradient's axes are permuted back"
+    local_rules = ("upstream with its axes permuted back to those of {0}",)
+    params = ("axes",)
 
     def __init__(self, axes: tuple[int, ...]) -> None:
         self.axes = axes
-
-    def describe(self) -> str:
-        return f"permute{self.axes}"
 
     def forward(self, x: Any) -> Any:
         if sorted(a % max(x.ndim, 1) for a in self.axes) != list(range(x.ndim)):
@@ -61,12 +59,11 @@ class Permute(Op):
 class BroadcastTo(Op):
     name, symbol = "broadcast_to", "expand"
     rule = "expand copies: the copies' gradients are summed back (the copy rule)"
+    local_rules = ("upstream summed over the axes {0} was broadcast along",)
+    params = ("shape",)
 
     def __init__(self, shape: tuple[int, ...]) -> None:
         self.shape = shape
-
-    def describe(self) -> str:
-        return f"broadcast_to{self.shape}"
 
     def forward(self, x: Any) -> Any:
         return namespace(x).broadcast_to(x, self.shape)
@@ -84,6 +81,9 @@ def _is_basic_key(key: Any) -> bool:
 class GetItem(Op):
     name, symbol = "getitem", "[ ]"
     rule = "indexing routes: picked elements get the upstream gradient, repeats add up"
+    local_rules = (
+        "upstream written back at the picked positions of {0} (repeats add), 0 elsewhere",
+    )
 
     def __init__(self, key: Any) -> None:
         self.key = key
@@ -165,12 +165,11 @@ def _format_key(key: Any) -> str:
 class Concat(Op):
     name, symbol = "concat", "concat"
     rule = "concat routes: each input gets its slice of the upstream gradient"
+    local_rules = ("the slice of upstream that {i} filled",)
+    params = ("axis",)
 
     def __init__(self, axis: int = 0) -> None:
         self.axis = axis
-
-    def describe(self) -> str:
-        return f"concat(axis={self.axis})"
 
     def forward(self, *arrays: Any) -> Any:
         ndim = arrays[0].ndim
@@ -193,12 +192,11 @@ class Concat(Op):
 class Stack(Op):
     name, symbol = "stack", "stack"
     rule = "stack routes: each input gets its slice of the upstream gradient"
+    local_rules = ("the slice of upstream that {i} filled",)
+    params = ("axis",)
 
     def __init__(self, axis: int = 0) -> None:
         self.axis = axis
-
-    def describe(self) -> str:
-        return f"stack(axis={self.axis})"
 
     def forward(self, *arrays: Any) -> Any:
         self.axis %= arrays[0].ndim + 1
@@ -215,6 +213,10 @@ class Embedding(Op):
     name, symbol = "embedding", "lookup"
     fresh_grads = True  # the scatter target is made in backward
     rule = "lookup routes: each used row gets the sum of the upstream rows that read it"
+    local_rules = (
+        "upstream rows summed into the rows of {0} that were read",
+        "none: ids are not differentiable",
+    )
 
     def forward(self, weight: Any, indices: Any) -> Any:
         xp = namespace(weight)
@@ -244,12 +246,11 @@ class Embedding(Op):
 class Cast(Op):
     name, symbol = "cast", "cast"
     rule = "cast: the gradient is cast back to the input's dtype"
+    local_rules = ("upstream cast back to the dtype of {0}",)
+    params = ("dtype_name",)
 
     def __init__(self, dtype_name: str) -> None:
         self.dtype_name = dtype_name
-
-    def describe(self) -> str:
-        return f"cast({self.dtype_name})"
 
     def forward(self, x: Any) -> Any:
         xp = namespace(x)
@@ -263,12 +264,11 @@ class Cast(Op):
 class Transfer(Op):
     name, symbol = "to", "to"
     rule = "device copy: the gradient is copied back to the input's device"
+    local_rules = ("upstream copied back to the device of {0}",)
+    params = ("device",)
 
     def __init__(self, device: str) -> None:
         self.device = device
-
-    def describe(self) -> str:
-        return f"to({self.device})"
 
     def forward(self, x: Any) -> Any:
         self.source = backend.device_of(x)

@@ -1,14 +1,17 @@
-"""Element-wise functions of one input: downstream = upstream × f'(x)."""
+"""Element-wise functions of one input: downstream = upstream × f'(x).
+
+Each op declares only its local gradient f'(x); backward is derived from it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from minigrad.backend import namespace
-from minigrad.op import Op
+from minigrad.op import Elementwise
 
 
-class Exp(Op):
+class Exp(Elementwise):
     name, symbol = "exp", "exp"
     rule = "exp: downstream = upstream × exp(x) (the output itself)"
 
@@ -17,14 +20,11 @@ class Exp(Op):
         self.saved = (out,)
         return out
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return (grad * self.saved[0],)
-
     def local_grads(self) -> tuple[Any, ...]:
         return (self.saved[0],)
 
 
-class Log(Op):
+class Log(Elementwise):
     name, symbol = "log", "log"
     rule = "log: downstream = upstream / x"
 
@@ -32,14 +32,11 @@ class Log(Op):
         self.saved = (x,)
         return namespace(x).log(x)
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return (grad / self.saved[0],)
-
     def local_grads(self) -> tuple[Any, ...]:
         return (1.0 / self.saved[0],)
 
 
-class Sqrt(Op):
+class Sqrt(Elementwise):
     name, symbol = "sqrt", "√"
     rule = "sqrt: downstream = upstream / (2·√x)"
 
@@ -48,14 +45,11 @@ class Sqrt(Op):
         self.saved = (out,)
         return out
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return (grad / (2 * self.saved[0]),)
-
     def local_grads(self) -> tuple[Any, ...]:
         return (1.0 / (2 * self.saved[0]),)
 
 
-class Abs(Op):
+class Abs(Elementwise):
     name, symbol = "abs", "|x|"
     rule = "abs: downstream = upstream × sign(x) (0 at x = 0)"
 
@@ -63,14 +57,11 @@ class Abs(Op):
         self.saved = (x,)
         return namespace(x).abs(x)
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return (grad * namespace(grad).sign(self.saved[0]),)
-
     def local_grads(self) -> tuple[Any, ...]:
         return (namespace(self.saved[0]).sign(self.saved[0]),)
 
 
-class Tanh(Op):
+class Tanh(Elementwise):
     name, symbol = "tanh", "tanh"
     rule = "tanh: downstream = upstream × (1 − tanh²(x))"
 
@@ -78,10 +69,6 @@ class Tanh(Op):
         out = namespace(x).tanh(x)
         self.saved = (out,)
         return out
-
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        out = self.saved[0]
-        return (grad * (1 - out * out),)
 
     def local_grads(self) -> tuple[Any, ...]:
         out = self.saved[0]
@@ -93,7 +80,7 @@ def sigmoid_array(x: Any) -> Any:
     return 0.5 * (namespace(x).tanh(0.5 * x) + 1)
 
 
-class Sigmoid(Op):
+class Sigmoid(Elementwise):
     name, symbol = "sigmoid", "σ"
     rule = "sigmoid: downstream = upstream × σ(x)(1 − σ(x))"
 
@@ -101,10 +88,6 @@ class Sigmoid(Op):
         out = sigmoid_array(x)
         self.saved = (out,)
         return out
-
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        out = self.saved[0]
-        return (grad * out * (1 - out),)
 
     def local_grads(self) -> tuple[Any, ...]:
         out = self.saved[0]
@@ -115,7 +98,7 @@ def _mask(condition: Any, like: Any) -> Any:
     return namespace(like).astype(condition, like.dtype)
 
 
-class ReLU(Op):
+class ReLU(Elementwise):
     name, symbol = "relu", "ReLU"
     rule = "relu routes: downstream = upstream where x > 0, else 0"
 
@@ -124,31 +107,23 @@ class ReLU(Op):
         self.saved = (mask,)
         return x * mask
 
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return (grad * self.saved[0],)
-
     def local_grads(self) -> tuple[Any, ...]:
         return (self.saved[0],)
 
 
-class LeakyReLU(Op):
+class LeakyReLU(Elementwise):
     name, symbol = "leaky_relu", "LReLU"
     rule = "leaky relu: downstream = upstream where x > 0, else slope × upstream"
+    params = ("negative_slope",)
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         self.negative_slope = negative_slope
-
-    def describe(self) -> str:
-        return f"leaky_relu({self.negative_slope:g})"
 
     def forward(self, x: Any) -> Any:
         mask = _mask(x > 0, x)
         local = mask + (1 - mask) * self.negative_slope
         self.saved = (local,)
         return x * local
-
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        return (grad * self.saved[0],)
 
     def local_grads(self) -> tuple[Any, ...]:
         return (self.saved[0],)

@@ -193,6 +193,8 @@ class FusedRecurrence(Op):
     kind = "rnn"
     has_cell = False
     fresh_grads = True  # every gradient is computed into a new array in backward
+    params = ("hidden", "reverse", "peephole")
+    local_rules = ("hand-derived BPTT: the gradient of {i} summed over every time step",)
 
     def __init__(
         self,
@@ -214,9 +216,6 @@ class FusedRecurrence(Op):
             f"fused {self.kind.upper()} over a whole sequence: backward is the "
             "hand-derived BPTT, weight gradients summed over time in one matmul"
         )
-
-    def describe(self) -> str:
-        return f"{self.name}(H={self.hidden}{', reverse' if self.reverse else ''})"
 
     def layout(self, steps: int) -> SlabLayout:
         return SlabLayout(steps, self.reverse, self.has_cell)
