@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from minigrad.graph import Node
     from minigrad.op import Op
 
-_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_LIBRARY_DIRS = tuple(os.path.join(_ROOT, name) + os.sep for name in ("minigrad", "nn", "viz"))
+"""The packages whose frames are skipped: the user's line is the first frame outside them."""
 
 
 class AnomalyError(FloatingPointError):
@@ -60,7 +62,7 @@ def _nonfinite(array: Any) -> str | None:
 
 def _user_frame(stack: list[traceback.FrameSummary] | None) -> str:
     for frame in reversed(stack or []):
-        if not os.path.abspath(frame.filename).startswith(_PACKAGE_DIR):
+        if not os.path.abspath(frame.filename).startswith(_LIBRARY_DIRS):
             code = f": {frame.line}" if frame.line else ""
             return f'File "{frame.filename}", line {frame.lineno}, in {frame.name}{code}'
     return "(creation site not recorded)"

@@ -169,6 +169,34 @@ def _own(array: Any) -> Any:
     return backend.namespace(array).asarray(array, copy=True)
 
 
+def _bad_backward(node: Node, returned: Any) -> TypeError:
+    """The error for a backward that did not return one gradient (or None) per input."""
+    op, count = node.op, len(node.parents)
+    if type(returned) is not tuple:
+        got = f"a {type(returned).__name__}"
+    else:
+        got = f"{len(returned)} gradient{'s' if len(returned) != 1 else ''}"
+    return TypeError(
+        f"{op.describe()}.backward returned {got}; it must return a tuple of {count} "
+        f"gradient{'s' if count != 1 else ''} (one per input, None where there is none), "
+        "e.g. `return (grad * 2,)` for one input"
+    )
+
+
+def _check_grad_shape(node: Node, parent: Tensor, grad: Any) -> None:
+    """A gradient must have its input's shape, or a shape the input was broadcast to."""
+    shape, got = tuple(parent.data.shape), tuple(getattr(grad, "shape", ()))
+    extra = len(got) - len(shape)
+    if extra >= 0 and all(n in (1, m) for n, m in zip(shape, got[extra:], strict=True)):
+        return
+    index = next(i for i, p in enumerate(node.parents) if p is parent)
+    raise ValueError(
+        f"{node.op.describe()}.backward returned a gradient of shape {got} for input {index}, "
+        f"whose shape is {shape}: a gradient must have its input's shape (or the shape the "
+        "input was broadcast to in forward)"
+    )
+
+
 def _unbroadcast_event(parent: Tensor, grad: Any) -> Unbroadcast:
     shape = tuple(grad.shape)
     return Unbroadcast(parent, shape, broadcast_axes(tuple(parent.data.shape), shape))
@@ -214,6 +242,8 @@ def run_backward(
         op = node.op
         local = op.local_grads() if record else None
         input_grads = op.backward(grad_out)
+        if type(input_grads) is not tuple or len(input_grads) != len(node.parents):
+            raise _bad_backward(node, input_grads)
         if check:
             from minigrad.anomaly import check_backward
 
@@ -229,6 +259,7 @@ def run_backward(
                     step.downstream.append(None)
                 continue
             if g.shape != parent.data.shape:
+                _check_grad_shape(node, parent, g)
                 if step is not None:
                     step.unbroadcasts.append(_unbroadcast_event(parent, g))
                 g = unbroadcast(g, tuple(parent.data.shape))
@@ -298,4 +329,15 @@ def backward_steps(
     >>> x.grad.item(), y.grad.item(), z.grad.item()
     (-4.0, -4.0, 3.0)
     """
-    return run_backward(root, grad, retain_graph, record=True)
+    if not isinstance(root, Tensor):
+        raise TypeError(
+            f"backward_steps needs the Tensor to backpropagate from (usually the loss), "
+            f"got {type(root).__name__}"
+        )
+    seed = _root_grad(root, grad)  # checked now, not at the first next()
+    if root._node is not None and root._node.freed:
+        raise RuntimeError(
+            f"backward_steps through a graph that a backward already freed (its last op is "
+            f"{root._node.op.describe()}); pass retain_graph=True to the earlier backward()"
+        )
+    return run_backward(root, seed, retain_graph, record=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import threading
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,15 +21,33 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _State:
-    """Process-wide switches, read on every op, so kept as plain attributes."""
+class Mode:
+    """One thread's grad mode and scope (each thread has its own, as in PyTorch)."""
 
-    __slots__ = ("anomaly", "grad_enabled", "scope_path", "scope_stack")
+    __slots__ = ("grad_enabled", "grad_stack", "scope_path", "scope_stack")
 
     def __init__(self) -> None:
         self.grad_enabled = True
+        self.grad_stack: list[bool] = []
         self.scope_path = ""
         self.scope_stack: list[str] = []
+
+
+class _PerThread(threading.local):
+    def __init__(self) -> None:
+        self.mode = Mode()
+
+
+PER_THREAD = _PerThread()
+"""``PER_THREAD.mode`` is the calling thread's :class:`Mode`; read it once per op."""
+
+
+class _State:
+    """Process-wide switches, read on every op, so kept as plain attributes."""
+
+    __slots__ = ("anomaly",)
+
+    def __init__(self) -> None:
         self.anomaly = False
 
 
@@ -57,10 +76,10 @@ class Node:
 
     __slots__ = ("created_at", "freed", "op", "parents", "scope", "seq")
 
-    def __init__(self, op: Op, parents: tuple[Tensor, ...]) -> None:
+    def __init__(self, op: Op, parents: tuple[Tensor, ...], scope: str | None = None) -> None:
         self.op = op
         self.parents = parents
-        self.scope = STATE.scope_path
+        self.scope = PER_THREAD.mode.scope_path if scope is None else scope
         self.seq = next(_sequence)
         self.freed = False
         self.created_at: list[Any] | None = None
@@ -73,14 +92,15 @@ class Node:
 class _GradMode(contextlib.ContextDecorator):
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self._previous: list[bool] = []
 
     def __enter__(self) -> None:
-        self._previous.append(STATE.grad_enabled)
-        STATE.grad_enabled = self.enabled
+        mode = PER_THREAD.mode
+        mode.grad_stack.append(mode.grad_enabled)
+        mode.grad_enabled = self.enabled
 
     def __exit__(self, *exc: object) -> None:
-        STATE.grad_enabled = self._previous.pop()
+        mode = PER_THREAD.mode
+        mode.grad_enabled = mode.grad_stack.pop()
 
 
 def no_grad() -> _GradMode:
@@ -116,7 +136,7 @@ def enable_grad() -> _GradMode:
 
 def is_grad_enabled() -> bool:
     """Whether ops currently record the graph."""
-    return STATE.grad_enabled
+    return PER_THREAD.mode.grad_enabled
 
 
 @contextlib.contextmanager
@@ -139,14 +159,15 @@ def scope(name: str) -> Iterator[str]:
     name = str(name)
     if not name or "/" in name:
         raise ValueError(f"scope name {name!r} must be non-empty and contain no '/'")
-    STATE.scope_stack.append(name)
-    previous = STATE.scope_path
-    STATE.scope_path = f"{previous}/{name}" if previous else name
+    mode = PER_THREAD.mode
+    mode.scope_stack.append(name)
+    previous = mode.scope_path
+    mode.scope_path = f"{previous}/{name}" if previous else name
     try:
-        yield STATE.scope_path
+        yield mode.scope_path
     finally:
-        STATE.scope_stack.pop()
-        STATE.scope_path = previous
+        mode.scope_stack.pop()
+        mode.scope_path = previous
 
 
 TIME_STEP_PREFIX = "t="
@@ -200,7 +221,7 @@ def time_step_of(path: str) -> int | None:
 
 def current_scope() -> str:
     """The scope path new nodes are tagged with now (``""`` at top level)."""
-    return STATE.scope_path
+    return PER_THREAD.mode.scope_path
 
 
 def scoped(name: str) -> Callable[[F], F]:

@@ -11,7 +11,7 @@ import numpy as np
 
 from minigrad import backend, ops
 from minigrad.dtypes import get_default_dtype
-from minigrad.graph import STATE, Node
+from minigrad.graph import PER_THREAD, STATE, Node
 from minigrad.op import Op, check_same_backend, failure_message
 
 Operand = "Tensor | float | int | np.ndarray"
@@ -47,13 +47,14 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
     if type(out) is not first and backend.namespace(out) is backend.np:
         out = backend.np.asarray(out)
     requires = False
-    if STATE.grad_enabled:
+    mode = PER_THREAD.mode
+    if mode.grad_enabled:
         needs = tuple([t.requires_grad for t in inputs])
         requires = True in needs
     node = None
     if requires:
         op.needs = needs
-        node = Node(op, inputs)
+        node = Node(op, inputs, mode.scope_path)
     else:
         op.release()
     if STATE.anomaly:

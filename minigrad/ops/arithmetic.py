@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from minigrad.backend import namespace
 from minigrad.op import NEGATES, PASSES, Elementwise
 
@@ -135,10 +137,11 @@ class Pow(Elementwise):
         a, b, out = self.saved
         xp = namespace(a)
         local_a = local_b = None
-        if self.needs[0]:
-            # where b == 0, aᵇ is constant in a: zero gradient (PyTorch), also at a = 0
-            local_a = xp.where(b == 0, xp.zeros_like(out), b * a ** (b - 1))
-        if self.needs[1]:
-            # 0 ** b has no useful log; PyTorch's convention is a zero gradient there.
-            local_b = out * xp.log(xp.where(a == 0, xp.ones_like(a), a))
+        with np.errstate(divide="ignore", invalid="ignore"):  # the where()s pick finite values
+            if self.needs[0]:
+                # where b == 0, aᵇ is constant in a: zero gradient (PyTorch), also at a = 0
+                local_a = xp.where(b == 0, xp.zeros_like(out), b * a ** (b - 1))
+            if self.needs[1]:
+                # 0 ** b has no useful log; PyTorch's convention is a zero gradient there.
+                local_b = out * xp.log(xp.where(a == 0, xp.ones_like(a), a))
         return local_a, local_b

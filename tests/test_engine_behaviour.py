@@ -1,0 +1,237 @@
+"""The op protocol as rules, and the engine's own behaviour: labels from params, local rules
+in stepping, un-broadcast events, per-graph names, per-thread grad mode, clear errors for
+custom ops, anomaly reports that name the user's line, eager checks in backward_steps."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import minigrad
+import nn
+import viz
+from minigrad import Elementwise, Op, apply, backward_steps, ops
+from minigrad.testing import shapes, tensors
+from nn import functional as F  # noqa: N812
+
+
+def test_an_elementwise_op_is_its_local_gradient() -> None:
+    class Cube(Elementwise):
+        name, symbol, rule = "cube", "x³", "cube: downstream = upstream × 3x²"
+
+        def forward(self, x):
+            self.saved = (x,)
+            return x**3
+
+        def local_grads(self):
+            (x,) = self.saved
+            return (3 * x * x,)
+
+    x = minigrad.tensor([1.0, -2.0, 0.5], dtype="float64", requires_grad=True)
+    y = apply(Cube(), x)
+    (step,) = list(backward_steps(y, grad=minigrad.tensor([1.0, 2.0, 3.0], dtype="float64")))
+    np.testing.assert_allclose(step.local[0], [3.0, 12.0, 0.75])
+    np.testing.assert_allclose(step.downstream[0], [3.0, 24.0, 2.25])
+    np.testing.assert_allclose(x.grad.numpy(), step.downstream[0])
+
+
+@settings(max_examples=25, deadline=None)
+@given(tensors(shapes(), min_value=0.3, max_value=2.0))
+def test_stepping_shows_what_backward_used_for_every_builtin_elementwise_op(t) -> None:
+    """For each element-wise op: the step's downstream is upstream × the local it shows."""
+    makers = {
+        "add": lambda a, b: a + b,
+        "sub": lambda a, b: a - b,
+        "mul": lambda a, b: a * b,
+        "div": lambda a, b: a / b,
+        "pow": lambda a, b: a**b,
+        "neg": lambda a, b: -a,
+        "exp": lambda a, b: a.exp(),
+        "log": lambda a, b: a.log(),
+        "sqrt": lambda a, b: a.sqrt(),
+        "abs": lambda a, b: a.abs(),
+        "tanh": lambda a, b: a.tanh(),
+        "sigmoid": lambda a, b: a.sigmoid(),
+        "relu": lambda a, b: (a - 1.0).relu(),
+        "maximum": lambda a, b: minigrad.maximum(a, b),
+        "clip": lambda a, b: a.clip(0.5, 1.5),
+        "powscalar": lambda a, b: a**3,
+    }
+    x_np = t.numpy()
+    for name, make in makers.items():
+        a = minigrad.tensor(x_np, requires_grad=True)
+        b = minigrad.tensor(x_np * 0.7 + 0.1, requires_grad=True)
+        y = make(a, b)
+        upstream = np.linspace(-1, 1, y.numel()).reshape(y.shape)
+        step = next(backward_steps(y, grad=upstream))
+        assert isinstance(step.op, Elementwise), name
+        for local, down in zip(step.local, step.downstream, strict=True):
+            if down is None:
+                continue
+            np.testing.assert_allclose(down, upstream * np.asarray(local), err_msg=name)
+
+
+def test_labels_come_from_params() -> None:
+    assert ops.Sum(axis=1).describe() == "sum(axis=1)"
+    assert ops.Sum(axis=(0, 1), keepdims=True).describe() == "sum(axis=(0, 1), keepdims=True)"
+    assert ops.Sum().describe() == "sum"
+    assert ops.LeakyReLU(0.2).describe() == "leaky_relu(negative_slope=0.2)"
+    assert ops.Reshape((2, 3)).describe() == "reshape(shape=(2, 3))"
+    assert ops.Clip(0.0, None).describe() == "clip(low=0)"
+
+
+def test_matmul_step_shows_its_local_rule_with_the_inputs_names() -> None:
+    a = minigrad.randn(2, 3, requires_grad=True, name="A")
+    b = minigrad.randn(3, 4, requires_grad=True, name="B")
+    c = a @ b
+    c.name = "C"
+    text = str(next(backward_steps(c, grad=np.ones((2, 4), np.float32))))
+    assert "local rule  ∂L/∂A = upstream @ Bᵀ   ∂L/∂B = Aᵀ @ upstream" in text
+
+
+def test_every_builtin_op_states_its_rule() -> None:
+    for name in ops.__all__:
+        cls = getattr(ops, name)
+        assert cls.rule, name
+        if not issubclass(cls, Elementwise):
+            assert cls.local_rules, f"{name} states no local rule for stepping"
+
+
+def test_unbroadcast_is_a_visible_event() -> None:
+    x = minigrad.randn(3, 4, requires_grad=True, name="x")
+    b = minigrad.zeros(4, requires_grad=True, name="b")
+    y = x + b
+    (step,) = list(backward_steps(y, grad=np.ones((3, 4), np.float32)))
+    (event,) = step.unbroadcasts
+    assert event.tensor is b and event.axes == (0,)
+    assert "b was broadcast from (4,) to (3, 4): its gradient sums over axis 0" in str(step)
+
+
+def test_backward_step_repr_is_short() -> None:
+    x = minigrad.tensor(2.0, requires_grad=True, name="x")
+    y = x * x
+    y.name = "y"
+    step = next(backward_steps(y))
+    assert repr(step) == "<BackwardStep 1 · mul: y = x × x>"
+
+
+def test_unnamed_results_have_the_same_names_in_steps_and_pictures() -> None:
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True, name="x")
+    for _ in range(50):  # global node numbers move on; per-graph names must not
+        minigrad.tensor(1.0, requires_grad=True) * 2
+    h = x * 2
+    y = (h + 1).sum()
+    texts = [str(s) for s in backward_steps(y, retain_graph=True)]
+    assert "sum(#1)" in texts[0] and "#0 + 1" in texts[1]
+    source = viz.draw_graph(y).source
+    assert "#0 " in source and "#1 " in source
+
+
+def test_grad_mode_is_per_thread() -> None:
+    inside, started, release = {}, threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with minigrad.no_grad():
+            started.set()
+            release.wait(5)
+            inside["enabled"] = minigrad.is_grad_enabled()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    started.wait(5)
+    x = minigrad.tensor(1.0, requires_grad=True)
+    y = x * 3  # the other thread is inside no_grad right now
+    release.set()
+    thread.join()
+    assert y.requires_grad and minigrad.is_grad_enabled()
+    assert inside["enabled"] is False
+
+
+class _Custom(Op):
+    name, symbol, rule = "custom", "c", "custom"
+    local_rules = ("whatever",)
+
+    def __init__(self, returned):
+        self.returned = returned
+
+    def forward(self, x):
+        return x * 2
+
+    def backward(self, grad):
+        return self.returned(grad)
+
+
+@pytest.mark.parametrize(
+    ("returned", "error", "words"),
+    [
+        (lambda g: g, TypeError, "custom.backward returned a ndarray; it must return a tuple"),
+        (lambda g: (g, g), TypeError, "returned 2 gradients; it must return a tuple of 1"),
+        (lambda g: [g], TypeError, "returned a list"),
+        (lambda g: (np.ones((5,)),), ValueError, "shape (5,) for input 0, whose shape is (2, 3)"),
+    ],
+)
+def test_custom_op_backward_mistakes_are_named(returned, error, words) -> None:
+    x = minigrad.randn(2, 3, requires_grad=True)
+    y = apply(_Custom(returned), x)
+    with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)")):
+        y.sum().backward()
+
+
+def test_anomaly_names_the_users_line_inside_nn_layers() -> None:
+    lin, rnn = nn.Linear(3, 2), nn.RNN(3, 4)
+    bad = minigrad.tensor([[float("nan"), 1.0, 2.0]])
+    with minigrad.detect_anomaly():
+        with pytest.raises(minigrad.AnomalyError, match=r"test_engine_behaviour.py.*lin\(bad\)"):
+            lin(bad)
+        with pytest.raises(minigrad.AnomalyError, match=r"test_engine_behaviour.py.*rnn\(bad"):
+            rnn(bad[None])
+        logits = minigrad.tensor([[float("inf"), 0.0]], requires_grad=True)
+        with (
+            np.errstate(invalid="ignore"),
+            pytest.raises(minigrad.AnomalyError, match=r"test_engine_behaviour.py.*F\.cross"),
+        ):
+            F.cross_entropy(logits, minigrad.tensor([1]))
+
+
+def test_backward_steps_checks_its_arguments_when_called() -> None:
+    x = minigrad.randn(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="non-scalar"):
+        backward_steps(x * 2)  # no next() needed
+    with pytest.raises(ValueError, match="shape"):
+        backward_steps(x * 2, grad=np.ones(4))
+    with pytest.raises(TypeError, match="needs the Tensor"):
+        backward_steps(np.ones(3))
+    y = (x * 2).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="already freed"):
+        backward_steps(y)
+
+
+@pytest.mark.parametrize("at", [0.0, 2.0, -3.0])
+def test_x_to_the_zero_has_zero_gradient_everywhere(at: float) -> None:
+    x = minigrad.tensor([at], dtype="float64", requires_grad=True)
+    (x**0).sum().backward()
+    assert x.grad.tolist() == [0.0]
+    e = minigrad.tensor([0.0], dtype="float64", requires_grad=True)
+    (x**e).sum().backward()
+    assert x.grad.tolist() == [0.0]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 4), st.integers(1, 4))
+def test_step_downstreams_add_up_to_the_leaf_gradients(rows: int, cols: int) -> None:
+    rng = np.random.default_rng(rows * 10 + cols)
+    w = minigrad.tensor(rng.normal(size=(cols,)), requires_grad=True, name="w")
+    x = minigrad.tensor(rng.normal(size=(rows, cols)), requires_grad=True, name="x")
+    y = ((x * w).tanh() + w * w).sum()
+    received: dict[int, np.ndarray] = {}
+    for step in backward_steps(y):
+        for parent, g in zip(step.inputs, step.downstream, strict=True):
+            if g is not None and parent.node is None:
+                received[id(parent)] = received.get(id(parent), 0) + g
+    np.testing.assert_allclose(received[id(w)], w.grad.numpy())
+    np.testing.assert_allclose(received[id(x)], x.grad.numpy())
