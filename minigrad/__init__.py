@@ -13,6 +13,7 @@ Examples
 (-4.0, -4.0, 3.0)
 """
 
+from minigrad import functional
 from minigrad.anomaly import AnomalyError, detect_anomaly
 from minigrad.autograd import backward_steps
 from minigrad.backend import manual_seed
@@ -34,7 +35,7 @@ from minigrad.functions import (
     zeros,
     zeros_like,
 )
-from minigrad.gradcheck import GradcheckError, gradcheck
+from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from minigrad.graph import (
     Node,
     current_scope,
@@ -46,6 +47,7 @@ from minigrad.graph import (
     time_step_of,
     time_step_scope,
 )
+from minigrad.higher_order import grad
 from minigrad.op import Elementwise, Op
 from minigrad.stepping import BackwardStep
 from minigrad.tensor import Tensor, apply
@@ -69,8 +71,11 @@ __all__ = [
     "detect_anomaly",
     "embedding",
     "enable_grad",
+    "functional",
     "get_default_dtype",
+    "grad",
     "gradcheck",
+    "gradgradcheck",
     "is_grad_enabled",
     "manual_seed",
     "maximum",

@@ -65,6 +65,12 @@ def namespace(array: Any) -> types.ModuleType:
     return xp
 
 
+def register_namespace(array_type: type, xp: Any) -> None:
+    """Make :func:`namespace` answer ``xp`` for values of ``array_type`` (used for Tensors,
+    whose namespace records ops, so backward formulas can build gradient graphs)."""
+    _NAMESPACES[array_type] = xp
+
+
 def reshape(array: Any, shape: tuple[int, ...]) -> Any:
     """``xp.reshape(array, shape)`` in any namespace; NumPy's method directly.
 

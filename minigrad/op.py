@@ -72,6 +72,10 @@ class Op(ABC):
     element-wise local gradients."""
     params: tuple[str, ...] = ()
     """The names of the attributes that parameterise the op; :meth:`describe` shows them."""
+    linear_in: tuple[int, ...] = ()
+    """Inputs the op is linear in (its other inputs take no gradient): indexing, embedding
+    lookups, device copies. Their backward, recorded for higher-order gradients, is the op's
+    own backward run as an op (:class:`minigrad.higher_order.Adjoint`)."""
     saved: tuple[Any, ...] | None = None
     needs: tuple[bool, ...] = ()
     fresh_grads: bool = False

@@ -45,7 +45,9 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
     except (ValueError, TypeError, IndexError) as exc:
         raise type(exc)(failure_message(op, inputs, exc)) from exc
     if type(out) is not first and backend.namespace(out) is backend.np:
-        out = backend.np.asarray(out)
+        scalar, out = out, backend.np.asarray(out)  # NumPy gives 0-d results as scalars
+        if op.saved is not None:  # what backward saved is the output array, for gradient graphs
+            op.saved = tuple(out if s is scalar else s for s in op.saved)
     requires = False
     mode = PER_THREAD.mode
     if mode.grad_enabled:
@@ -278,7 +280,9 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         return self
 
-    def backward(self, grad: Any = None, retain_graph: bool = False) -> None:
+    def backward(
+        self, grad: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+    ) -> None:
         """Backpropagate from this tensor: fill ``.grad`` of every leaf that requires it.
 
         Leaf gradients *accumulate* across calls, as in PyTorch: zero them (or set them to
@@ -289,8 +293,12 @@ class Tensor:
         ----------
         grad : Tensor or array-like, optional
             ∂L/∂self. Required unless this tensor has one element (then it is 1).
-        retain_graph : bool
-            Keep the saved arrays so backward can run through this graph again.
+        retain_graph : bool, optional
+            Keep the saved arrays so backward can run through this graph again (default:
+            the value of ``create_graph``).
+        create_graph : bool
+            Record the backward pass itself as a graph, so the gradients in ``.grad`` can
+            be differentiated again (see :func:`minigrad.grad`).
 
         Examples
         --------
@@ -300,9 +308,14 @@ class Tensor:
         >>> w.grad.tolist()
         [2.0, 4.0]
         """
+        if create_graph:
+            from minigrad.higher_order import backward_create_graph
+
+            backward_create_graph(self, grad, retain_graph)
+            return
         from minigrad.autograd import run_backward
 
-        for _ in run_backward(self, grad, retain_graph, record=False):
+        for _ in run_backward(self, grad, bool(retain_graph), record=False):
             pass
 
     def retain_grad(self) -> Tensor:

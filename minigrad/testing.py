@@ -36,13 +36,14 @@ except ImportError as exc:  # pragma: no cover - exercised in a subprocess by th
     ) from exc
 
 from minigrad import backend as _backend
-from minigrad.gradcheck import GradcheckError, gradcheck
+from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from minigrad.tensor import Tensor
 
 __all__ = [
     "BACKENDS",
     "assert_forward_matches",
     "assert_gradients_match",
+    "assert_second_gradients_match",
     "assume_well_separated",
     "available_backends",
     "broadcastable_tensors",
@@ -371,6 +372,33 @@ def assert_gradients_match(
     except GradcheckError as err:
         raise AssertionError(
             f"gradients of {_fn_name(fn)} disagree with finite differences\n"
+            f"{_describe(inputs)}\n{err}"
+        ) from None
+
+
+def assert_second_gradients_match(
+    fn: Callable[..., Tensor],
+    *inputs: Tensor,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    eps: float = 1e-6,
+) -> None:
+    """Assert that ``fn``'s second derivatives (double backward) agree with finite differences.
+
+    The Hypothesis companion of :func:`minigrad.gradgradcheck`: one call inside ``@given``,
+    with a failure that names the function and every input's shape, dtype and backend.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.tensor([0.5, 1.5], dtype="float64", requires_grad=True)
+    >>> assert_second_gradients_match(lambda t: t.tanh() * t, x)
+    """
+    try:
+        gradgradcheck(fn, list(inputs), eps=eps, atol=atol, rtol=rtol)
+    except GradcheckError as err:
+        raise AssertionError(
+            f"second derivatives of {_fn_name(fn)} disagree with finite differences\n"
             f"{_describe(inputs)}\n{err}"
         ) from None
 

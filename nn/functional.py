@@ -259,6 +259,7 @@ class NLLLossOp(_RowsLossOp):
     """
 
     name, symbol = "nll_loss", "NLL"
+    linear_in = (0,)
     rule = "nll: the target class of each row gets −upstream (÷ count for mean), others 0"
     local_rules = ("−upstream at each row's target entry of {0}, 0 elsewhere", "none: targets")
 
@@ -307,6 +308,16 @@ class CrossEntropyOp(_RowsLossOp):
         scale = self._row_scale(xp, grad, kept, count)
         dlogits = exp * backend.reshape(scale / sums, (-1, 1))  # softmax × upstream per row
         return (backend.add_along_rows(dlogits, safe, -scale), None)  # − one_hot × upstream
+
+    def backward_graph(self, grad: Tensor, inputs: tuple[Tensor, ...], output: Tensor) -> Any:
+        """The same rule with Tensor ops, for higher-order gradients: (softmax − one_hot) × s."""
+        exp, _sums, safe, kept, count = self.saved
+        xp = backend.namespace(exp)
+        scale = self._row_scale(xp, grad, kept, count)
+        one_hot = backend.add_along_rows(
+            xp.zeros_like(exp), safe, xp.ones_like(safe, dtype=exp.dtype)
+        )
+        return ((inputs[0].softmax(axis=1) - one_hot) * scale.reshape(-1, 1), None)
 
 
 def _class_last(x: Tensor, axis: int, who: str) -> tuple[Tensor, tuple[int, ...]]:

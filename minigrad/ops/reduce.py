@@ -123,12 +123,14 @@ class LogSumExp(_Reduction):
     def forward(self, x: Any) -> Any:
         self._setup(x)
         out = _stable_logsumexp(x, self.axes)
-        self.saved = (x, out)
-        return out if self.keepdims else namespace(x).reshape(out, _dropped(x.shape, self.axes))
+        if not self.keepdims:
+            out = namespace(x).reshape(out, _dropped(x.shape, self.axes))
+        self.saved = (x, out)  # the output itself, so a gradient graph can follow it
+        return out
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         x, out = self.saved
-        return (self._kept(grad) * namespace(x).exp(x - out),)
+        return (self._kept(grad) * namespace(x).exp(x - self._kept(out)),)
 
 
 class Softmax(Op):

@@ -80,6 +80,7 @@ def _is_basic_key(key: Any) -> bool:
 
 class GetItem(Op):
     name, symbol = "getitem", "[ ]"
+    linear_in = (0,)
     rule = "indexing routes: picked elements get the upstream gradient, repeats add up"
     local_rules = (
         "upstream written back at the picked positions of {0} (repeats add), 0 elsewhere",
@@ -211,6 +212,7 @@ class Embedding(Op):
     """Row gather ``weight[indices]``; backward scatter-adds rows (repeated ids accumulate)."""
 
     name, symbol = "embedding", "lookup"
+    linear_in = (0,)
     fresh_grads = True  # the scatter target is made in backward
     rule = "lookup routes: each used row gets the sum of the upstream rows that read it"
     local_rules = (
@@ -263,6 +265,7 @@ class Cast(Op):
 
 class Transfer(Op):
     name, symbol = "to", "to"
+    linear_in = (0,)
     rule = "device copy: the gradient is copied back to the input's device"
     local_rules = ("upstream copied back to the device of {0}",)
     params = ("device",)

@@ -217,6 +217,13 @@ class FusedRecurrence(Op):
             "hand-derived BPTT, weight gradients summed over time in one matmul"
         )
 
+    def backward_graph(self, grad: Any, inputs: Any, output: Any) -> Any:
+        """Fused recurrences have a hand-derived backward on arrays only."""
+        raise RuntimeError(
+            f"{self.describe()}: higher-order gradients (create_graph=True) need the composed "
+            "form of the layer: build it with fused=False"
+        )
+
     def layout(self, steps: int) -> SlabLayout:
         return SlabLayout(steps, self.reverse, self.has_cell)
 
