@@ -49,9 +49,7 @@ def experiment_parser(name: str, description: str) -> argparse.ArgumentParser:
         "--out", default=os.path.join("runs", name), help="folder for figures and summary.json"
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of every random choice")
-    parser.add_argument(
-        "--no-progress", action="store_true", help="no progress bar (e.g. in logs)"
-    )
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (e.g. in logs)")
     return parser
 
 
@@ -94,8 +92,14 @@ def check_target(targets: list[dict[str, Any]], statement: str, held: bool) -> N
     print(f"target {'held' if held else 'DID NOT hold'}: {statement}")
 
 
-def write_summary(out: Path, experiment: str, finding: str, figures: list[str],
-                  targets: list[dict[str, Any]], **numbers: Any) -> dict[str, Any]:
+def write_summary(
+    out: Path,
+    experiment: str,
+    finding: str,
+    figures: list[str],
+    targets: list[dict[str, Any]],
+    **numbers: Any,
+) -> dict[str, Any]:
     """Write ``summary.json`` (the finding in words, the figures, the targets, the numbers).
 
     Non-finite numbers are written as strings (``"inf"``, ``"nan"``) so the file stays valid
