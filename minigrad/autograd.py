@@ -19,6 +19,7 @@ import numpy as np
 
 from minigrad import backend
 from minigrad.graph import STATE, Node
+from minigrad.op import times_local
 from minigrad.stepping import Accumulation, BackwardStep, Unbroadcast, node_numbers
 from minigrad.tensor import Tensor
 
@@ -240,10 +241,16 @@ def run_backward(
                 "Pass retain_graph=True to the first backward() if you need to run it again."
             )
         op = node.op
-        local = op.local_grads() if record else None
-        input_grads = op.backward(grad_out)
-        if type(input_grads) is not tuple or len(input_grads) != len(node.parents):
-            raise _bad_backward(node, input_grads)
+        if (
+            op.derived
+        ):  # element-wise: downstream = upstream × local, with the locals stepping shows
+            local = op.local_grads()
+            input_grads = times_local(grad_out, local)
+        else:
+            local = None
+            input_grads = op.backward(grad_out)
+            if type(input_grads) is not tuple or len(input_grads) != len(node.parents):
+                raise _bad_backward(node, input_grads)
         if check:
             from minigrad.anomaly import check_backward
 
@@ -252,7 +259,11 @@ def run_backward(
             op.release()
             node.freed = True
         index += 1
-        step = BackwardStep(index, node, out, grad_out, local, numbers=numbers) if record else None
+        step = (
+            BackwardStep(index, node, out, grad_out, local if record else None, numbers=numbers)
+            if record
+            else None
+        )
         for parent, g in zip(node.parents, input_grads, strict=True):
             if g is None or not parent.requires_grad:
                 if step is not None:

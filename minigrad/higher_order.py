@@ -165,13 +165,14 @@ def tensor_view(saved: Any, node: Node, output: Tensor) -> Any:
     """``saved`` with each array replaced by the tensor it came from (else a constant)."""
     known = {id(p.data): p for p in node.parents}
     known[id(output.data)] = output
+    scalar = getattr(node.op, "scalar_output", None)  # a 0-d output as NumPy returned it
+    if scalar is not None:
+        known[id(scalar)] = output
 
     def swap(item: Any) -> Any:
         if isinstance(item, tuple):
             return tuple(swap(i) for i in item)
         if hasattr(item, "shape") and hasattr(item, "dtype") and not isinstance(item, Tensor):
-            if isinstance(item, np.generic):
-                return item
             found = known.get(id(item))
             return constant(item) if found is None else found
         return item

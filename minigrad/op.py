@@ -77,7 +77,11 @@ class Op(ABC):
     lookups, device copies. Their backward, recorded for higher-order gradients, is the op's
     own backward run as an op (:class:`minigrad.higher_order.Adjoint`)."""
     saved: tuple[Any, ...] | None = None
+    scalar_output: Any = None
+    """A 0-d output as NumPy returned it (a scalar, before it became an array)."""
     needs: tuple[bool, ...] = ()
+    derived: bool = False
+    """True for :class:`Elementwise` ops: backward is upstream × :meth:`local_grads`."""
     fresh_grads: bool = False
     """True when :meth:`backward` returns only new arrays that nothing else holds: not the
     upstream gradient, not a view of it or of a saved array, and no array twice. The driver
@@ -149,19 +153,44 @@ class Elementwise(Op):
     def local_grads(self) -> tuple[Any, ...]:
         """∂out/∂input_i for each input, broadcastable against the output."""
 
+    derived = True
+
     def backward(self, grad: Any) -> tuple[Any, ...]:
         """upstream × local for every input (derived; element-wise ops never override it)."""
-        out = []
-        for local in self.local_grads():
-            if local is None:
-                out.append(None)
-            elif local is PASSES:
-                out.append(grad)
-            elif local is NEGATES:
-                out.append(-grad)
-            else:
-                out.append(grad * local)
-        return tuple(out)
+        return times_local(grad, self.local_grads())
+
+
+def times_local(grad: Any, locals_: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Downstream = upstream × local, for each input's local gradient.
+
+    ``None`` → no gradient, :data:`PASSES` → the upstream gradient itself (add passes),
+    :data:`NEGATES` → its negative. The backward driver calls this directly for element-wise
+    ops (one call fewer on the hottest path), with the locals stepping shows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> times_local(np.array([2.0]), (PASSES, np.array([3.0]), None))
+    (array([2.]), array([6.]), None)
+    """
+    # One and two inputs spelled out: this runs once per node of every backward pass.
+    if len(locals_) == 1:
+        (a,) = locals_
+        return (
+            None if a is None else grad if a is PASSES else -grad if a is NEGATES else grad * a,
+        )
+    if len(locals_) == 2:
+        a, b = locals_
+        return (
+            None if a is None else grad if a is PASSES else -grad if a is NEGATES else grad * a,
+            None if b is None else grad if b is PASSES else -grad if b is NEGATES else grad * b,
+        )
+    return tuple(
+        [
+            None if c is None else grad if c is PASSES else -grad if c is NEGATES else grad * c
+            for c in locals_
+        ]
+    )
 
 
 def format_param(value: Any) -> str:

@@ -33,26 +33,35 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
     >>> y.tolist(), y.node.op.name
     ([1.0, 4.0], 'mul')
     """
-    arrays = [t.data for t in inputs]
-    first = type(arrays[0])
-    if len(arrays) > 1:
-        for a in arrays:
-            if type(a) is not first:
-                check_same_backend(op, inputs)
-                break
+    # One and two inputs (almost every op) are spelled out: this runs once per op, and a
+    # comprehension costs a frame of its own.
+    if len(inputs) == 2:
+        x, y = inputs
+        arrays = [x.data, y.data]
+        first = type(arrays[0])
+        if type(arrays[1]) is not first:
+            check_same_backend(op, inputs)
+        needs = (x.requires_grad, y.requires_grad)
+    elif len(inputs) == 1:
+        arrays = [inputs[0].data]
+        first = type(arrays[0])
+        needs = (inputs[0].requires_grad,)
+    else:
+        arrays = [t.data for t in inputs]
+        first = type(arrays[0])
+        if any(type(a) is not first for a in arrays):
+            check_same_backend(op, inputs)
+        needs = tuple([t.requires_grad for t in inputs])
     try:
         out = op.forward(*arrays)
     except (ValueError, TypeError, IndexError) as exc:
         raise type(exc)(failure_message(op, inputs, exc)) from exc
     if type(out) is not first and backend.namespace(out) is backend.np:
-        scalar, out = out, backend.np.asarray(out)  # NumPy gives 0-d results as scalars
-        if op.saved is not None:  # what backward saved is the output array, for gradient graphs
-            op.saved = tuple(out if s is scalar else s for s in op.saved)
-    requires = False
+        # NumPy gives 0-d results as scalars; remember which one, since backward may have
+        # saved it: a gradient graph (create_graph) must know it is the output
+        op.scalar_output, out = out, backend.np.asarray(out)
     mode = PER_THREAD.mode
-    if mode.grad_enabled:
-        needs = tuple([t.requires_grad for t in inputs])
-        requires = True in needs
+    requires = mode.grad_enabled and True in needs
     node = None
     if requires:
         op.needs = needs
