@@ -15,6 +15,19 @@ if TYPE_CHECKING:
     from minigrad.tensor import Tensor
 
 
+class _LazyFunctions:
+    """:mod:`minigrad.ops_functions`, imported on first use (it imports ``minigrad.tensor``,
+    which imports this module)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from minigrad import ops_functions
+
+        return getattr(ops_functions, name)
+
+
+F = _LazyFunctions()
+
+
 def _apply(op: Any, *inputs: Any) -> Tensor:
     from minigrad.tensor import _lift, apply
 
@@ -167,3 +180,101 @@ class TensorOps:
     def isfinite(self: Tensor) -> Tensor:
         """Where the values are neither NaN nor ±inf (a bool tensor, not differentiable)."""
         return _predicate(self, "isfinite")
+
+    # ------------------------------------------------------- reductions, scans, sorting
+
+    def prod(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Product of all elements or along ``dim`` (see :func:`minigrad.prod`)."""
+        return F.prod(self, dim, keepdim)
+
+    def var(self: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+            correction: float | None = None) -> Tensor:  # fmt: skip
+        """Variance with Bessel's correction by default (see :func:`minigrad.var`)."""
+        return F.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+            correction: float | None = None) -> Tensor:  # fmt: skip
+        """Standard deviation, √var (see :func:`minigrad.std`)."""
+        return F.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def cumsum(self: Tensor, dim: int) -> Tensor:
+        """Running sum along ``dim``."""
+        return F.cumsum(self, dim)
+
+    def cumprod(self: Tensor, dim: int) -> Tensor:
+        """Running product along ``dim``."""
+        return F.cumprod(self, dim)
+
+    def norm(self: Tensor, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Vector p-norm (see :func:`minigrad.norm`)."""
+        return F.norm(self, p, dim, keepdim)
+
+    def argmin(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Indices of the minima (not differentiable)."""
+        return F.argmin(self, dim, keepdim)
+
+    def sort(self: Tensor, dim: int = -1, descending: bool = False) -> Any:
+        """``(values, indices)`` sorted along ``dim``; values are differentiable."""
+        return F.sort(self, dim, descending)
+
+    def argsort(self: Tensor, dim: int = -1, descending: bool = False) -> Tensor:
+        """Indices that sort along ``dim`` (stable)."""
+        return F.argsort(self, dim, descending)
+
+    def topk(self: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        """``(values, indices)`` of the ``k`` largest (or smallest) along ``dim``."""
+        return F.topk(self, k, dim, largest, sorted)
+
+    # ------------------------------------------------------------- indexing and shape
+
+    def gather(self: Tensor, dim: int, index: Any) -> Tensor:
+        """Values at ``index`` along ``dim`` (see :func:`minigrad.gather`)."""
+        return F.gather(self, dim, index)
+
+    def scatter_add(self: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
+        """A copy with ``src`` added at ``index`` along ``dim`` (:func:`minigrad.scatter_add`)."""
+        return F.scatter_add(self, dim, index, src)
+
+    def index_select(self: Tensor, dim: int, index: Any) -> Tensor:
+        """The slices a 1-D ``index`` names along ``dim``."""
+        return F.index_select(self, dim, index)
+
+    def masked_fill(self: Tensor, mask: Any, value: float) -> Tensor:
+        """``value`` where ``mask`` holds, else the tensor's own values."""
+        return F.masked_fill(self, mask, value)
+
+    def repeat(self: Tensor, *sizes: Any) -> Tensor:
+        """Tile ``sizes[i]`` times along each axis; the copies' gradients sum back."""
+        return F.repeat(self, *sizes)
+
+    def tile(self: Tensor, *dims: Any) -> Tensor:
+        """Like :meth:`repeat`, with missing leading counts taken as 1."""
+        return F.tile(self, dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims)
+
+    def repeat_interleave(self: Tensor, repeats: Any, dim: int | None = None) -> Tensor:
+        """Repeat each element ``repeats`` times along ``dim`` (flattened when None)."""
+        return F.repeat_interleave(self, repeats, dim)
+
+    def chunk(self: Tensor, chunks: int, dim: int = 0) -> list[Tensor]:
+        """Split into ``chunks`` nearly equal pieces along ``dim``."""
+        return F.chunk(self, chunks, dim)
+
+    def flip(self: Tensor, *dims: Any) -> Tensor:
+        """Reverse the order along ``dims``."""
+        return F.flip(self, dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims)
+
+    def roll(self: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+        """Shift with wrap-around along ``dims`` (flattened when None)."""
+        return F.roll(self, shifts, dims)
+
+    def tril(self: Tensor, diagonal: int = 0) -> Tensor:
+        """Lower triangle of the last two axes."""
+        return F.tril(self, diagonal)
+
+    def triu(self: Tensor, diagonal: int = 0) -> Tensor:
+        """Upper triangle of the last two axes."""
+        return F.triu(self, diagonal)
+
+    def diagonal(self: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The diagonal of the (dim1, dim2) planes as a new last axis."""
+        return F.diagonal(self, offset, dim1, dim2)

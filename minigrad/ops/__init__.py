@@ -16,6 +16,7 @@ from minigrad.ops.activations import (
 )
 from minigrad.ops.arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, RPowScalar, Sub
 from minigrad.ops.compare import Clip, Maximum, Minimum, Where
+from minigrad.ops.index import Einsum, Gather, ScatterAdd
 from minigrad.ops.linalg import Linear, MatMul
 from minigrad.ops.math import (
     Acos,
@@ -44,6 +45,7 @@ from minigrad.ops.math import (
     Trunc,
 )
 from minigrad.ops.reduce import LogSoftmax, LogSumExp, Max, Mean, Min, Softmax, Sum
+from minigrad.ops.scan import Cumprod, Cumsum, Norm, Prod
 from minigrad.ops.shape import (
     BroadcastTo,
     Cast,
@@ -73,13 +75,17 @@ __all__ = [
     "Concat",
     "Cos",
     "Cosh",
+    "Cumprod",
+    "Cumsum",
     "Div",
+    "Einsum",
     "Embedding",
     "Exp",
     "Exp2",
     "Expm1",
     "Floor",
     "FloorDivide",
+    "Gather",
     "GetItem",
     "Hardsigmoid",
     "Hardswish",
@@ -103,9 +109,11 @@ __all__ = [
     "Mish",
     "Mul",
     "Neg",
+    "Norm",
     "Permute",
     "Pow",
     "PowScalar",
+    "Prod",
     "RPowScalar",
     "ReLU",
     "ReLU6",
@@ -114,6 +122,7 @@ __all__ = [
     "Reshape",
     "Round",
     "Rsqrt",
+    "ScatterAdd",
     "SiLU",
     "Sigmoid",
     "Sign",
