@@ -60,6 +60,23 @@ def scatter_add(input: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
     return apply(ops.ScatterAdd(dim), input, _index_tensor(index, input), src)
 
 
+def scatter(input: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+    """A copy of ``input`` with ``src`` (a tensor or a number) written at ``index`` along
+    ``dim`` (not in place; NumPy and CuPy).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.scatter(minigrad.zeros(3), 0, [2, 0], minigrad.tensor([5.0, 7.0])).tolist()
+    [7.0, 0.0, 5.0]
+    """
+    index = _index_tensor(index, input)
+    if not isinstance(src, Tensor):
+        xp = backend.namespace(input.data)
+        src = Tensor._make(xp.full(index.shape, src, dtype=input.dtype), False, None)
+    return apply(ops.Scatter(dim), input, index, src)
+
+
 def einsum(equation: str, *operands: Tensor) -> Tensor:
     """Einstein summation (``"ij,jk->ik"``); its backward is an einsum per operand.
 

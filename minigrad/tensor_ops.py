@@ -235,6 +235,10 @@ class TensorOps:
         """A copy with ``src`` added at ``index`` along ``dim`` (:func:`minigrad.scatter_add`)."""
         return F.scatter_add(self, dim, index, src)
 
+    def scatter(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+        """A copy with ``src`` written at ``index`` along ``dim`` (:func:`minigrad.scatter`)."""
+        return F.scatter(self, dim, index, src)
+
     def index_select(self: Tensor, dim: int, index: Any) -> Tensor:
         """The slices a 1-D ``index`` names along ``dim``."""
         return F.index_select(self, dim, index)

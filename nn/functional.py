@@ -697,3 +697,229 @@ def softsign(x: Tensor) -> Tensor:
     [-0.5, 0.75]
     """
     return apply(ops.Softsign(), x)
+
+
+# ---------------------------------------------------------------------- indexing helpers
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """``(…, num_classes)`` int64 rows with a 1 at each class id (not differentiable).
+
+    ``num_classes=-1`` takes one more than the largest id, as PyTorch does.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.one_hot(minigrad.tensor([0, 2]), 3).tolist()
+    [[1, 0, 0], [0, 0, 1]]
+    """
+    ids = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    host = np.asarray(backend.to_numpy(ids))
+    if host.dtype.kind not in "iu":
+        raise TypeError(f"one_hot needs integer class ids, got dtype {host.dtype}")
+    classes = int(host.max()) + 1 if num_classes == -1 and host.size else num_classes
+    if host.size and (host.min() < 0 or host.max() >= classes):
+        raise ValueError(
+            f"one_hot: class ids must be in [0, {classes}), got {host.min()} to {host.max()}"
+        )
+    rows = (host[..., None] == np.arange(classes)).astype(np.int64)
+    xp = backend.namespace(ids)
+    return Tensor.from_array(backend.asarray_on(xp, rows, like=ids))
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float = 0.0) -> Tensor:
+    """Pad with ``value`` (``pad`` lists (left, right) for the last axis, then the one before
+    it, …); negative amounts crop. The padding has no gradient; the input's passes through.
+
+    Only ``mode="constant"``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.pad(minigrad.tensor([[1.0, 2.0]]), (1, 0, 0, 1)).tolist()
+    [[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]]
+    """
+    if mode != "constant":
+        raise NotImplementedError(f"pad supports mode='constant' only, got mode={mode!r}")
+    amounts = [int(p) for p in pad]
+    if len(amounts) % 2 or len(amounts) // 2 > input.ndim:
+        raise ValueError(
+            f"pad needs (left, right) pairs for at most {input.ndim} axes, got {tuple(pad)}"
+        )
+    out = input
+    for k in range(len(amounts) // 2):
+        out = _pad_axis(out, input.ndim - 1 - k, amounts[2 * k], amounts[2 * k + 1], value)
+    return out
+
+
+def _pad_axis(x: Tensor, axis: int, left: int, right: int, value: float) -> Tensor:
+    """``x`` cropped (negative amounts) and padded with ``value`` on both sides of ``axis``."""
+    lead = (slice(None),) * axis
+    size = x.shape[axis]
+    start, stop = max(-left, 0), size - max(-right, 0)
+    if start or stop != size:
+        x = x[(*lead, slice(start, stop), Ellipsis)]
+    xp = backend.namespace(x.data)
+    pieces = []
+    for amount in (left, right):
+        shape = (*x.shape[:axis], max(amount, 0), *x.shape[axis + 1 :])
+        pieces.append(Tensor.from_array(xp.full(shape, value, dtype=x.dtype)))
+    if left <= 0 and right <= 0:
+        return x
+    from minigrad import concat
+
+    return concat([pieces[0], x, pieces[1]], axis)
+
+
+# ---------------------------------------------------------------------- more losses
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """|input − target|, reduced; gradient sign(input − target) (0 at equality, as PyTorch).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.l1_loss(minigrad.tensor([1.0, 3.0]), minigrad.tensor([0.0, 1.0])).item()
+    1.5
+    """
+    _check_reduction(reduction, "l1_loss")
+    target = _as_tensor(target, input)
+    _check_same_shape(input, target, "l1_loss")
+    return _reduce((input - target).abs(), reduction)
+
+
+def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """½d² where |d| < delta, else delta·(|d| − ½delta), with d = input − target.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.huber_loss(minigrad.tensor([0.5, 3.0]), minigrad.zeros(2), reduction="none").tolist()
+    [0.125, 2.5]
+    """
+    _check_reduction(reduction, "huber_loss")
+    if delta <= 0:
+        raise ValueError(f"huber_loss needs delta > 0, got {delta}")
+    return _reduce(_huber(input, target, delta, "huber_loss"), reduction)
+
+
+def smooth_l1_loss(
+    input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0
+) -> Tensor:
+    """huber_loss / beta: ½d²/beta where |d| < beta, else |d| − ½beta (|d| when beta = 0).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.smooth_l1_loss(minigrad.tensor([0.5, 3.0]), minigrad.zeros(2), reduction="none").tolist()
+    [0.125, 2.5]
+    """
+    _check_reduction(reduction, "smooth_l1_loss")
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss needs beta >= 0, got {beta}")
+    if beta == 0:
+        return l1_loss(input, target, reduction)
+    return _reduce(_huber(input, target, beta, "smooth_l1_loss") / beta, reduction)
+
+
+def _huber(input: Tensor, target: Any, delta: float, who: str) -> Tensor:
+    from minigrad import where
+
+    target = _as_tensor(target, input)
+    _check_same_shape(input, target, who)
+    diff = input - target
+    size = diff.abs()
+    return where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+
+
+class BCEOp(Elementwise):
+    """Element-wise −[y·log p + (1 − y)·log(1 − p)] with each log clamped at −100."""
+
+    name, symbol = "binary_cross_entropy", "BCE"
+    rule = "bce: p gets upstream × (p − y) / max(p(1 − p), 1e-12), y gets × (log(1−p) − log p)"
+
+    def forward(self, p: Any, y: Any) -> Any:
+        xp = backend.namespace(p)
+        with np.errstate(divide="ignore"):  # log 0 = −inf, clamped just below
+            log_p = xp.maximum(xp.log(p), xp.full_like(p, -100.0))
+            log_q = xp.maximum(xp.log(1 - p), xp.full_like(p, -100.0))
+        self.saved = (p, y, log_p, log_q)
+        return -(y * log_p + (1 - y) * log_q)
+
+    def local_grads(self) -> tuple[Any, ...]:
+        p, y, log_p, log_q = self.saved
+        xp = backend.namespace(p)
+        spread = xp.maximum(p * (1 - p), xp.full_like(p, 1e-12))
+        return (
+            (p - y) / spread if self.needs[0] else None,
+            log_q - log_p if self.needs[1] else None,
+        )
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
+) -> Tensor:
+    """−[y·log p + (1 − y)·log(1 − p)] of probabilities ``input``; each log is clamped at
+    −100, as PyTorch does, so p = 0 or 1 gives a finite loss.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> p = minigrad.tensor([0.5, 1.0])
+    >>> [round(v, 4) for v in F.binary_cross_entropy(p, [1.0, 0.0], reduction="none").tolist()]
+    [0.6931, 100.0]
+    """
+    _check_reduction(reduction, "binary_cross_entropy")
+    target = _as_tensor(target, input)
+    _check_same_shape(input, target, "binary_cross_entropy")
+    probs = backend.to_numpy(input.data)
+    if probs.size and (probs.min() < 0 or probs.max() > 1):
+        raise ValueError(
+            "binary_cross_entropy: input must hold probabilities in [0, 1]; for logits use "
+            "binary_cross_entropy_with_logits"
+        )
+    if not backend.is_floating(target.dtype):
+        target = target.to(backend.dtype_name(input.dtype))
+    losses = apply(BCEOp(), input, target)
+    if weight is not None:
+        losses = losses * _as_tensor(weight, input)
+    return _reduce(losses, reduction)
+
+
+def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """KL divergence with ``input`` as log-probabilities: target·(log target − input),
+    0 where target = 0. ``reduction="batchmean"`` divides the sum by the batch size (the
+    mathematically right one; ``"mean"`` averages over every element, as PyTorch does).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> logq = minigrad.tensor([[0.5, 0.5]]).log()
+    >>> round(F.kl_div(logq, [[1.0, 0.0]], reduction="batchmean").item(), 4)
+    0.6931
+    """
+    if reduction not in (*_REDUCTIONS, "batchmean"):
+        raise ValueError(
+            f"kl_div: reduction must be one of {(*_REDUCTIONS, 'batchmean')}, got {reduction!r}"
+        )
+    from minigrad import where
+
+    target = _as_tensor(target, input)
+    _check_same_shape(input, target, "kl_div")
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:
+        positive = target > 0
+        safe_log = where(positive, target, 1.0).log()
+        losses = where(positive, target * (safe_log - input), 0.0)
+    if reduction == "batchmean":
+        return losses.sum() / (input.shape[0] if input.ndim else 1)
+    return _reduce(losses, reduction)

@@ -16,7 +16,7 @@ from minigrad.ops.activations import (
 )
 from minigrad.ops.arithmetic import Add, Div, Mul, Neg, Pow, PowScalar, RPowScalar, Sub
 from minigrad.ops.compare import Clip, Maximum, Minimum, Where
-from minigrad.ops.index import Einsum, Gather, ScatterAdd
+from minigrad.ops.index import Einsum, Gather, Scatter, ScatterAdd
 from minigrad.ops.linalg import Linear, MatMul
 from minigrad.ops.math import (
     Acos,
@@ -122,6 +122,7 @@ __all__ = [
     "Reshape",
     "Round",
     "Rsqrt",
+    "Scatter",
     "ScatterAdd",
     "SiLU",
     "Sigmoid",

@@ -186,3 +186,59 @@ class Einsum(Op):
             shape = tuple(n if c in present else 1 for c, n in sizes)
             grads.append(xp.broadcast_to(xp.reshape(partial, shape), operand.shape))
         return tuple(grads)
+
+
+class Scatter(Op):
+    """``out = x`` with ``src`` written at the positions ``index`` names along ``dim``.
+
+    Where ``index`` repeats a position, which ``src`` value lands there is unspecified (as in
+    PyTorch); the gradient of ``src`` is upstream read back at its target positions.
+    """
+
+    name, symbol = "scatter", "scatter"
+    rule = "scatter: x gets upstream except where overwritten; src gets upstream read back"
+    local_rules = (
+        "upstream with 0 at the overwritten positions of {0}",
+        "none: ids",
+        "upstream read at the positions {2} was written to",
+    )
+    params = ("dim",)
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+
+    def forward(self, x: Any, index: Any, src: Any) -> Any:
+        xp = namespace(x)
+        if not backend.has_fancy_indexing(xp):
+            raise TypeError(
+                f"scatter needs NumPy or CuPy arrays, got {backend.library_name(xp)}; "
+                "use scatter_add, which works on every backend"
+            )
+        self.dim = normalize_axes(self.dim, max(x.ndim, 1))[0]
+        positions, index_shape = _positions_on(x, index, self.dim)
+        if src.ndim != len(index_shape) or any(
+            s < m for s, m in zip(src.shape, index_shape, strict=True)
+        ):
+            raise ValueError(
+                f"src of shape {tuple(src.shape)} must be at least as large as index "
+                f"{index_shape} in every axis"
+            )
+        self.saved = (positions, index_shape, tuple(src.shape))
+        flat = xp.asarray(reshape(x, (-1,)), copy=True)
+        flat[positions] = reshape(src[tuple(slice(0, m) for m in index_shape)], (-1,))
+        return reshape(flat, tuple(x.shape))
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        positions, index_shape, src_shape = self.saved
+        xp = namespace(grad)
+        flat = reshape(grad, (-1,))
+        grad_x = grad_src = None
+        if self.needs[0]:
+            kept = xp.asarray(flat, copy=True)
+            kept[positions] = 0
+            grad_x = reshape(kept, tuple(grad.shape))
+        if self.needs[2]:
+            read = reshape(xp.take(flat, positions, axis=0), index_shape)
+            grad_src = xp.zeros(src_shape, dtype=grad.dtype)
+            grad_src[tuple(slice(0, m) for m in index_shape)] = read
+        return grad_x, None, grad_src
