@@ -838,6 +838,10 @@ def _huber(input: Tensor, target: Any, delta: float, who: str) -> Tensor:
     return where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
 
 
+_BCE_EPS = float(np.float32(1e-12))
+"""PyTorch's guard on p(1 − p) in the BCE gradient: 1e-12 as a float32 (≈ 0.99999999600e-12)."""
+
+
 class BCEOp(Elementwise):
     """Element-wise −[y·log p + (1 − y)·log(1 − p)] with each log clamped at −100."""
 
@@ -855,7 +859,7 @@ class BCEOp(Elementwise):
     def local_grads(self) -> tuple[Any, ...]:
         p, y, log_p, log_q = self.saved
         xp = backend.namespace(p)
-        spread = xp.maximum(p * (1 - p), xp.full_like(p, 1e-12))
+        spread = xp.maximum(p * (1 - p), xp.full_like(p, _BCE_EPS))
         return (
             (p - y) / spread if self.needs[0] else None,
             log_q - log_p if self.needs[1] else None,
