@@ -392,7 +392,12 @@ def _classify(
 
 
 def nll_loss(
-    log_probs: Tensor, target: Any, ignore_index: int = -100, reduction: str = "mean", axis: int = 1
+    log_probs: Tensor,
+    target: Any,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    axis: int = 1,
+    weight: Any = None,
 ) -> Tensor:
     """Negative log-likelihood of integer class ``target`` under ``log_probs``.
 
@@ -408,6 +413,9 @@ def nll_loss(
         ``mean`` averages over the counted positions; ``none`` returns the target's shape.
     axis : int
         The class axis: 1 (PyTorch) or −1 for ``(T, B, C)``.
+    weight : Tensor or array-like, optional
+        A ``(C,)`` weight per class: each position's loss is scaled by its target's weight,
+        and ``mean`` divides by the sum of those weights (PyTorch's weighted mean).
 
     Returns
     -------
@@ -422,11 +430,19 @@ def nll_loss(
     >>> F.nll_loss(logp, [0, 1], reduction="none").tolist()
     [0.5, 0.1]
     """
+    if weight is not None:
+        return _weighted_nll(log_probs, target, weight, ignore_index, reduction, axis, "nll_loss")
     return _classify(NLLLossOp, log_probs, target, ignore_index, reduction, axis, "nll_loss")
 
 
 def cross_entropy(
-    logits: Tensor, target: Any, ignore_index: int = -100, reduction: str = "mean", axis: int = 1
+    logits: Tensor,
+    target: Any,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    axis: int = 1,
+    weight: Any = None,
+    label_smoothing: float = 0.0,
 ) -> Tensor:
     """Cross-entropy of integer class ``target`` under unnormalised ``logits``.
 
@@ -447,6 +463,11 @@ def cross_entropy(
         ``mean`` averages over the counted positions; ``none`` returns the target's shape.
     axis : int
         The class axis: 1 (PyTorch) or −1 for ``(T, B, C)``.
+    weight : Tensor or array-like, optional
+        A ``(C,)`` weight per class, as in :func:`nll_loss`.
+    label_smoothing : float
+        ε in [0, 1]: the target becomes (1 − ε)·one_hot + ε/C. ``target`` may also hold
+        class probabilities, the shape of ``logits``.
 
     Returns
     -------
@@ -467,6 +488,10 @@ def cross_entropy(
     >>> round(F.cross_entropy(out, minigrad.zeros(5, 2, dtype="int64"), axis=-1).item(), 4)
     1.0986
     """
+    if weight is not None or label_smoothing or _holds_probabilities(target, logits):
+        return _soft_cross_entropy(
+            logits, target, ignore_index, reduction, axis, weight, label_smoothing
+        )
     return _classify(CrossEntropyOp, logits, target, ignore_index, reduction, axis, "cross_entropy")
 
 
@@ -519,7 +544,7 @@ class BCEWithLogitsOp(Elementwise):
 
 
 def binary_cross_entropy_with_logits(
-    logits: Tensor, target: Any, reduction: str = "mean"
+    logits: Tensor, target: Any, reduction: str = "mean", weight: Any = None, pos_weight: Any = None
 ) -> Tensor:
     """Binary cross-entropy of probabilities ``target`` under ``sigmoid(logits)``, stable.
 
@@ -537,6 +562,8 @@ def binary_cross_entropy_with_logits(
     _check_same_shape(logits, target, "binary_cross_entropy_with_logits")
     if not backend.is_floating(target.dtype):
         target = target.to(backend.dtype_name(logits.dtype))
+    if weight is not None or pos_weight is not None:
+        return _reduce(_weighted_bce_with_logits(logits, target, weight, pos_weight), reduction)
     return _reduce(apply(BCEWithLogitsOp(), logits, target), reduction)
 
 
@@ -927,3 +954,119 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
     if reduction == "batchmean":
         return losses.sum() / (input.shape[0] if input.ndim else 1)
     return _reduce(losses, reduction)
+
+
+# ---------------------------------------------------------------------- weighted and soft targets
+
+
+def _holds_probabilities(target: Any, logits: Tensor) -> bool:
+    """True when ``target`` is floating point with the logits' shape: class probabilities."""
+    if isinstance(target, Tensor):
+        dtype, shape = target.dtype, tuple(target.shape)
+    else:
+        array = np.asarray(backend.to_numpy(target) if hasattr(target, "shape") else target)
+        dtype, shape = array.dtype, array.shape
+    return backend.is_floating(dtype) and shape == tuple(logits.shape)
+
+
+def _rows(x: Tensor, target: Any, ignore_index: int, axis: int, who: str) -> tuple:
+    """``x`` as ``(M, C)`` rows, the ``(M,)`` safe target ids, the kept mask, ``rest``."""
+    flat, rest = _class_last(x, axis, who)
+    target = _as_tensor(target, x)
+    _check_target(target, rest, flat.shape[1], ignore_index, tuple(x.shape), who)
+    xp = backend.namespace(flat.data)
+    ids = backend.reshape(target.data, (-1,))
+    kept = ids != ignore_index
+    safe = xp.where(kept, ids, xp.zeros_like(ids))
+    return flat, safe, xp.astype(kept, flat.dtype), rest
+
+
+def _weighted_nll(
+    log_probs: Tensor,
+    target: Any,
+    weight: Any,
+    ignore_index: int,
+    reduction: str,
+    axis: int,
+    who: str,
+) -> Tensor:
+    """−w[y]·log p[y] per position; ``mean`` divides by Σ w[y] over the counted positions."""
+    _check_reduction(reduction, who)
+    flat, safe, kept, rest = _rows(log_probs, target, ignore_index, axis, who)
+    xp = backend.namespace(flat.data)
+    weights = _as_tensor(weight, flat).data
+    if tuple(weights.shape) != (flat.shape[1],):
+        raise ValueError(f"{who}: weight must have one entry per class, shape ({flat.shape[1]},)")
+    row_weights = Tensor.from_array(xp.take(weights, safe, axis=0) * kept)
+    picked = flat.gather(1, backend.reshape(safe, (-1, 1))).reshape(-1)
+    losses = -picked * row_weights
+    return _weighted_reduce(losses, row_weights, reduction, rest, log_probs.ndim)
+
+
+def _weighted_reduce(
+    losses: Tensor, row_weights: Tensor, reduction: str, rest: tuple, ndim: int
+) -> Tensor:
+    if reduction == "mean":
+        xp = backend.namespace(row_weights.data)
+        total = backend.sum(row_weights.data)
+        # Nothing counted: NaN, as PyTorch's mean of nothing, with a zero gradient (not NaN).
+        safe = xp.where(total == 0, xp.ones_like(total), total)
+        nothing = xp.where(total == 0, xp.full_like(total, float("nan")), xp.zeros_like(total))
+        return losses.sum() / Tensor.from_array(safe) + Tensor.from_array(nothing)
+    if reduction == "sum":
+        return losses.sum()
+    return losses.reshape(rest if ndim > 1 else ())
+
+
+def _soft_cross_entropy(
+    logits: Tensor,
+    target: Any,
+    ignore_index: int,
+    reduction: str,
+    axis: int,
+    weight: Any,
+    label_smoothing: float,
+) -> Tensor:
+    """Cross-entropy with class weights, label smoothing or probability targets, composed
+    from log_softmax (PyTorch's formulas, including its weighted means)."""
+    who = "cross_entropy"
+    _check_reduction(reduction, who)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{who}: label_smoothing must be in [0, 1], got {label_smoothing}")
+    flat, rest = _class_last(logits, axis, who)
+    logp = flat.log_softmax(axis=-1)
+    classes = flat.shape[1]
+    xp = backend.namespace(flat.data)
+    w = None if weight is None else _as_tensor(weight, flat)
+    if _holds_probabilities(target, logits):
+        probs, _ = _class_last(_as_tensor(target, logits), axis, who)
+        probs = probs * (1 - label_smoothing) + label_smoothing / classes
+        weighted = logp if w is None else logp * w
+        losses = -(probs * weighted).sum(axis=1)
+        if reduction == "none":
+            return losses.reshape(rest if logits.ndim > 1 else ())
+        return losses.mean() if reduction == "mean" else losses.sum()
+    ones = Tensor.from_array(xp.ones((classes,), dtype=flat.dtype))
+    picked = _weighted_nll(logp, target, ones if w is None else w, ignore_index, "none", -1, who)
+    picked = picked.reshape(-1)
+    _, safe, kept, _ = _rows(flat, target, ignore_index, -1, who)
+    row_weights = kept if w is None else xp.take(w.data, safe, axis=0) * kept
+    row_weights = Tensor.from_array(row_weights)
+    if label_smoothing:
+        spread = logp if w is None else logp * w
+        smooth = -spread.sum(axis=1) * Tensor.from_array(kept) / classes
+        picked = picked * (1 - label_smoothing) + smooth * label_smoothing
+    return _weighted_reduce(picked, row_weights, reduction, rest, logits.ndim)
+
+
+def _weighted_bce_with_logits(
+    logits: Tensor, target: Tensor, weight: Any, pos_weight: Any
+) -> Tensor:
+    """(1 − y)·x − (1 + (pw − 1)·y)·log σ(x), times ``weight`` (PyTorch's stable form)."""
+    log_sigmoid = apply(ops.LogSigmoid(), logits)
+    if pos_weight is None:
+        losses = (1 - target) * logits - log_sigmoid
+    else:
+        scale = 1 + (_as_tensor(pos_weight, logits) - 1) * target
+        losses = (1 - target) * logits - scale * log_sigmoid
+    return losses if weight is None else losses * _as_tensor(weight, logits)

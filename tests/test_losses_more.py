@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import minigrad
@@ -50,8 +50,6 @@ def _draw(data: st.DataObject, name: str) -> tuple:
     y = data.draw(tensors(shape, requires_grad=False, **second), label="target")
     kink = (x - y).abs().numpy()
     if name in ("l1", "huber", "smooth_l1", "smooth_l1_beta0"):  # the kinks of |d| and delta
-        from hypothesis import assume
-
         assume(np.all(np.abs(kink) > 1e-3) and np.all(np.abs(kink - 0.7) > 1e-3))
         assume(np.all(np.abs(kink - 0.5) > 1e-3))
     return x, y
@@ -135,3 +133,70 @@ def test_bad_arguments_say_what_to_do() -> None:
         F.huber_loss(x, x, delta=0.0)
     with pytest.raises(ValueError, match="batchmean"):
         F.kl_div(x, x, reduction="average")
+
+
+WEIGHTED = {
+    "nll_weight": lambda x, y, w, p, f: f.nll_loss(x.log_softmax(1), y, weight=w),
+    "nll_weight_ignore_sum": lambda x, y, w, p, f: f.nll_loss(
+        x.log_softmax(1), y, weight=w, ignore_index=1, reduction="sum"
+    ),
+    "ce_weight": lambda x, y, w, p, f: f.cross_entropy(x, y, weight=w),
+    "ce_smoothing": lambda x, y, w, p, f: f.cross_entropy(x, y, label_smoothing=0.2),
+    "ce_smoothing_weight_ignore": lambda x, y, w, p, f: f.cross_entropy(
+        x, y, weight=w, ignore_index=0, label_smoothing=0.1
+    ),
+    "ce_smoothing_none": lambda x, y, w, p, f: f.cross_entropy(
+        x, y, label_smoothing=0.3, reduction="none"
+    ),
+    "ce_probabilities": lambda x, y, w, p, f: f.cross_entropy(x, p),
+    "ce_probabilities_weight_smoothing": lambda x, y, w, p, f: f.cross_entropy(
+        x, p, weight=w, label_smoothing=0.2, reduction="sum"
+    ),
+    "bce_logits_pos_weight": lambda x, y, w, p, f: f.binary_cross_entropy_with_logits(
+        x, p, pos_weight=w
+    ),
+    "bce_logits_weight": lambda x, y, w, p, f: f.binary_cross_entropy_with_logits(
+        x, p, weight=p + 1, pos_weight=w, reduction="sum"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WEIGHTED))
+@given(data=st.data(), rows=st.integers(1, 5), classes=st.integers(2, 4))
+def test_weighted_and_soft_classification_matches_torch(
+    name: str, data: st.DataObject, rows: int, classes: int
+) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    x = data.draw(tensors((rows, classes)), label="logits")
+    ids = np.asarray(data.draw(st.lists(st.integers(0, classes - 1), min_size=rows, max_size=rows)))
+    w = data.draw(tensors((classes,), min_value=0.1, max_value=2.0, requires_grad=False))
+    p = data.draw(tensors((rows, classes), min_value=0.0, max_value=1.0, requires_grad=False))
+    fn = WEIGHTED[name]
+    assume(not (name.endswith("ignore") and (ids == 0).all()))  # see the all-ignored test
+    assert_gradients_match(lambda t: fn(t, ids, w, p, F), x)
+    tx = torch.tensor(x.numpy(), requires_grad=True)
+    theirs = fn(tx, torch.as_tensor(ids), torch.tensor(w.numpy()), torch.tensor(p.numpy()),
+                torch.nn.functional)  # fmt: skip
+    x.grad = None
+    ours = fn(x, ids, w, p, F)
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-9, atol=1e-12)
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_weighted_mean_over_only_ignored_targets_is_nan_with_zero_gradient() -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    x = minigrad.tensor([[0.5, -1.0]], dtype="float64", requires_grad=True)
+    tx = torch.tensor([[0.5, -1.0]], dtype=torch.float64, requires_grad=True)
+    w = [2.0, 3.0]
+    ours = F.cross_entropy(x, [0], weight=w, ignore_index=0, label_smoothing=0.1)
+    theirs = torch.nn.functional.cross_entropy(
+        tx, torch.tensor([0]), weight=torch.tensor(w, dtype=torch.float64), ignore_index=0,
+        label_smoothing=0.1,
+    )  # fmt: skip
+    assert np.isnan(ours.item()) and np.isnan(theirs.item())
+    ours.backward()
+    theirs.backward()
+    assert x.grad.tolist() == [[0.0, 0.0]]
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
