@@ -70,7 +70,7 @@ class GELU(OfX):
     """x·Φ(x) (exact, with erf) or its tanh approximation (``approximate="tanh"``)."""
 
     name, symbol = "gelu", "GELU"
-    rule = "gelu: downstream = upstream × (Φ(x) + x·φ(x))"
+    rule = "gelu: downstream = upstream × (cdf(x) + x·pdf(x)), normal cdf and pdf"
     params = ("approximate",)
 
     def __init__(self, approximate: str = "none") -> None:

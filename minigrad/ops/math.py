@@ -165,7 +165,7 @@ class Log2(OfX):
 
 
 class Log10(OfX):
-    name, symbol, rule = "log10", "log₁₀", "log10: downstream = upstream / (x · ln 10)"
+    name, symbol, rule = "log10", "log10", "log10: downstream = upstream / (x · ln 10)"
 
     def compute(self, xp: Any, x: Any) -> Any:
         return xp.log10(x)
@@ -185,7 +185,7 @@ class Exp2(OfX):
 
 
 class Rsqrt(OfX):
-    name, symbol, rule = "rsqrt", "1/√", "rsqrt: downstream = upstream × −½ · out³"
+    name, symbol, rule = "rsqrt", "1/√", "rsqrt: downstream = upstream × −½ · x^(−3/2)"
 
     def compute(self, xp: Any, x: Any) -> Any:
         return 1 / xp.sqrt(x)
@@ -229,14 +229,14 @@ class Sign(_Flat):
 
 
 class Floor(_Flat):
-    name, symbol, rule = "floor", "⌊x⌋", "floor is flat: downstream = 0"
+    name, symbol, rule = "floor", "floor", "floor is flat: downstream = 0"
 
     def compute(self, xp: Any, x: Any) -> Any:
         return xp.floor(x)
 
 
 class Ceil(_Flat):
-    name, symbol, rule = "ceil", "⌈x⌉", "ceil is flat: downstream = 0"
+    name, symbol, rule = "ceil", "ceil", "ceil is flat: downstream = 0"
 
     def compute(self, xp: Any, x: Any) -> Any:
         return xp.ceil(x)
@@ -262,7 +262,7 @@ class Remainder(Elementwise):
     """``a % b`` with the sign of ``b`` (Python's, NumPy's and PyTorch's ``remainder``)."""
 
     name, symbol = "remainder", "%"
-    rule = "remainder: a gets upstream, b gets upstream × −⌊a/b⌋"
+    rule = "remainder: a gets upstream, b gets upstream × −floor(a/b)"
 
     def forward(self, a: Any, b: Any) -> Any:
         xp = namespace(a)

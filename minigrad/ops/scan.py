@@ -42,9 +42,9 @@ def _at_least_1d(xp: Any, x: Any) -> Any:
 class Prod(Op):
     """Product over one axis, or over every element when ``dim`` is None."""
 
-    name, symbol = "prod", "∏"
+    name, symbol = "prod", "prod"
     rule = "product: each element gets upstream × the product of the other elements"
-    local_rules = ("upstream × ∏ of the other elements of {0} along the axis",)
+    local_rules = ("upstream × the product of the other elements of {0} along the axis",)
     params = ("dim", "keepdim")
 
     def __init__(self, dim: int | None = None, keepdim: bool = False) -> None:
@@ -92,8 +92,8 @@ class Cumprod(Op):
     """Running product; backward is exact also where the input has zeros."""
 
     name, symbol = "cumprod", "cumprod"
-    rule = "running product: x_i gets Σ_{k≥i} upstream_k × ∏_{j≤k, j≠i} x_j"
-    local_rules = ("Σ over later positions k of upstream_k × ∏ of the other x_j up to k",)
+    rule = "running product: x_i gets Σ over k ≥ i of upstream_k × (x_1…x_k without x_i)"
+    local_rules = ("Σ over later positions k of upstream_k × the product of the other x_j up to k",)
     params = ("dim",)
 
     def __init__(self, dim: int) -> None:
