@@ -18,6 +18,7 @@ import minigrad
 from minigrad import apply, backward_steps, ops
 from minigrad.op import NEGATES, PASSES, Elementwise
 from minigrad.testing import tensors
+from nn.functional import BCEOp, BCEWithLogitsOp
 
 WIDE: dict = {}
 POSITIVE = {"min_value": 0.2}
@@ -83,14 +84,20 @@ TABLE = {
     ops.Tanh: (ops.Tanh, [WIDE]),
     ops.Trunc: (ops.Trunc, [WIDE]),
     ops.Where: (ops.Where, [CONDITION, WIDE, WIDE]),
+    BCEOp: (BCEOp, [{"min_value": 0.05, "max_value": 0.95}, {"min_value": 0.0, "max_value": 1.0}]),
+    BCEWithLogitsOp: (BCEWithLogitsOp, [WIDE, {"min_value": 0.0, "max_value": 1.0}]),
 }
 
 
 def _registered_elementwise() -> set[type]:
+    """The element-wise ops exported by minigrad.ops and the losses nn.functional defines."""
+    import nn.functional
+
     return {
         cls
-        for _, cls in inspect.getmembers(ops, inspect.isclass)
-        if issubclass(cls, Elementwise) and not inspect.isabstract(cls)
+        for module in (ops, nn.functional)
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, Elementwise) and not inspect.isabstract(cls) and cls is not Elementwise
     }
 
 
