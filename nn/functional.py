@@ -993,14 +993,27 @@ def _weighted_nll(
     """−w[y]·log p[y] per position; ``mean`` divides by Σ w[y] over the counted positions."""
     _check_reduction(reduction, who)
     flat, safe, kept, rest = _rows(log_probs, target, ignore_index, axis, who)
-    xp = backend.namespace(flat.data)
-    weights = _as_tensor(weight, flat).data
-    if tuple(weights.shape) != (flat.shape[1],):
-        raise ValueError(f"{who}: weight must have one entry per class, shape ({flat.shape[1]},)")
-    row_weights = Tensor.from_array(xp.take(weights, safe, axis=0) * kept)
-    picked = flat.gather(1, backend.reshape(safe, (-1, 1))).reshape(-1)
-    losses = -picked * row_weights
+    losses, row_weights = _picked(flat, safe, kept, _class_weights(weight, flat, who))
     return _weighted_reduce(losses, row_weights, reduction, rest, log_probs.ndim)
+
+
+def _class_weights(weight: Any, rows: Tensor, who: str) -> Tensor:
+    """``weight`` as a ``(C,)`` tensor beside ``rows``; all ones when ``None``."""
+    classes = rows.shape[1]
+    if weight is None:
+        return Tensor.from_array(backend.namespace(rows.data).ones((classes,), dtype=rows.dtype))
+    weight = _as_tensor(weight, rows)
+    if tuple(weight.shape) != (classes,):
+        raise ValueError(f"{who}: weight must have one entry per class, shape ({classes},)")
+    return weight
+
+
+def _picked(logp: Tensor, safe: Any, kept: Any, weight: Tensor) -> tuple[Tensor, Tensor]:
+    """Each row's −w[y]·logp[y] (0 for ignored rows) and the rows' weights w[y] (0 if ignored)."""
+    xp = backend.namespace(logp.data)
+    row_weights = Tensor.from_array(xp.take(weight.data, safe, axis=0) * kept)
+    picked = logp.gather(1, backend.reshape(safe, (-1, 1))).reshape(-1)
+    return -picked * row_weights, row_weights
 
 
 def _weighted_reduce(
@@ -1033,30 +1046,23 @@ def _soft_cross_entropy(
     _check_reduction(reduction, who)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{who}: label_smoothing must be in [0, 1], got {label_smoothing}")
-    flat, rest = _class_last(logits, axis, who)
-    logp = flat.log_softmax(axis=-1)
-    classes = flat.shape[1]
-    xp = backend.namespace(flat.data)
-    w = None if weight is None else _as_tensor(weight, flat)
     if _holds_probabilities(target, logits):
+        flat, rest = _class_last(logits, axis, who)
+        weighted = flat.log_softmax(axis=-1) * _class_weights(weight, flat, who)
         probs, _ = _class_last(_as_tensor(target, logits), axis, who)
-        probs = probs * (1 - label_smoothing) + label_smoothing / classes
-        weighted = logp if w is None else logp * w
+        probs = probs * (1 - label_smoothing) + label_smoothing / flat.shape[1]
         losses = -(probs * weighted).sum(axis=1)
         if reduction == "none":
             return losses.reshape(rest if logits.ndim > 1 else ())
         return losses.mean() if reduction == "mean" else losses.sum()
-    ones = Tensor.from_array(xp.ones((classes,), dtype=flat.dtype))
-    picked = _weighted_nll(logp, target, ones if w is None else w, ignore_index, "none", -1, who)
-    picked = picked.reshape(-1)
-    _, safe, kept, _ = _rows(flat, target, ignore_index, -1, who)
-    row_weights = kept if w is None else xp.take(w.data, safe, axis=0) * kept
-    row_weights = Tensor.from_array(row_weights)
+    flat, safe, kept, rest = _rows(logits, target, ignore_index, axis, who)
+    logp = flat.log_softmax(axis=-1)
+    weight = _class_weights(weight, flat, who)
+    losses, row_weights = _picked(logp, safe, kept, weight)
     if label_smoothing:
-        spread = logp if w is None else logp * w
-        smooth = -spread.sum(axis=1) * Tensor.from_array(kept) / classes
-        picked = picked * (1 - label_smoothing) + smooth * label_smoothing
-    return _weighted_reduce(picked, row_weights, reduction, rest, logits.ndim)
+        smooth = -(logp * weight).sum(axis=1) * Tensor.from_array(kept) / flat.shape[1]
+        losses = losses * (1 - label_smoothing) + smooth * label_smoothing
+    return _weighted_reduce(losses, row_weights, reduction, rest, logits.ndim)
 
 
 def _weighted_bce_with_logits(

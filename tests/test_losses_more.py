@@ -200,3 +200,26 @@ def test_weighted_mean_over_only_ignored_targets_is_nan_with_zero_gradient() -> 
     theirs.backward()
     assert x.grad.tolist() == [[0.0, 0.0]]
     np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"weight": [0.5, 2.0, 1.0], "label_smoothing": 0.2},
+        {"label_smoothing": 0.1, "reduction": "none"},
+        {"weight": [0.5, 2.0, 1.0], "ignore_index": 1, "reduction": "sum"},
+    ],
+)
+def test_weighted_smoothed_cross_entropy_over_spatial_positions_matches_torch(kwargs) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    rng = np.random.default_rng(0)
+    logits, ids = rng.normal(size=(2, 3, 4)), rng.integers(0, 3, size=(2, 4))  # (N, C, d)
+    x = minigrad.tensor(logits, requires_grad=True)
+    tx = torch.tensor(logits, requires_grad=True)
+    theirs_kwargs = {k: torch.tensor(v) if k == "weight" else v for k, v in kwargs.items()}
+    ours = F.cross_entropy(x, ids, **kwargs)
+    theirs = torch.nn.functional.cross_entropy(tx, torch.tensor(ids), **theirs_kwargs)
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-15)
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-15)
