@@ -216,7 +216,9 @@ def test_weighted_smoothed_cross_entropy_over_spatial_positions_matches_torch(kw
     logits, ids = rng.normal(size=(2, 3, 4)), rng.integers(0, 3, size=(2, 4))  # (N, C, d)
     x = minigrad.tensor(logits, requires_grad=True)
     tx = torch.tensor(logits, requires_grad=True)
-    theirs_kwargs = {k: torch.tensor(v) if k == "weight" else v for k, v in kwargs.items()}
+    theirs_kwargs = {
+        k: torch.tensor(v, dtype=torch.float64) if k == "weight" else v for k, v in kwargs.items()
+    }
     ours = F.cross_entropy(x, ids, **kwargs)
     theirs = torch.nn.functional.cross_entropy(tx, torch.tensor(ids), **theirs_kwargs)
     np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-12, atol=1e-15)
