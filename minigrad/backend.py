@@ -272,6 +272,8 @@ def scatter_add(target: Any, index: Any, values: Any) -> Any:
 
         cupyx.scatter_add(target, index, values)
         return target
+    if index.shape[0] == 0:  # nothing to add, and reshaping no rows to (0, -1) is ambiguous
+        return target
     return _generic_scatter_add_rows(xp, target, index, values)
 
 

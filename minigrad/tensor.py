@@ -13,6 +13,7 @@ from minigrad import backend, ops
 from minigrad.dtypes import get_default_dtype
 from minigrad.graph import PER_THREAD, STATE, Node
 from minigrad.op import Op, check_same_backend, failure_message
+from minigrad.tensor_ops import TensorOps
 
 Operand = "Tensor | float | int | np.ndarray"
 
@@ -77,7 +78,7 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
     return Tensor._make(out, requires, node)
 
 
-class Tensor:
+class Tensor(TensorOps):
     """An n-dimensional array that remembers how it was computed, for backprop.
 
     Parameters

@@ -403,7 +403,12 @@ def _classify(
 
 
 def nll_loss(
-    log_probs: Tensor, target: Any, ignore_index: int = -100, reduction: str = "mean", axis: int = 1
+    log_probs: Tensor,
+    target: Any,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    axis: int = 1,
+    weight: Any = None,
 ) -> Tensor:
     """Negative log-likelihood of integer class ``target`` under ``log_probs``.
 
@@ -419,6 +424,9 @@ def nll_loss(
         ``mean`` averages over the counted positions; ``none`` returns the target's shape.
     axis : int
         The class axis: 1 (PyTorch) or −1 for ``(T, B, C)``.
+    weight : Tensor or array-like, optional
+        A ``(C,)`` weight per class: each position's loss is scaled by its target's weight,
+        and ``mean`` divides by the sum of those weights (PyTorch's weighted mean).
 
     Returns
     -------
@@ -433,11 +441,19 @@ def nll_loss(
     >>> F.nll_loss(logp, [0, 1], reduction="none").tolist()
     [0.5, 0.1]
     """
+    if weight is not None:
+        return _weighted_nll(log_probs, target, weight, ignore_index, reduction, axis, "nll_loss")
     return _classify(NLLLossOp, log_probs, target, ignore_index, reduction, axis, "nll_loss")
 
 
 def cross_entropy(
-    logits: Tensor, target: Any, ignore_index: int = -100, reduction: str = "mean", axis: int = 1
+    logits: Tensor,
+    target: Any,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    axis: int = 1,
+    weight: Any = None,
+    label_smoothing: float = 0.0,
 ) -> Tensor:
     """Cross-entropy of integer class ``target`` under unnormalised ``logits``.
 
@@ -458,6 +474,11 @@ def cross_entropy(
         ``mean`` averages over the counted positions; ``none`` returns the target's shape.
     axis : int
         The class axis: 1 (PyTorch) or −1 for ``(T, B, C)``.
+    weight : Tensor or array-like, optional
+        A ``(C,)`` weight per class, as in :func:`nll_loss`.
+    label_smoothing : float
+        ε in [0, 1]: the target becomes (1 − ε)·one_hot + ε/C. ``target`` may also hold
+        class probabilities, the shape of ``logits``.
 
     Returns
     -------
@@ -478,6 +499,10 @@ def cross_entropy(
     >>> round(F.cross_entropy(out, minigrad.zeros(5, 2, dtype="int64"), axis=-1).item(), 4)
     1.0986
     """
+    if weight is not None or label_smoothing or _holds_probabilities(target, logits):
+        return _soft_cross_entropy(
+            logits, target, ignore_index, reduction, axis, weight, label_smoothing
+        )
     return _classify(CrossEntropyOp, logits, target, ignore_index, reduction, axis, "cross_entropy")
 
 
@@ -530,7 +555,7 @@ class BCEWithLogitsOp(Elementwise):
 
 
 def binary_cross_entropy_with_logits(
-    logits: Tensor, target: Any, reduction: str = "mean"
+    logits: Tensor, target: Any, reduction: str = "mean", weight: Any = None, pos_weight: Any = None
 ) -> Tensor:
     """Binary cross-entropy of probabilities ``target`` under ``sigmoid(logits)``, stable.
 
@@ -548,4 +573,517 @@ def binary_cross_entropy_with_logits(
     _check_same_shape(logits, target, "binary_cross_entropy_with_logits")
     if not backend.is_floating(target.dtype):
         target = target.to(backend.dtype_name(logits.dtype))
+    if weight is not None or pos_weight is not None:
+        return _reduce(_weighted_bce_with_logits(logits, target, weight, pos_weight), reduction)
     return _reduce(apply(BCEWithLogitsOp(), logits, target), reduction)
+
+
+# ---------------------------------------------------------------------- more activations
+
+
+def elu(x: Tensor, alpha: float = 1.0) -> Tensor:
+    """x where x > 0, else α(eˣ − 1); gradient α at 0, as PyTorch.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> [round(v, 4) for v in F.elu(minigrad.tensor([-1.0, 2.0])).tolist()]
+    [-0.6321, 2.0]
+    """
+    return apply(ops.ELU(alpha), x)
+
+
+def selu(x: Tensor) -> Tensor:
+    """λ·elu(x, α) with the self-normalising constants λ ≈ 1.0507, α ≈ 1.6733.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> [round(v, 4) for v in F.selu(minigrad.tensor([-1.0, 1.0])).tolist()]
+    [-1.1113, 1.0507]
+    """
+    return apply(ops.SELU(), x)
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """x·Φ(x) with the exact erf form, or its tanh approximation (``approximate="tanh"``).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> [round(v, 4) for v in F.gelu(minigrad.tensor([-1.0, 1.0])).tolist()]
+    [-0.1587, 0.8413]
+    """
+    return apply(ops.GELU(approximate), x)
+
+
+def silu(x: Tensor) -> Tensor:
+    """x·σ(x) (also called swish).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> [round(v, 4) for v in F.silu(minigrad.tensor([0.0, 1.0])).tolist()]
+    [0.0, 0.7311]
+    """
+    return apply(ops.SiLU(), x)
+
+
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e^(βx))/β, and x itself where βx > threshold (PyTorch's linear regime).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> [round(v, 4) for v in F.softplus(minigrad.tensor([0.0, 30.0])).tolist()]
+    [0.6931, 30.0]
+    """
+    return apply(ops.Softplus(beta, threshold), x)
+
+
+def logsigmoid(x: Tensor) -> Tensor:
+    """log σ(x), computed without overflow as −softplus(−x).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> [round(v, 4) for v in F.logsigmoid(minigrad.tensor([0.0, -100.0])).tolist()]
+    [-0.6931, -100.0]
+    """
+    return apply(ops.LogSigmoid(), x)
+
+
+def hardtanh(x: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """x clipped to [min_val, max_val]; gradient 1 strictly inside, 0 at and beyond the bounds.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.hardtanh(minigrad.tensor([-2.0, 0.5, 3.0])).tolist()
+    [-1.0, 0.5, 1.0]
+    """
+    return apply(ops.Hardtanh(min_val, max_val), x)
+
+
+def relu6(x: Tensor) -> Tensor:
+    """min(max(x, 0), 6); gradient 0 at 0 and 6, as PyTorch.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.relu6(minigrad.tensor([-1.0, 3.0, 9.0])).tolist()
+    [0.0, 3.0, 6.0]
+    """
+    return apply(ops.ReLU6(), x)
+
+
+def hardsigmoid(x: Tensor) -> Tensor:
+    """relu6(x + 3)/6, a piecewise-linear sigmoid.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.hardsigmoid(minigrad.tensor([-4.0, 0.0, 4.0])).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    return apply(ops.Hardsigmoid(), x)
+
+
+def hardswish(x: Tensor) -> Tensor:
+    """x·relu6(x + 3)/6.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.hardswish(minigrad.tensor([-4.0, 0.0, 4.0])).tolist()
+    [-0.0, 0.0, 4.0]
+    """
+    return apply(ops.Hardswish(), x)
+
+
+def mish(x: Tensor) -> Tensor:
+    """x·tanh(softplus(x)).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> [round(v, 4) for v in F.mish(minigrad.tensor([0.0, 1.0])).tolist()]
+    [0.0, 0.8651]
+    """
+    return apply(ops.Mish(), x)
+
+
+def softsign(x: Tensor) -> Tensor:
+    """x/(1 + |x|).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.softsign(minigrad.tensor([-1.0, 3.0])).tolist()
+    [-0.5, 0.75]
+    """
+    return apply(ops.Softsign(), x)
+
+
+# ---------------------------------------------------------------------- indexing helpers
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """``(…, num_classes)`` int64 rows with a 1 at each class id (not differentiable).
+
+    ``num_classes=-1`` takes one more than the largest id, as PyTorch does.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.one_hot(minigrad.tensor([0, 2]), 3).tolist()
+    [[1, 0, 0], [0, 0, 1]]
+    """
+    ids = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    host = np.asarray(backend.to_numpy(ids))
+    if host.dtype.kind not in "iu":
+        raise TypeError(f"one_hot needs integer class ids, got dtype {host.dtype}")
+    classes = int(host.max()) + 1 if num_classes == -1 and host.size else num_classes
+    if host.size and (host.min() < 0 or host.max() >= classes):
+        raise ValueError(
+            f"one_hot: class ids must be in [0, {classes}), got {host.min()} to {host.max()}"
+        )
+    rows = (host[..., None] == np.arange(classes)).astype(np.int64)
+    xp = backend.namespace(ids)
+    return Tensor.from_array(backend.asarray_on(xp, rows, like=ids))
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float = 0.0) -> Tensor:
+    """Pad with ``value`` (``pad`` lists (left, right) for the last axis, then the one before
+    it, …); negative amounts crop. The padding has no gradient; the input's passes through.
+
+    Only ``mode="constant"``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.pad(minigrad.tensor([[1.0, 2.0]]), (1, 0, 0, 1)).tolist()
+    [[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]]
+    """
+    if mode != "constant":
+        raise NotImplementedError(f"pad supports mode='constant' only, got mode={mode!r}")
+    amounts = [int(p) for p in pad]
+    if len(amounts) % 2 or len(amounts) // 2 > input.ndim:
+        raise ValueError(
+            f"pad needs (left, right) pairs for at most {input.ndim} axes, got {tuple(pad)}"
+        )
+    out = input
+    for k in range(len(amounts) // 2):
+        out = _pad_axis(out, input.ndim - 1 - k, amounts[2 * k], amounts[2 * k + 1], value)
+    return out
+
+
+def _pad_axis(x: Tensor, axis: int, left: int, right: int, value: float) -> Tensor:
+    """``x`` cropped (negative amounts) and padded with ``value`` on both sides of ``axis``."""
+    lead = (slice(None),) * axis
+    size = x.shape[axis]
+    start, stop = max(-left, 0), size - max(-right, 0)
+    if start or stop != size:
+        x = x[(*lead, slice(start, stop), Ellipsis)]
+    xp = backend.namespace(x.data)
+    pieces = []
+    for amount in (left, right):
+        shape = (*x.shape[:axis], max(amount, 0), *x.shape[axis + 1 :])
+        pieces.append(Tensor.from_array(xp.full(shape, value, dtype=x.dtype)))
+    if left <= 0 and right <= 0:
+        return x
+    from minigrad import concat
+
+    return concat([pieces[0], x, pieces[1]], axis)
+
+
+# ---------------------------------------------------------------------- more losses
+
+
+def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
+    """|input − target|, reduced; gradient sign(input − target) (0 at equality, as PyTorch).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.l1_loss(minigrad.tensor([1.0, 3.0]), minigrad.tensor([0.0, 1.0])).item()
+    1.5
+    """
+    _check_reduction(reduction, "l1_loss")
+    target = _as_tensor(target, input)
+    _check_same_shape(input, target, "l1_loss")
+    return _reduce((input - target).abs(), reduction)
+
+
+def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """½d² where |d| < delta, else delta·(|d| − ½delta), with d = input − target.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.huber_loss(minigrad.tensor([0.5, 3.0]), minigrad.zeros(2), reduction="none").tolist()
+    [0.125, 2.5]
+    """
+    _check_reduction(reduction, "huber_loss")
+    if delta <= 0:
+        raise ValueError(f"huber_loss needs delta > 0, got {delta}")
+    return _reduce(_huber(input, target, delta, "huber_loss"), reduction)
+
+
+def smooth_l1_loss(
+    input: Tensor, target: Any, reduction: str = "mean", beta: float = 1.0
+) -> Tensor:
+    """huber_loss / beta: ½d²/beta where |d| < beta, else |d| − ½beta (|d| when beta = 0).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.smooth_l1_loss(minigrad.tensor([0.5, 3.0]), minigrad.zeros(2), reduction="none").tolist()
+    [0.125, 2.5]
+    """
+    _check_reduction(reduction, "smooth_l1_loss")
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss needs beta >= 0, got {beta}")
+    if beta == 0:
+        return l1_loss(input, target, reduction)
+    return _reduce(_huber(input, target, beta, "smooth_l1_loss") / beta, reduction)
+
+
+def _huber(input: Tensor, target: Any, delta: float, who: str) -> Tensor:
+    from minigrad import where
+
+    target = _as_tensor(target, input)
+    _check_same_shape(input, target, who)
+    diff = input - target
+    size = diff.abs()
+    return where(size < delta, 0.5 * diff * diff, delta * (size - 0.5 * delta))
+
+
+_BCE_EPS = float(np.float32(1e-12))
+"""PyTorch's guard on p(1 − p) in the BCE gradient: 1e-12 as a float32 (≈ 0.99999999600e-12)."""
+
+
+class BCEOp(Elementwise):
+    """Element-wise −[y·log p + (1 − y)·log(1 − p)] with each log clamped at −100."""
+
+    name, symbol = "binary_cross_entropy", "BCE"
+    rule = "bce: p gets upstream × (p − y) / max(p(1 − p), 1e-12), y gets × (log(1−p) − log p)"
+
+    def forward(self, p: Any, y: Any) -> Any:
+        xp = backend.namespace(p)
+        with np.errstate(divide="ignore"):  # log 0 = −inf, clamped just below
+            log_p = xp.maximum(xp.log(p), xp.full_like(p, -100.0))
+            log_q = xp.maximum(xp.log(1 - p), xp.full_like(p, -100.0))
+        self.saved = (p, y, log_p, log_q)
+        return -(y * log_p + (1 - y) * log_q)
+
+    def local_grads(self) -> tuple[Any, ...]:
+        p, y, log_p, log_q = self.saved
+        xp = backend.namespace(p)
+        spread = xp.maximum(p * (1 - p), xp.full_like(p, _BCE_EPS))
+        return (
+            (p - y) / spread if self.needs[0] else None,
+            log_q - log_p if self.needs[1] else None,
+        )
+
+
+def binary_cross_entropy(
+    input: Tensor, target: Any, weight: Any = None, reduction: str = "mean"
+) -> Tensor:
+    """−[y·log p + (1 − y)·log(1 − p)] of probabilities ``input``; each log is clamped at
+    −100, as PyTorch does, so p = 0 or 1 gives a finite loss.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> p = minigrad.tensor([0.5, 1.0])
+    >>> [round(v, 4) for v in F.binary_cross_entropy(p, [1.0, 0.0], reduction="none").tolist()]
+    [0.6931, 100.0]
+    """
+    _check_reduction(reduction, "binary_cross_entropy")
+    target = _as_tensor(target, input)
+    _check_same_shape(input, target, "binary_cross_entropy")
+    probs = backend.to_numpy(input.data)
+    if probs.size and (probs.min() < 0 or probs.max() > 1):
+        raise ValueError(
+            "binary_cross_entropy: input must hold probabilities in [0, 1]; for logits use "
+            "binary_cross_entropy_with_logits"
+        )
+    if not backend.is_floating(target.dtype):
+        target = target.to(backend.dtype_name(input.dtype))
+    losses = apply(BCEOp(), input, target)
+    if weight is not None:
+        losses = losses * _as_tensor(weight, input)
+    return _reduce(losses, reduction)
+
+
+def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """KL divergence with ``input`` as log-probabilities: target·(log target − input),
+    0 where target = 0. ``reduction="batchmean"`` divides the sum by the batch size (the
+    mathematically right one; ``"mean"`` averages over every element, as PyTorch does).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> logq = minigrad.tensor([[0.5, 0.5]]).log()
+    >>> round(F.kl_div(logq, [[1.0, 0.0]], reduction="batchmean").item(), 4)
+    0.6931
+    """
+    if reduction not in (*_REDUCTIONS, "batchmean"):
+        raise ValueError(
+            f"kl_div: reduction must be one of {(*_REDUCTIONS, 'batchmean')}, got {reduction!r}"
+        )
+    from minigrad import where
+
+    target = _as_tensor(target, input)
+    _check_same_shape(input, target, "kl_div")
+    if log_target:
+        losses = target.exp() * (target - input)
+    else:
+        positive = target > 0
+        safe_log = where(positive, target, 1.0).log()
+        losses = where(positive, target * (safe_log - input), 0.0)
+    if reduction == "batchmean":
+        return losses.sum() / (input.shape[0] if input.ndim else 1)
+    return _reduce(losses, reduction)
+
+
+# ---------------------------------------------------------------------- weighted and soft targets
+
+
+def _holds_probabilities(target: Any, logits: Tensor) -> bool:
+    """True when ``target`` is floating point with the logits' shape: class probabilities."""
+    if isinstance(target, Tensor):
+        dtype, shape = target.dtype, tuple(target.shape)
+    else:
+        array = np.asarray(backend.to_numpy(target) if hasattr(target, "shape") else target)
+        dtype, shape = array.dtype, array.shape
+    return backend.is_floating(dtype) and shape == tuple(logits.shape)
+
+
+def _rows(x: Tensor, target: Any, ignore_index: int, axis: int, who: str) -> tuple:
+    """``x`` as ``(M, C)`` rows, the ``(M,)`` safe target ids, the kept mask, ``rest``."""
+    flat, rest = _class_last(x, axis, who)
+    target = _as_tensor(target, x)
+    _check_target(target, rest, flat.shape[1], ignore_index, tuple(x.shape), who)
+    xp = backend.namespace(flat.data)
+    ids = backend.reshape(target.data, (-1,))
+    kept = ids != ignore_index
+    safe = xp.where(kept, ids, xp.zeros_like(ids))
+    return flat, safe, xp.astype(kept, flat.dtype), rest
+
+
+def _weighted_nll(
+    log_probs: Tensor,
+    target: Any,
+    weight: Any,
+    ignore_index: int,
+    reduction: str,
+    axis: int,
+    who: str,
+) -> Tensor:
+    """−w[y]·log p[y] per position; ``mean`` divides by Σ w[y] over the counted positions."""
+    _check_reduction(reduction, who)
+    flat, safe, kept, rest = _rows(log_probs, target, ignore_index, axis, who)
+    losses, row_weights = _picked(flat, safe, kept, _class_weights(weight, flat, who))
+    return _weighted_reduce(losses, row_weights, reduction, rest, log_probs.ndim)
+
+
+def _class_weights(weight: Any, rows: Tensor, who: str) -> Tensor:
+    """``weight`` as a ``(C,)`` tensor beside ``rows``; all ones when ``None``."""
+    classes = rows.shape[1]
+    if weight is None:
+        return Tensor.from_array(backend.namespace(rows.data).ones((classes,), dtype=rows.dtype))
+    weight = _as_tensor(weight, rows)
+    if tuple(weight.shape) != (classes,):
+        raise ValueError(f"{who}: weight must have one entry per class, shape ({classes},)")
+    return weight
+
+
+def _picked(logp: Tensor, safe: Any, kept: Any, weight: Tensor) -> tuple[Tensor, Tensor]:
+    """Each row's −w[y]·logp[y] (0 for ignored rows) and the rows' weights w[y] (0 if ignored)."""
+    xp = backend.namespace(logp.data)
+    row_weights = Tensor.from_array(xp.take(weight.data, safe, axis=0) * kept)
+    picked = logp.gather(1, backend.reshape(safe, (-1, 1))).reshape(-1)
+    return -picked * row_weights, row_weights
+
+
+def _weighted_reduce(
+    losses: Tensor, row_weights: Tensor, reduction: str, rest: tuple, ndim: int
+) -> Tensor:
+    if reduction == "mean":
+        xp = backend.namespace(row_weights.data)
+        total = backend.sum(row_weights.data)
+        # Nothing counted: NaN, as PyTorch's mean of nothing, with a zero gradient (not NaN).
+        safe = xp.where(total == 0, xp.ones_like(total), total)
+        nothing = xp.where(total == 0, xp.full_like(total, float("nan")), xp.zeros_like(total))
+        return losses.sum() / Tensor.from_array(safe) + Tensor.from_array(nothing)
+    if reduction == "sum":
+        return losses.sum()
+    return losses.reshape(rest if ndim > 1 else ())
+
+
+def _soft_cross_entropy(
+    logits: Tensor,
+    target: Any,
+    ignore_index: int,
+    reduction: str,
+    axis: int,
+    weight: Any,
+    label_smoothing: float,
+) -> Tensor:
+    """Cross-entropy with class weights, label smoothing or probability targets, composed
+    from log_softmax (PyTorch's formulas, including its weighted means)."""
+    who = "cross_entropy"
+    _check_reduction(reduction, who)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{who}: label_smoothing must be in [0, 1], got {label_smoothing}")
+    if _holds_probabilities(target, logits):
+        flat, rest = _class_last(logits, axis, who)
+        weighted = flat.log_softmax(axis=-1) * _class_weights(weight, flat, who)
+        probs, _ = _class_last(_as_tensor(target, logits), axis, who)
+        probs = probs * (1 - label_smoothing) + label_smoothing / flat.shape[1]
+        losses = -(probs * weighted).sum(axis=1)
+        if reduction == "none":
+            return losses.reshape(rest if logits.ndim > 1 else ())
+        return losses.mean() if reduction == "mean" else losses.sum()
+    flat, safe, kept, rest = _rows(logits, target, ignore_index, axis, who)
+    logp = flat.log_softmax(axis=-1)
+    weight = _class_weights(weight, flat, who)
+    losses, row_weights = _picked(logp, safe, kept, weight)
+    if label_smoothing:
+        smooth = -(logp * weight).sum(axis=1) * Tensor.from_array(kept) / flat.shape[1]
+        losses = losses * (1 - label_smoothing) + smooth * label_smoothing
+    return _weighted_reduce(losses, row_weights, reduction, rest, logits.ndim)
+
+
+def _weighted_bce_with_logits(
+    logits: Tensor, target: Tensor, weight: Any, pos_weight: Any
+) -> Tensor:
+    """(1 − y)·x − (1 + (pw − 1)·y)·log σ(x), times ``weight`` (PyTorch's stable form)."""
+    log_sigmoid = apply(ops.LogSigmoid(), logits)
+    if pos_weight is None:
+        losses = (1 - target) * logits - log_sigmoid
+    else:
+        scale = 1 + (_as_tensor(pos_weight, logits) - 1) * target
+        losses = (1 - target) * logits - scale * log_sigmoid
+    return losses if weight is None else losses * _as_tensor(weight, logits)
