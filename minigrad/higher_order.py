@@ -145,6 +145,26 @@ class TensorNamespace:
     def zeros_like(x: Tensor, dtype: Any = None) -> Tensor:
         return _constant_of(x, "zeros_like", dtype=dtype)
 
+    def __getattr__(self, name: str) -> Any:
+        """Any other function: the Tensor method or ``minigrad`` function of that name
+        (``xp.cos(x)`` → ``x.cos()``), so new ops' formulas need no entry here."""
+        import minigrad
+
+        if name.startswith("__"):
+            raise AttributeError(name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if args and isinstance(args[0], Tensor) and callable(getattr(args[0], name, None)):
+                return getattr(args[0], name)(*args[1:], **kwargs)
+            if callable(getattr(minigrad, name, None)):
+                return getattr(minigrad, name)(*args, **kwargs)
+            raise NotImplementedError(
+                f"create_graph: a backward formula calls xp.{name}, which has no Tensor "
+                "version; higher-order gradients through this op are not supported"
+            )
+
+        return call
+
     @staticmethod
     def full_like(x: Tensor, value: Any, dtype: Any = None) -> Tensor:
         data = _data(x)
@@ -408,10 +428,18 @@ class Adjoint(Op):
             self.op.needs = needs
 
     def _forward_args(self, upstream: Any, wrap: bool) -> list[Any]:
-        return [
-            upstream if i == self.index else (constant(t.data) if wrap else t.data)
-            for i, t in enumerate(self.inputs)
-        ]
+        """The op's inputs with ``upstream`` in place of input ``index``; the op's other
+        linear inputs are zeros (the map from input ``index`` alone), the rest constants."""
+        args = []
+        for i, t in enumerate(self.inputs):
+            if i == self.index:
+                args.append(upstream)
+                continue
+            data = t.data
+            if i in self.op.linear_in:
+                data = backend.namespace(data).zeros_like(data)
+            args.append(constant(data) if wrap else data)
+        return args
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         return (copy.copy(self.op).forward(*self._forward_args(grad, wrap=False)),)

@@ -41,6 +41,17 @@ def _predicate(t: Tensor, name: str) -> Tensor:
     return Tensor._make(getattr(namespace(t.data), name)(t.data), False, None)
 
 
+def _logical(a: Any, b: Any, name: str) -> Tensor:
+    """A bitwise/logical op on bool or integer tensors: a result without a gradient."""
+    from minigrad.backend import namespace
+    from minigrad.tensor import Tensor
+
+    left = a.data if isinstance(a, Tensor) else a
+    right = b.data if isinstance(b, Tensor) else b
+    xp = namespace(left if isinstance(a, Tensor) else right)
+    return Tensor._make(getattr(xp, name)(left, right), False, None)
+
+
 class TensorOps:
     """Element-wise math, remainder and floor division, and NaN/Inf predicates.
 
@@ -80,6 +91,10 @@ class TensorOps:
     def atan(self: Tensor) -> Tensor:
         """arctan(x); local gradient 1/(1 + x²)."""
         return _apply(ops.Atan(), self)
+
+    def erf(self: Tensor) -> Tensor:
+        """The error function; local gradient 2/√π · exp(−x²)."""
+        return _apply(ops.Erf(), self)
 
     def sinh(self: Tensor) -> Tensor:
         """sinh(x); local gradient cosh(x)."""
@@ -168,6 +183,31 @@ class TensorOps:
     def lerp(self: Tensor, end: Any, weight: Any) -> Tensor:
         """``self + weight × (end − self)``; ``weight`` is a number or a tensor."""
         return _apply(ops.Lerp(), self, end, weight)
+
+    def __and__(self: Tensor, other: Any) -> Tensor:
+        """``a & b`` on bool or integer tensors (no gradient), e.g. two masks."""
+        return _logical(self, other, "bitwise_and")
+
+    def __rand__(self: Tensor, other: Any) -> Tensor:
+        return _logical(other, self, "bitwise_and")
+
+    def __or__(self: Tensor, other: Any) -> Tensor:
+        """``a | b`` on bool or integer tensors (no gradient)."""
+        return _logical(self, other, "bitwise_or")
+
+    def __ror__(self: Tensor, other: Any) -> Tensor:
+        return _logical(other, self, "bitwise_or")
+
+    def __xor__(self: Tensor, other: Any) -> Tensor:
+        """``a ^ b`` on bool or integer tensors (no gradient)."""
+        return _logical(self, other, "bitwise_xor")
+
+    def __rxor__(self: Tensor, other: Any) -> Tensor:
+        return _logical(other, self, "bitwise_xor")
+
+    def __invert__(self: Tensor) -> Tensor:
+        """``~mask`` on bool or integer tensors (no gradient)."""
+        return _predicate(self, "bitwise_invert")
 
     def isnan(self: Tensor) -> Tensor:
         """Where the values are NaN (a bool tensor, not differentiable)."""

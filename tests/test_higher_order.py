@@ -75,6 +75,7 @@ def test_double_backward_of_every_unary_op(name: str, data) -> None:
             max_value=1.9,
             unique=True,
             min_distance=0.05,
+            avoid=[0.8, 1.6],  # clip's kinks
         )
     )
     assert_second_gradients_match(UNARY[name], x)

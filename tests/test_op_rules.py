@@ -39,6 +39,7 @@ TABLE = {
     ops.Cosh: (ops.Cosh, [WIDE]),
     ops.Div: (ops.Div, [WIDE, NONZERO]),
     ops.ELU: (ops.ELU, [WIDE]),
+    ops.Erf: (ops.Erf, [WIDE]),
     ops.Exp: (ops.Exp, [WIDE]),
     ops.Exp2: (ops.Exp2, [WIDE]),
     ops.Expm1: (ops.Expm1, [WIDE]),

@@ -24,6 +24,7 @@ UNARY = {
     "acos": (lambda x: x.acos(), "acos", {"min_value": -0.9, "max_value": 0.9}),
     "atan": (lambda x: x.atan(), "atan", {}),
     "sinh": (lambda x: x.sinh(), "sinh", {}),
+    "erf": (lambda x: x.erf(), "erf", {}),
     "cosh": (lambda x: x.cosh(), "cosh", {}),
     "log1p": (lambda x: x.log1p(), "log1p", {"min_value": -0.9}),
     "expm1": (lambda x: x.expm1(), "expm1", {}),

@@ -47,7 +47,7 @@ CASES = {
     "norm_inf": (
         lambda x, m, idx: x.norm(float("inf"), dim=-1),
         VECTORS,
-        {**DISTINCT, "avoid": [0.0]},
+        {**DISTINCT, "avoid": [0.0], "separated_abs": True},  # |x| ties are kinks too
     ),
     "sort": (lambda x, m, idx: x.sort(-1, descending=True).values, VECTORS, DISTINCT),
     "topk": (lambda x, m, idx: x.topk(min(2, x.shape[0]), 0).values, VECTORS, DISTINCT),
@@ -104,9 +104,12 @@ def _draw(data: st.DataObject, name: str, backend: str = "numpy") -> minigrad.Te
     _, shape, options = CASES[name]
     options = dict(options)
     separated = options.pop("separated", False)
+    separated_abs = options.pop("separated_abs", False)
     x = data.draw(tensors(shape, backend=backend, **options), label="x")
     if separated:
         assume_well_separated(x.numpy(), 1e-3)
+    if separated_abs:
+        assume_well_separated(np.abs(x.numpy()), 1e-3)
     return x
 
 

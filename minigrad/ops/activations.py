@@ -27,7 +27,12 @@ def _as(condition: Any, like: Any) -> Any:
 
 def erf_array(x: Any) -> Any:
     """The error function, element-wise (computed on the host with :func:`math.erf`: the
-    Array API has no ``erf``, and NumPy none without SciPy)."""
+    Array API has no ``erf``, and NumPy none without SciPy). On a Tensor (a gradient graph
+    being recorded) it is the differentiable :class:`Erf` op."""
+    if not hasattr(x, "__array_namespace__") and type(x).__name__ == "Tensor":
+        from minigrad.tensor import apply
+
+        return apply(Erf(), x)
     xp = namespace(x)
     host = np.vectorize(math.erf, otypes=[np.float64])(backend.to_numpy(x))
     return xp.astype(backend.asarray_on(xp, host, like=x), x.dtype)
@@ -37,6 +42,17 @@ def softplus_array(x: Any) -> Any:
     """log(1 + eˣ) without overflow: max(x, 0) + log1p(e^−|x|)."""
     xp = namespace(x)
     return xp.maximum(x, xp.zeros_like(x)) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+class Erf(OfX):
+    name, symbol = "erf", "erf"
+    rule = "erf: downstream = upstream × 2/sqrt(pi) · exp(−x²)"
+
+    def compute(self, xp: Any, x: Any) -> Any:
+        return erf_array(x)
+
+    def derivative(self, xp: Any, x: Any, out: Any) -> Any:
+        return (2 / math.sqrt(math.pi)) * xp.exp(-(x * x))
 
 
 class ELU(OfX):

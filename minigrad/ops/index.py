@@ -62,6 +62,7 @@ class Gather(Op):
     local_rules = ("upstream added back at the positions of {0} that were read", "none: ids")
     params = ("dim",)
     fresh_grads = True
+    linear_in = (0,)
 
     def __init__(self, dim: int) -> None:
         self.dim = dim
@@ -88,6 +89,7 @@ class ScatterAdd(Op):
     rule = "scatter add: x gets upstream; src gets upstream read back at its target positions"
     local_rules = ("upstream", "none: ids", "upstream read at the positions {2} was added to")
     params = ("dim",)
+    linear_in = (0, 2)
 
     def __init__(self, dim: int) -> None:
         self.dim = dim

@@ -297,15 +297,14 @@ class Lerp(Elementwise):
     rule = "lerp: start gets upstream × (1 − w), end gets upstream × w, w gets × (end − start)"
 
     def forward(self, start: Any, end: Any, weight: Any) -> Any:
-        span = end - start
-        self.saved = (weight, span)
-        return start + weight * span
+        self.saved = (start, end, weight)  # the inputs themselves, so gradient graphs follow
+        return start + weight * (end - start)
 
     def local_grads(self) -> tuple[Any, ...]:
-        weight, span = self.saved
+        start, end, weight = self.saved
         needs = self.needs
         return (
             (1 - weight) if needs[0] else None,
             weight if needs[1] else None,
-            span if needs[2] else None,
+            (end - start) if needs[2] else None,
         )

@@ -30,6 +30,24 @@ def _exclusive_products(xp: Any, x: Any, axis: int) -> Any:
     return before[(*lead, slice(0, n), Ellipsis)] * after[(*lead, slice(1, n + 1), Ellipsis)]
 
 
+def _shifted_products(x: Any, axis: int) -> Any:
+    """On a Tensor: the product of the elements *before* each position along ``axis``
+    (1 at the first), built from ops so that gradient graphs can follow it."""
+    from minigrad.functions import concat, ones_like
+
+    n = x.shape[axis]
+    lead = (slice(None),) * axis
+    first = ones_like(x[(*lead, slice(0, 1), Ellipsis)])
+    if n == 1:
+        return first
+    return concat([first, x[(*lead, slice(0, n - 1), Ellipsis)].cumprod(axis)], axis=axis)
+
+
+def _exclusive_products_graph(x: Any, axis: int) -> Any:
+    """:func:`_exclusive_products` with Tensor ops (for higher-order gradients)."""
+    return _shifted_products(x, axis) * _shifted_products(x.flip(axis), axis).flip(axis)
+
+
 def _scan_axis(dim: int, x: Any) -> int:
     return normalize_axes(dim, max(x.ndim, 1))[0]
 
@@ -65,12 +83,20 @@ class Prod(Op):
         kept = xp.expand_dims(grad, axis=self.axis) if grad.ndim < flat.ndim else grad
         return (xp.reshape(kept * others, self.in_shape),)
 
+    def backward_graph(self, grad: Any, inputs: Any, output: Any) -> tuple[Any, ...]:
+        """The same rule with Tensor ops, for higher-order gradients."""
+        x = inputs[0]
+        flat = x if self.dim is not None else x.reshape(-1)
+        kept = grad.unsqueeze(self.axis) if grad.ndim < flat.ndim else grad
+        return ((kept * _exclusive_products_graph(flat, self.axis)).reshape(self.in_shape),)
+
 
 class Cumsum(Op):
     name, symbol = "cumsum", "cumsum"
     rule = "running sum: each element gets the sum of the upstream gradients from it onward"
     local_rules = ("reverse running sum of upstream along the axis of {0}",)
     params = ("dim",)
+    linear_in = (0,)
 
     def __init__(self, dim: int) -> None:
         self.dim = dim
@@ -124,6 +150,22 @@ class Cumprod(Op):
             columns.append(xp.sum(upstream * weights, axis=axis, keepdims=True))
         return (xp.reshape(xp.concat(columns, axis=axis), self.in_shape),)
 
+    def backward_graph(self, grad: Any, inputs: Any, output: Any) -> tuple[Any, ...]:
+        """With Tensor ops, for higher-order gradients: x_i gets (x_1…x_{i−1}) · r_i where
+        r_i = upstream_i + x_{i+1} · r_{i+1} (no division, so zeros stay exact)."""
+        from minigrad.functions import stack
+
+        axis = self.axis
+        x = inputs[0].reshape(1) if inputs[0].ndim == 0 else inputs[0]
+        grad = grad.reshape(1) if grad.ndim == 0 else grad
+        lead = (slice(None),) * axis
+        n = x.shape[axis]
+        running = [grad[(*lead, n - 1, Ellipsis)]]
+        for i in range(n - 2, -1, -1):
+            running.append(grad[(*lead, i, Ellipsis)] + x[(*lead, i + 1, Ellipsis)] * running[-1])
+        later = stack(running[::-1], axis=axis)
+        return ((_shifted_products(x, axis) * later).reshape(self.in_shape),)
+
 
 def _norm_value(xp: Any, x: Any, p: float, axes: tuple[int, ...]) -> Any:
     magnitude = xp.abs(x)
@@ -154,15 +196,16 @@ class Norm(Op):
         xp = namespace(x)
         self.axes = normalize_axes(self.dim, x.ndim)
         out = _norm_value(xp, x, self.p, self.axes)
-        self.saved = (x, out)
-        if self.keepdim:
-            return out
-        return xp.reshape(out, tuple(n for i, n in enumerate(x.shape) if i not in self.axes))
+        if not self.keepdim:
+            out = xp.reshape(out, tuple(n for i, n in enumerate(x.shape) if i not in self.axes))
+        self.saved = (x, out)  # the output itself, so a gradient graph can follow it
+        return out
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         x, out = self.saved
         xp = namespace(x)
-        grad = xp.reshape(grad, out.shape)
+        kept = tuple(1 if i in self.axes else n for i, n in enumerate(x.shape))
+        grad, out = xp.reshape(grad, kept), xp.reshape(out, kept)
         sign = xp.sign(x)
         if self.p == 1:
             return (grad * sign,)
