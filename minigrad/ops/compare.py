@@ -52,8 +52,6 @@ class Clip(Op):
     rule = "clip routes: upstream passes where low ≤ x ≤ high, else 0"
 
     def __init__(self, low: float | None, high: float | None) -> None:
-        if low is not None and high is not None and low > high:
-            raise ValueError(f"clip needs low <= high, got low={low}, high={high}")
         self.low, self.high = low, high
 
     def describe(self) -> str:
@@ -67,6 +65,8 @@ class Clip(Op):
         if self.high is not None:
             inside = inside & (x <= self.high)
         self.saved = (_as(inside, x),)
+        if self.low is not None and self.high is not None and self.low > self.high:
+            return xp.full_like(x, self.high)  # PyTorch's clamp: max wins (gradient 0 above)
         return xp.clip(x, min=self.low, max=self.high)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
