@@ -427,6 +427,8 @@ class Tensor:
         return apply(ops.Pow(), base_t, exponent)
 
     def __matmul__(self, other: Any) -> Tensor:
+        if isinstance(other, Tensor) and other.data.dtype is self.data.dtype:
+            return apply(ops.MatMul(), self, other)
         return apply(ops.MatMul(), *_promote(self, other))
 
     def __rmatmul__(self, other: Any) -> Tensor:
@@ -826,6 +828,8 @@ def _number(value: bool | int | float, like: Tensor, dtype: Any) -> Tensor:
 
 def _promote(a: Tensor, b: Any) -> tuple[Tensor, Tensor]:
     """``a`` and ``b`` as tensors of PyTorch's result dtype (see :func:`dtypes.result_type`)."""
+    if isinstance(b, Tensor) and b.data.dtype is a.data.dtype:
+        return a, b
     if (type(b) is float or type(b) is int) and backend.is_floating(a.data.dtype):
         return a, _number(b, a, a.data.dtype)  # x * 2.0: the tensor's dtype, no cast
     other = _lift(b, a)

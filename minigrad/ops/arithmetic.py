@@ -158,10 +158,14 @@ class Pow(Op):
     def backward(self, grad: Any) -> tuple[Any, ...]:
         a, b, out = self.saved
         xp = namespace(a)
-        grad_a = grad * b * a ** (b - 1) if self.needs[0] else None
-        grad_b = None
+        grad_a = grad_b = None
+        if self.needs[0]:
+            # PyTorch's convention: b = 0 gives gradient 0, also at a = 0 (not 0 × ∞ = NaN).
+            local = xp.where(b == 0, xp.zeros_like(out), b * a ** (b - 1))
+            grad_a = grad * local
         if self.needs[1]:
-            # 0 ** b has no useful log; PyTorch's convention is a zero gradient there.
-            safe_log = xp.log(xp.where(a == 0, xp.ones_like(a), a))
-            grad_b = grad * out * safe_log
+            # 0 ** b with b ≥ 0 has no useful log: PyTorch's zero; for b < 0, ∞ × log 0 = −∞.
+            zero_base = (a == 0) & (b >= 0)
+            safe_log = xp.log(xp.where(zero_base, xp.ones_like(a), a))
+            grad_b = grad * xp.where(zero_base, xp.zeros_like(out), out * safe_log)
         return grad_a, grad_b
