@@ -415,7 +415,9 @@ class Tensor:
 
     def __pow__(self, exponent: Any) -> Tensor:
         if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
-            return apply(ops.PowScalar(exponent), _cast(self, result_type(self, exponent)))
+            # A tensor that needs a gradient is floating: the number cannot change its dtype.
+            base = self if self.requires_grad else _cast(self, result_type(self, exponent))
+            return apply(ops.PowScalar(exponent), base)
         return apply(ops.Pow(), *_promote(self, exponent))
 
     def __rpow__(self, base: Any) -> Tensor:
