@@ -686,7 +686,8 @@ class Tensor:
 
     def permute(self, *axes: Any) -> Tensor:
         """Reorder the axes (``x.permute(2, 0, 1)``)."""
-        return apply(ops.Permute(_shape_arg(axes)), self)
+        axes = tuple(check_axis("permute", a, self.shape) for a in _shape_arg(axes))
+        return apply(ops.Permute(axes), self)
 
     def transpose(self, dim0: int = -2, dim1: int = -1) -> Tensor:
         """Swap two axes (the last two by default)."""

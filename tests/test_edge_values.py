@@ -227,6 +227,7 @@ AXIS_CALLS = {
     "unsqueeze": lambda x: x.unsqueeze(4),
     "squeeze": lambda x: x.squeeze(3),
     "transpose": lambda x: x.transpose(0, 5),
+    "permute": lambda x: x.permute(0, 1, 3),
     "softmax": lambda x: x.softmax(dim=3),
     "log_softmax": lambda x: F.log_softmax(x, dim=-4),
     "argmax": lambda x: x.argmax(dim=9),

@@ -242,3 +242,24 @@ def test_nn_layers_still_work_with_dim_keywords() -> None:
     layer = nn.Linear(3, 2)
     out = layer(minigrad.randn(4, 3)).softmax(dim=-1)
     np.testing.assert_allclose(out.sum(dim=1).numpy(), np.ones(4), rtol=1e-5)
+
+
+def test_surface_on_every_backend(backend: str) -> None:
+    """(values, indices), promotion and PyTorch's indexing order on each array library."""
+    from minigrad.testing import to_backend
+
+    values = np.array([[1.0, 5.0, 3.0], [7.0, 2.0, 0.0]])
+    x = minigrad.Tensor(to_backend(values, backend), requires_grad=True)
+    best = x.max(dim=1)
+    assert (best.values.tolist(), best.indices.tolist()) == ([5.0, 7.0], [1, 0])
+    best.values.sum().backward()
+    assert x.grad.tolist() == [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+    ints = minigrad.Tensor(to_backend(np.array([1, 2, 3]), backend))
+    for got in [ints + 0.5, ints / 2, ints.exp(), minigrad.where(ints > 1, 1.5, ints)]:
+        assert minigrad.backend.dtype_name(got.dtype) == "float32"
+    assert minigrad.where(ints > 1, 1, 3).tolist() == [3, 1, 1]
+    cube = minigrad.Tensor(to_backend(np.arange(24.0).reshape(2, 3, 4), backend))
+    assert (
+        cube[0, :, [0, 1]].tolist()
+        == _th(minigrad.arange(24.0).reshape(2, 3, 4))[0, :, [0, 1]].tolist()
+    )
