@@ -831,10 +831,10 @@ def _number(value: bool | int | float, like: Tensor, dtype: Any) -> Tensor:
 
 def _promote(a: Tensor, b: Any) -> tuple[Tensor, Tensor]:
     """``a`` and ``b`` as tensors of PyTorch's result dtype (see :func:`dtypes.result_type`)."""
-    if isinstance(b, Tensor) and b.data.dtype is a.data.dtype:
-        return a, b
     if (type(b) is float or type(b) is int) and backend.is_floating(a.data.dtype):
         return a, _number(b, a, a.data.dtype)  # x * 2.0: the tensor's dtype, no cast
+    if isinstance(b, Tensor) and b.data.dtype is a.data.dtype:
+        return a, b
     other = _lift(b, a)
     name = result_type(a, b if isinstance(b, (bool, int, float)) else other)
     return _cast(a, name), _cast(other, name)
