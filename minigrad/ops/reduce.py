@@ -72,8 +72,12 @@ class Mean(_Reduction):
 
     def forward(self, x: Any) -> Any:
         self._setup(x)
-        self.count = math.prod(self.in_shape[a] for a in self.axes)
-        return namespace(x).mean(x, axis=self.axes, keepdims=self.keepdims)
+        count = math.prod(self.in_shape[a] for a in self.axes)
+        self.count = max(count, 1)  # an empty mean's gradient is empty: nothing to divide
+        xp = namespace(x)
+        if count == 0:  # NaN, as in PyTorch, without NumPy's empty-slice warning
+            return xp.sum(x, axis=self.axes, keepdims=self.keepdims) * math.nan
+        return xp.mean(x, axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         xp = namespace(grad)
