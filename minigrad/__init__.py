@@ -16,18 +16,42 @@ Examples
 from minigrad import functional
 from minigrad.anomaly import AnomalyError, detect_anomaly
 from minigrad.autograd import backward_steps
+from minigrad.axis_functions import (
+    all,
+    any,
+    argmax,
+    argmin,
+    flatten,
+    log_softmax,
+    logsumexp,
+    max,
+    mean,
+    min,
+    softmax,
+    squeeze,
+    sum,
+    unsqueeze,
+)
 from minigrad.backend import manual_seed
-from minigrad.dtypes import get_default_dtype, set_default_dtype
+from minigrad.dims import AxisError
+from minigrad.dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
 from minigrad.functions import (
     arange,
     cat,
     concat,
     embedding,
+    eye,
+    full,
+    full_like,
+    linspace,
     maximum,
     minimum,
     ones,
     ones_like,
+    rand,
+    randint,
     randn,
+    randn_like,
     split,
     stack,
     tensor,
@@ -51,7 +75,6 @@ from minigrad.higher_order import grad
 from minigrad.op import Elementwise, Op
 from minigrad.ops_functions import (
     SortResult,
-    argmin,
     argsort,
     chunk,
     cumprod,
@@ -78,12 +101,13 @@ from minigrad.ops_functions import (
     var,
 )
 from minigrad.stepping import BackwardStep
-from minigrad.tensor import Tensor, apply
+from minigrad.tensor import Tensor, ValuesIndices, apply
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AnomalyError",
+    "AxisError",
     "BackwardStep",
     "Elementwise",
     "GradcheckError",
@@ -91,8 +115,12 @@ __all__ = [
     "Op",
     "SortResult",
     "Tensor",
+    "ValuesIndices",
+    "all",
+    "any",
     "apply",
     "arange",
+    "argmax",
     "argmin",
     "argsort",
     "backward_steps",
@@ -107,7 +135,11 @@ __all__ = [
     "einsum",
     "embedding",
     "enable_grad",
+    "eye",
+    "flatten",
     "flip",
+    "full",
+    "full_like",
     "functional",
     "gather",
     "get_default_dtype",
@@ -117,9 +149,15 @@ __all__ = [
     "index_select",
     "is_grad_enabled",
     "lerp",
+    "linspace",
+    "log_softmax",
+    "logsumexp",
     "manual_seed",
     "masked_fill",
+    "max",
     "maximum",
+    "mean",
+    "min",
     "minimum",
     "no_grad",
     "norm",
@@ -127,17 +165,25 @@ __all__ = [
     "ones_like",
     "parse_time_step",
     "prod",
+    "promote_types",
+    "rand",
+    "randint",
     "randn",
+    "randn_like",
     "repeat_interleave",
+    "result_type",
     "roll",
     "scatter",
     "scatter_add",
     "scope",
     "set_default_dtype",
+    "softmax",
     "sort",
     "split",
+    "squeeze",
     "stack",
     "std",
+    "sum",
     "tensor",
     "tile",
     "time_step_of",
@@ -145,6 +191,7 @@ __all__ = [
     "topk",
     "tril",
     "triu",
+    "unsqueeze",
     "var",
     "where",
     "zeros",

@@ -417,3 +417,8 @@ def random_uniform(
         with like.device:
             return xp.random.uniform(low, high, size=shape).astype(dtype_name_)
     return xp.asarray(host)
+
+
+def random_integers(shape: tuple[int, ...], low: int, high: int, dtype_name_: str) -> Any:
+    """Integers drawn uniformly from [low, high), on the host (NumPy)."""
+    return RANDOM.generator.integers(low, high, size=shape).astype(dtype_name_)

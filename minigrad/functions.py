@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 
 from minigrad import backend, ops
-from minigrad.dtypes import get_default_dtype
-from minigrad.tensor import Tensor, _lift, _shape_arg, apply
+from minigrad.dims import axis_arg, check_axis
+from minigrad.dtypes import get_default_dtype, result_type
+from minigrad.tensor import Tensor, _cast, _lift, _number, _shape_arg, apply
 
 
 def tensor(
@@ -30,21 +31,28 @@ def tensor(
     return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype, device=device)
 
 
-def _filled(
-    fill: float,
-    shape: tuple[Any, ...],
-    dtype: Any,
-    requires_grad: bool,
-    device: str | None,
-    name: str | None,
+def _leaf(
+    array: Any, requires_grad: bool, device: str | None, name: str | None, dtype: Any = None
 ) -> Tensor:
-    dtype_name = backend.dtype_name(dtype) if dtype is not None else get_default_dtype()
-    array = np.full(_shape_arg(shape), fill, dtype=dtype_name)
-    return Tensor(array, requires_grad=requires_grad, device=device, name=name)
+    """A new leaf tensor made from a NumPy array the caller built."""
+    return Tensor(array, requires_grad=requires_grad, device=device, name=name, dtype=dtype)
+
+
+def _float_dtype(dtype: Any) -> str:
+    return backend.dtype_name(dtype) if dtype is not None else get_default_dtype()
+
+
+def _fill_dtype(fill_value: Any, dtype: Any) -> str:
+    """PyTorch's dtype for ``full``: ``dtype``, else that of the fill value."""
+    if dtype is not None:
+        return backend.dtype_name(dtype)
+    if isinstance(fill_value, bool):
+        return "bool"
+    return "int64" if isinstance(fill_value, int) else get_default_dtype()
 
 
 def zeros(
-    *shape: Any,
+    *size: Any,
     dtype: Any = None,
     requires_grad: bool = False,
     device: str | None = None,
@@ -58,11 +66,13 @@ def zeros(
     >>> minigrad.zeros(2, 3).shape
     (2, 3)
     """
-    return _filled(0.0, shape, dtype, requires_grad, device, name)
+    return full(
+        _shape_arg(size), 0.0, dtype=_float_dtype(dtype), **_where(requires_grad, device, name)
+    )
 
 
 def ones(
-    *shape: Any,
+    *size: Any,
     dtype: Any = None,
     requires_grad: bool = False,
     device: str | None = None,
@@ -76,23 +86,146 @@ def ones(
     >>> minigrad.ones(3).tolist()
     [1.0, 1.0, 1.0]
     """
-    return _filled(1.0, shape, dtype, requires_grad, device, name)
+    return full(
+        _shape_arg(size), 1.0, dtype=_float_dtype(dtype), **_where(requires_grad, device, name)
+    )
 
 
-def zeros_like(t: Tensor, requires_grad: bool = False, name: str | None = None) -> Tensor:
-    """Zeros with ``t``'s shape, dtype and backend."""
+def full(
+    size: Any,
+    fill_value: float,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
+) -> Tensor:
+    """A tensor of ``size`` filled with ``fill_value`` (its dtype follows the value, as in
+    PyTorch: a float gives the default dtype, an int int64, a bool bool).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.full((2,), 7).tolist(), minigrad.full((2,), 0.5).dtype
+    ([7, 7], dtype('float32'))
+    """
+    size = (size,) if isinstance(size, int) else tuple(size)
+    array = np.full(_shape_arg(size), fill_value, dtype=_fill_dtype(fill_value, dtype))
+    return _leaf(array, requires_grad, device, name)
+
+
+def _where(requires_grad: bool, device: str | None, name: str | None) -> dict[str, Any]:
+    return {"requires_grad": requires_grad, "device": device, "name": name}
+
+
+def full_like(
+    t: Tensor,
+    fill_value: float,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
+) -> Tensor:
+    """``fill_value`` in ``t``'s shape, with ``t``'s dtype and device unless given.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.full_like(minigrad.zeros(2, dtype="float64"), 3).tolist()
+    [3.0, 3.0]
+    """
     xp = backend.namespace(t.data)
-    return Tensor(xp.zeros_like(t.data), requires_grad=requires_grad, name=name)
+    dtype = backend.dtype_of(xp, backend.dtype_name(dtype if dtype is not None else t.dtype))
+    array = backend.asarray_on(xp, xp.full(t.data.shape, fill_value, dtype=dtype), like=t.data)
+    return Tensor(array, requires_grad=requires_grad, device=device, name=name)
 
 
-def ones_like(t: Tensor, requires_grad: bool = False, name: str | None = None) -> Tensor:
-    """Ones with ``t``'s shape, dtype and backend."""
-    xp = backend.namespace(t.data)
-    return Tensor(xp.ones_like(t.data), requires_grad=requires_grad, name=name)
+def zeros_like(
+    t: Tensor,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
+) -> Tensor:
+    """Zeros with ``t``'s shape, and its dtype, backend and device unless given.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.zeros_like(minigrad.ones(2, 3)).shape
+    (2, 3)
+    """
+    return full_like(t, 0, dtype=dtype, **_where(requires_grad, device, name))
+
+
+def ones_like(
+    t: Tensor,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
+) -> Tensor:
+    """Ones with ``t``'s shape, and its dtype, backend and device unless given.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.ones_like(minigrad.zeros(2)).tolist()
+    [1.0, 1.0]
+    """
+    return full_like(t, 1, dtype=dtype, **_where(requires_grad, device, name))
+
+
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
+) -> Tensor:
+    """The ``n × m`` identity matrix (``m = n`` by default).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.eye(2).tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
+    """
+    array = np.eye(n, n if m is None else m, dtype=_float_dtype(dtype))
+    return _leaf(array, requires_grad, device, name)
+
+
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
+) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.linspace(0, 1, 3).tolist()
+    [0.0, 0.5, 1.0]
+    """
+    if steps < 0:
+        raise ValueError(f"linspace: steps must be non-negative, got {steps}")
+    array = np.linspace(start, end, steps, dtype=np.float64).astype(_float_dtype(dtype))
+    return _leaf(array, requires_grad, device, name)
 
 
 def randn(
-    *shape: Any,
+    *size: Any,
     dtype: Any = None,
     requires_grad: bool = False,
     device: str | None = None,
@@ -107,20 +240,93 @@ def randn(
     >>> minigrad.randn(2, 2).shape
     (2, 2)
     """
-    dtype_name = backend.dtype_name(dtype) if dtype is not None else get_default_dtype()
     device = backend.normalize_device(device)
-    array = backend.random_normal(_shape_arg(shape), dtype_name, device)
+    array = backend.random_normal(_shape_arg(size), _float_dtype(dtype), device)
     return Tensor(array, requires_grad=requires_grad, name=name)
+
+
+def rand(
+    *size: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
+) -> Tensor:
+    """Samples uniform in [0, 1) (seed with :func:`minigrad.manual_seed`).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> bool((minigrad.rand(100) < 1).all())
+    True
+    """
+    array = backend.random_uniform(_shape_arg(size), 0.0, 1.0, _float_dtype(dtype))
+    return _leaf(array, requires_grad, device, name)
+
+
+def randint(
+    low: int,
+    high: int | None = None,
+    size: Any = None,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
+) -> Tensor:
+    """Integers uniform in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> t = minigrad.randint(3, (10,))
+    >>> t.dtype, bool((t >= 0).all() and (t < 3).all())
+    (dtype('int64'), True)
+    """
+    if size is None:
+        low, high, size = 0, low, high
+    if size is None or high is None:
+        raise TypeError("randint needs a size: randint(high, size) or randint(low, high, size)")
+    if high <= low:
+        raise ValueError(f"randint needs low < high, got low={low}, high={high}")
+    shape = (size,) if isinstance(size, int) else _shape_arg(tuple(size))
+    array = backend.random_integers(shape, low, high, backend.dtype_name(dtype or "int64"))
+    return _leaf(array, requires_grad, device, name)
+
+
+def randn_like(
+    t: Tensor,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: str | None = None,
+    name: str | None = None,
+) -> Tensor:
+    """Standard-normal samples in ``t``'s shape, with its dtype and device unless given.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.randn_like(minigrad.zeros(2, 3)).shape
+    (2, 3)
+    """
+    dtype = backend.dtype_name(dtype if dtype is not None else t.dtype)
+    return randn(
+        t.shape, dtype=dtype, requires_grad=requires_grad, device=device or t.device, name=name
+    )
 
 
 def arange(
     start: float,
-    stop: float | None = None,
+    end: float | None = None,
     step: float = 1,
+    *,
     dtype: Any = None,
+    requires_grad: bool = False,
     device: str | None = None,
+    name: str | None = None,
 ) -> Tensor:
-    """Evenly spaced values in [start, stop) (NumPy's ``arange``).
+    """Evenly spaced values in [start, end) (integers give int64, floats the default dtype).
 
     Examples
     --------
@@ -128,42 +334,48 @@ def arange(
     >>> minigrad.arange(3).tolist()
     [0, 1, 2]
     """
-    if stop is None:
-        start, stop = 0, start
-    array = np.arange(start, stop, step)
+    if end is None:
+        start, end = 0, start
+    array = np.arange(start, end, step)
     if array.dtype.kind == "f" and dtype is None:
         array = array.astype(get_default_dtype())
-    return Tensor(array, dtype=dtype, device=device)
+    return _leaf(array, requires_grad, device, name, dtype=dtype)
 
 
-def _tensors(tensors: Sequence[Any], op_name: str) -> list[Tensor]:
-    items = list(tensors)
+def _promoted(values: Sequence[Any], op_name: str, like: Tensor | None = None) -> list[Tensor]:
+    """``values`` (tensors, arrays, Python numbers) as tensors of PyTorch's result dtype, on
+    the backend and device of the first tensor among them (or of ``like``)."""
+    items = list(values)
     if not items:
         raise ValueError(f"{op_name} needs at least one tensor")
-    like = next((t for t in items if isinstance(t, Tensor)), None)
+    like = next((t for t in items if isinstance(t, Tensor)), like)
     if like is None:
         like = Tensor(items[0])
-    return [_lift(t, like) for t in items]
+    numbers = (bool, int, float)
+    lifted = [v if isinstance(v, numbers) else _lift(v, like) for v in items]
+    name = result_type(*lifted)
+    return [_number(v, like, name) if isinstance(v, numbers) else _cast(v, name) for v in lifted]
 
 
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join same-shaped tensors along a new axis.
+def stack(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Join same-shaped tensors along a new axis ``dim``/``axis`` (default 0).
 
     Examples
     --------
     >>> import minigrad
-    >>> minigrad.stack([minigrad.ones(2), minigrad.zeros(2)]).shape
+    >>> minigrad.stack([minigrad.ones(2), minigrad.zeros(2)], dim=1).shape
     (2, 2)
     """
-    items = _tensors(tensors, "stack")
+    items = _promoted(tensors, "stack")
     shapes = {t.shape for t in items}
     if len(shapes) > 1:
         raise ValueError(f"stack needs tensors of one shape, got shapes {sorted(shapes)}")
+    axis = check_axis("stack", _given(axis_arg("stack", axis, dim)), items[0].shape, extra=1)
     return apply(ops.Stack(axis), *items)
 
 
-def concat(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis.
+def concat(tensors: Sequence[Any], dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """Join tensors along an existing axis ``dim``/``axis`` (default 0).
 
     Examples
     --------
@@ -171,15 +383,25 @@ def concat(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     >>> minigrad.concat([minigrad.ones(2), minigrad.zeros(3)]).shape
     (5,)
     """
-    items = _tensors(tensors, "concat")
+    items = _promoted(tensors, "concat")
+    if items[0].ndim == 0:
+        raise ValueError("concat needs tensors with at least one dimension; use stack")
+    axis = check_axis("concat", _given(axis_arg("concat", axis, dim)), items[0].shape)
     return apply(ops.Concat(axis), *items)
 
 
 cat = concat
 
 
+def _given(axis: int | None) -> int:
+    return 0 if axis is None else axis
+
+
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """``a`` where ``condition`` holds, else ``b`` (broadcasting); the condition gets no gradient.
+
+    ``a`` and ``b`` promote as in PyTorch: ``where(c, 1, 3)`` gives integers,
+    ``where(c, 1.5, 3)`` the default float dtype.
 
     Examples
     --------
@@ -190,8 +412,8 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
     """
     like = next((v for v in (a, b, condition) if isinstance(v, Tensor)), None)
     if like is None:
-        like = Tensor(a)
-    a_t, b_t = _lift(a, like), _lift(b, like)
+        like = Tensor(condition)
+    a_t, b_t = _promoted([a, b], "where", like)
     cond = _lift(condition, like)
     xp = backend.namespace(cond.data)
     if backend.dtype_name(cond.dtype) != "bool":
@@ -201,18 +423,23 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Element-wise maximum; ties split the gradient."""
-    like = a if isinstance(a, Tensor) else _lift(b, Tensor(a))
-    return apply(ops.Maximum(), _lift(a, like), _lift(b, like))
+    return apply(ops.Maximum(), *_promoted([a, b], "maximum"))
 
 
 def minimum(a: Any, b: Any) -> Tensor:
     """Element-wise minimum; ties split the gradient."""
-    like = a if isinstance(a, Tensor) else _lift(b, Tensor(a))
-    return apply(ops.Minimum(), _lift(a, like), _lift(b, like))
+    return apply(ops.Minimum(), *_promoted([a, b], "minimum"))
 
 
-def split(x: Tensor, split_size_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
-    """Split ``x`` along ``axis`` into pieces of one size (the last may be smaller) or of sizes.
+def split(
+    x: Tensor,
+    split_size_or_sections: int | Sequence[int],
+    dim: int | None = None,
+    *,
+    axis: int | None = None,
+) -> list[Tensor]:
+    """Split ``x`` along ``dim``/``axis`` (default 0) into pieces of one size (the last may be
+    smaller) or of the given sizes.
 
     Examples
     --------
@@ -220,6 +447,9 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], axis: int = 0)
     >>> [p.shape for p in minigrad.split(minigrad.ones(5), 2)]
     [(2,), (2,), (1,)]
     """
+    if x.ndim == 0:
+        raise ValueError("split needs a tensor with at least one dimension")
+    axis = check_axis("split", _given(axis_arg("split", axis, dim)), x.shape)
     length = x.shape[axis]
     if isinstance(split_size_or_sections, int):
         if split_size_or_sections <= 0:
@@ -233,7 +463,7 @@ def split(x: Tensor, split_size_or_sections: int | Sequence[int], axis: int = 0)
             raise ValueError(
                 f"split sizes {sizes} add up to {sum(sizes)}, not to axis length {length}"
             )
-    lead = (slice(None),) * (axis % x.ndim)
+    lead = (slice(None),) * axis
     pieces, start = [], 0
     for size in sizes:
         pieces.append(x[(*lead, slice(start, start + size), Ellipsis)])

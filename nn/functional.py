@@ -99,8 +99,8 @@ def sigmoid(x: Tensor) -> Tensor:
     return x.sigmoid()
 
 
-def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """exp(x) / Σ exp(x) along ``axis`` (stable for large x).
+def softmax(x: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """exp(x) / Σ exp(x) along ``dim``/``axis`` (default: the last axis; stable for large x).
 
     Examples
     --------
@@ -109,11 +109,11 @@ def softmax(x: Tensor, axis: int = -1) -> Tensor:
     >>> F.softmax(minigrad.tensor([[1000.0, 1000.0]])).tolist()
     [[0.5, 0.5]]
     """
-    return x.softmax(axis)
+    return x.softmax(dim, axis=axis)
 
 
-def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
-    """x − logsumexp(x) along ``axis`` (stable for large x).
+def log_softmax(x: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """x − logsumexp(x) along ``dim``/``axis`` (default: the last axis; stable for large x).
 
     Examples
     --------
@@ -122,7 +122,7 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     >>> F.log_softmax(minigrad.tensor([[0.0, 0.0]])).tolist()[0][0]
     -0.6931
     """
-    return x.log_softmax(axis)
+    return x.log_softmax(dim, axis=axis)
 
 
 def check_probability(p: float, who: str) -> None:

@@ -139,9 +139,11 @@ class Pow(Elementwise):
         local_a = local_b = None
         with np.errstate(divide="ignore", invalid="ignore"):  # the where()s pick finite values
             if self.needs[0]:
-                # where b == 0, aᵇ is constant in a: zero gradient (PyTorch), also at a = 0
+                # PyTorch's convention: b = 0 gives gradient 0, also at a = 0 (not 0 × ∞ = NaN)
                 local_a = xp.where(b == 0, xp.zeros_like(out), b * a ** (b - 1))
             if self.needs[1]:
-                # 0 ** b has no useful log; PyTorch's convention is a zero gradient there.
-                local_b = out * xp.log(xp.where(a == 0, xp.ones_like(a), a))
+                # 0 ** b with b ≥ 0 has no useful log: PyTorch's zero; for b < 0, ∞ × log 0 = −∞
+                zero_base = (a == 0) & (b >= 0)
+                safe_log = xp.log(xp.where(zero_base, xp.ones_like(a), a))
+                local_b = xp.where(zero_base, xp.zeros_like(out), out * safe_log)
         return local_a, local_b

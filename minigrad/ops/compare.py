@@ -52,8 +52,6 @@ class Clip(Elementwise):
     params = ("low", "high")
 
     def __init__(self, low: float | None, high: float | None) -> None:
-        if low is not None and high is not None and low > high:
-            raise ValueError(f"clip needs low <= high, got low={low}, high={high}")
         self.low, self.high = low, high
 
     def forward(self, x: Any) -> Any:
@@ -64,6 +62,8 @@ class Clip(Elementwise):
         if self.high is not None:
             inside = inside & (x <= self.high)
         self.saved = (_as(inside, x),)
+        if self.low is not None and self.high is not None and self.low > self.high:
+            return xp.full_like(x, self.high)  # PyTorch's clamp: max wins (gradient 0 above)
         return xp.clip(x, min=self.low, max=self.high)
 
     def local_grads(self) -> tuple[Any, ...]:

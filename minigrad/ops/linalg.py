@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from minigrad import backend
@@ -59,7 +60,8 @@ class MatMul(Op):
 
 def _fold(xp: Any, x: Any) -> Any:
     """``x`` as 2-D rows ``(-1, last)``; a no-op for a matrix."""
-    return x if x.ndim == 2 else reshape(x, (-1, x.shape[-1]))
+    # The row count is spelled out: -1 is ambiguous when the last axis has size 0.
+    return x if x.ndim == 2 else reshape(x, (math.prod(x.shape[:-1]), x.shape[-1]))
 
 
 def _rows_backward(

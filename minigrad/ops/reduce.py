@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from minigrad.backend import namespace
+from minigrad.dims import AxisError
 from minigrad.op import Op
 
 Axis = int | tuple[int, ...] | None
@@ -16,14 +17,15 @@ def normalize_axes(axis: Axis, ndim: int) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    size = max(ndim, 1)  # a 0-d tensor takes axis 0 or -1, as in PyTorch
     normalized = []
     for a in axes:
-        if not -ndim <= a < max(ndim, 1):
-            raise ValueError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
-        normalized.append(a % ndim if ndim else 0)
+        if not -size <= a < size:
+            raise AxisError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
+        normalized.append(a % size)
     if len(set(normalized)) != len(normalized):
         raise ValueError(f"axis {axis} repeats an axis")
-    return tuple(sorted(normalized))
+    return tuple(sorted(normalized)) if ndim else ()
 
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
@@ -68,8 +70,12 @@ class Mean(_Reduction):
 
     def forward(self, x: Any) -> Any:
         self._setup(x)
-        self.count = math.prod(self.in_shape[a] for a in self.axes)
-        return namespace(x).mean(x, axis=self.axes, keepdims=self.keepdims)
+        count = math.prod(self.in_shape[a] for a in self.axes)
+        self.count = max(count, 1)  # an empty mean's gradient is empty: nothing to divide
+        xp = namespace(x)
+        if count == 0:  # NaN, as in PyTorch, without NumPy's empty-slice warning
+            return xp.sum(x, axis=self.axes, keepdims=self.keepdims) * math.nan
+        return xp.mean(x, axis=self.axes, keepdims=self.keepdims)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         xp = namespace(grad)
@@ -84,8 +90,11 @@ class Max(_Reduction):
 
     def forward(self, x: Any) -> Any:
         self._setup(x)
-        if x.size == 0:
-            raise ValueError(f"{self.name} of an empty tensor has no value")
+        if any(self.in_shape[a] == 0 for a in self.axes):
+            raise AxisError(
+                f"{self.name} over an axis of size 0 has no value (shape {self.in_shape}); "
+                "reduce over non-empty axes, as PyTorch requires"
+            )
         xp = namespace(x)
         out = getattr(xp, self._reduce)(x, axis=self.axes, keepdims=True)
         winners = xp.astype(x == out, x.dtype)
@@ -110,6 +119,8 @@ def _dropped(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
 def _stable_logsumexp(x: Any, axes: tuple[int, ...]) -> Any:
     """log Σ exp(x) over ``axes`` with keepdims, shifted by the max so nothing overflows."""
     xp = namespace(x)
+    if any(x.shape[a] == 0 for a in axes):  # an empty sum: log 0 = −inf, as in PyTorch
+        return xp.full(kept_shape(tuple(x.shape), axes), -math.inf, dtype=x.dtype)
     shift = xp.max(x, axis=axes, keepdims=True)
     shift = xp.where(xp.isfinite(shift), shift, xp.zeros_like(shift))
     return xp.log(xp.sum(xp.exp(x - shift), axis=axes, keepdims=True)) + shift

@@ -1,0 +1,102 @@
+"""Axis arguments: PyTorch's ``dim``/``keepdim`` beside NumPy's ``axis``/``keepdims``, checked.
+
+Every axis-taking function resolves its keywords here, so both spellings work everywhere and a
+wrong axis fails the same way everywhere: an :class:`AxisError` (an ``IndexError``, as in
+PyTorch, and a ``ValueError``, as NumPy's ``AxisError``) naming the op, the axis and the shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AxisError(IndexError, ValueError):
+    """An axis outside a tensor's dimensions (``IndexError`` like PyTorch, ``ValueError`` like
+    NumPy's ``AxisError``)."""
+
+
+def axis_arg(op: str, axis: Any, dim: Any) -> Any:
+    """The axis given as NumPy's ``axis=`` or PyTorch's ``dim=`` (None when neither).
+
+    Examples
+    --------
+    >>> axis_arg("sum", None, 1), axis_arg("sum", 0, None)
+    (1, 0)
+    """
+    if dim is None:
+        return axis
+    if axis is not None:
+        raise TypeError(
+            f"{op}() got both axis={axis!r} and dim={dim!r}; they are the same argument "
+            "(NumPy's and PyTorch's names), pass only one"
+        )
+    return dim
+
+
+def keep_arg(op: str, keepdims: Any, keepdim: Any) -> bool:
+    """``keepdims`` (NumPy) or ``keepdim`` (PyTorch), whichever was given; False by default.
+
+    Examples
+    --------
+    >>> keep_arg("sum", None, True), keep_arg("sum", True, None), keep_arg("sum", None, None)
+    (True, True, False)
+    """
+    if keepdim is None:
+        return bool(keepdims)
+    if keepdims is not None:
+        raise TypeError(
+            f"{op}() got both keepdims={keepdims!r} and keepdim={keepdim!r}; they are the same "
+            "argument (NumPy's and PyTorch's names), pass only one"
+        )
+    return bool(keepdim)
+
+
+def check_axis(op: str, axis: Any, shape: tuple[int, ...], extra: int = 0) -> int:
+    """``axis`` as a non-negative int for a tensor of ``shape``, or :class:`AxisError`.
+
+    ``extra`` widens the range for ops that insert axes (``stack``, ``unsqueeze``: 1). A 0-d
+    tensor accepts ``0`` and ``-1``, as in PyTorch.
+
+    Examples
+    --------
+    >>> check_axis("softmax", -1, (2, 3))
+    1
+    >>> check_axis("sum", -1, ())
+    0
+    """
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        try:
+            axis = int(axis.__index__())
+        except (AttributeError, TypeError):
+            raise TypeError(f"{op}: axis must be an int, got {type(axis).__name__}") from None
+    size = max(len(shape) + extra, 1)
+    if not -size <= axis < size:
+        raise AxisError(
+            f"{op}: axis {axis} is out of range for a tensor of shape {tuple(shape)} "
+            f"(expected an axis in [{-size}, {size - 1}])"
+        )
+    return axis % size
+
+
+def check_axes(op: str, axis: Any, shape: tuple[int, ...]) -> Any:
+    """``axis`` (None, an int or a sequence of ints) checked against ``shape``.
+
+    Returns None for all axes, else a tuple of non-negative axes; a 0-d tensor's ``0``/``-1``
+    become ``()`` (nothing to reduce).
+
+    Examples
+    --------
+    >>> check_axes("sum", (0, -1), (2, 3, 4))
+    (0, 2)
+    >>> check_axes("sum", 0, ())
+    ()
+    """
+    if axis is None:
+        return None
+    items = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    axes = tuple(check_axis(op, a, shape) for a in items)
+    if not shape:
+        return ()
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: axis {axis} repeats an axis of a tensor of shape {tuple(shape)}")
+    return axes
