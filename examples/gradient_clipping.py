@@ -161,8 +161,12 @@ def report(out, runs: dict, figures: list[str], max_norm: float) -> dict:
         f"from {plain['loss'][jump]:.3g} to {plain['loss'][jump + 1]:.3g} (thrown off the "
         f"wall); clipped to {max_norm:g}, no step exceeds {clipped['step'].max():.3g}. Final "
         f"losses after {len(plain['step'])} steps: {plain['loss'][-1]:.3g} without and "
-        f"{clipped['loss'][-1]:.3g} with clipping (on this surface the thrown run finds the "
-        "valley again)."
+        f"{clipped['loss'][-1]:.3g} with clipping"
+        + (
+            " (on this surface the thrown run found the valley again)."
+            if plain["loss"][-1] < clipped["loss"][-1]
+            else "."
+        )
     )
     return write_summary(out, NAME, finding, figures, targets, **numbers)
 
