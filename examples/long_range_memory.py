@@ -148,6 +148,10 @@ def main(argv: list[str] | None = None) -> dict:
 def report(out, lags, accuracy, figures, args, seconds: float, runs) -> dict:
     """Check the deck's target and write the summary."""
     longest = {kind: longest_solved(lags, acc, args.solved) for kind, acc in accuracy.items()}
+    solved = {
+        kind: [lag for lag, a in zip(lags, acc, strict=True) if a >= args.solved]
+        for kind, acc in accuracy.items()
+    }
     targets: list = []
     check_target(
         targets,
@@ -159,8 +163,10 @@ def report(out, lags, accuracy, figures, args, seconds: float, runs) -> dict:
         "Longest lag solved (mean accuracy ≥ "
         f"{args.solved:g} at it and every shorter lag): "
         + ", ".join(f"{kind} {lag}" for kind, lag in longest.items())
-        + f"; same budget of {args.updates} updates × {args.batch} sequences per model and "
-        + f"lag, {args.seeds} seed(s)."
+        + "; every lag solved: "
+        + "; ".join(f"{kind} {solved[kind] or 'none'}" for kind in solved)
+        + f". Same budget of {args.updates} updates × {args.batch} sequences per model, "
+        + f"lag and seed, {args.seeds} seed(s)."
     )
     return write_summary(
         out,
@@ -173,6 +179,7 @@ def report(out, lags, accuracy, figures, args, seconds: float, runs) -> dict:
         accuracy_per_seed=runs,
         seeds=args.seeds,
         longest_lag_solved=longest,
+        lags_solved=solved,
         updates=args.updates,
         batch=args.batch,
         hidden=args.hidden,

@@ -157,21 +157,19 @@ def fallen_layer(per_layer: np.ndarray) -> int | None:
 
 
 def figure_depth(grads: dict[str, list[np.ndarray]]):
-    """The slide's per-neuron picture (one panel per activation) and per-layer medians."""
+    """The slide's per-neuron picture (one panel per activation) and the per-layer RMS."""
     fig, axes = plt.subplots(1, len(grads) + 1, figsize=(4 * (len(grads) + 1), 4), sharey=True)
     for ax, (act, layers) in zip(axes, grads.items(), strict=False):
         for k, g in enumerate(layers):
-            ax.plot(np.full(len(g), k + 1), np.log10(g + 1e-30), ".", ms=1, alpha=0.3, color="C0")
-        ax.set(title=f"{act}: every neuron", xlabel="layer (input → output)")
+            live = g[g > 0]
+            ax.plot(np.full(len(live), k + 1), np.log10(live), ".", ms=1, alpha=0.3, color="C0")
+        zero = sum(int(np.sum(g == 0)) for g in layers)
+        title = f"{act}: every neuron" + (f" ({zero} with 0 not shown)" if zero else "")
+        ax.set(title=title, xlabel="layer (input → output)")
     axes[0].set_ylabel("log₁₀ ‖∇_{W_neuron} E‖")
-    for act, layers in grads.items():
-        axes[-1].plot(
-            range(1, len(layers) + 1),
-            [np.log10(rms(g) + 1e-30) for g in layers],
-            "o-",
-            ms=3,
-            label=act,
-        )
+    for (act, layers), style in zip(grads.items(), ("o-", "s--", "^-", "x:"), strict=False):
+        levels = [np.log10(rms(g) + 1e-30) for g in layers]
+        axes[-1].plot(range(1, len(layers) + 1), levels, style, ms=4, label=act)
     axes[-1].set(title="per layer (RMS over neurons)", xlabel="layer (input → output)")
     axes[-1].legend()
     for ax in axes:
