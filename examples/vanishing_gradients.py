@@ -164,8 +164,9 @@ def figure_depth(grads: dict[str, list[np.ndarray]]):
             live = g[g > 0]
             ax.plot(np.full(len(live), k + 1), np.log10(live), ".", ms=1, alpha=0.3, color="C0")
         zero = sum(int(np.sum(g == 0)) for g in layers)
-        title = f"{act}: every neuron" + (f" ({zero} with 0 not shown)" if zero else "")
-        ax.set(title=title, xlabel="layer (input → output)")
+        title = f"{act}: every neuron" + (f" ({zero} at 0, not drawn)" if zero else "")
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel("layer (input → output)")
     axes[0].set_ylabel("log₁₀ ‖∇_{W_neuron} E‖")
     for (act, layers), style in zip(grads.items(), ("o-", "s--", "^-", "x:"), strict=False):
         levels = [np.log10(rms(g) + 1e-30) for g in layers]
