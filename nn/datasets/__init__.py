@@ -1,0 +1,5 @@
+"""Seeded data sets for experiments: synthetic sequence tasks that need memory."""
+
+from nn.datasets.memory import BLANK, adding_task, copy_task
+
+__all__ = ["BLANK", "adding_task", "copy_task"]
