@@ -103,16 +103,11 @@ def decades_lost(norms: np.ndarray) -> float:
     return float(np.mean(np.log10(norms[:, -1]) - np.log10(norms[:, 0])))
 
 
-def elu(x: minigrad.Tensor, alpha: float = 1.0) -> minigrad.Tensor:
-    """ELU from existing ops: x for x > 0, α(eˣ − 1) otherwise."""
-    return x.relu() + alpha * (x.minimum(0.0).exp() - 1.0)
-
-
 ACTIVATIONS = {
     "sigmoid": lambda x: x.sigmoid(),
     "tanh": lambda x: x.tanh(),
     "relu": lambda x: x.relu(),
-    "elu": elu,
+    "elu": F.elu,
 }
 
 
@@ -184,7 +179,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = experiment_parser(NAME, __doc__.split("\n\n")[0])
     parser.add_argument("--length", type=int, default=50, help="adding-task sequence length")
     parser.add_argument("--seeds", type=int, default=3, help="seeds per recurrent model")
-    parser.add_argument("--updates", type=int, default=150, help="Adam updates of training")
+    parser.add_argument("--updates", type=int, default=600, help="Adam updates of training")
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=0.01)
