@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import backend
-from minigrad.graph import STATE, Node
+from minigrad.graph import STATE, Node, free_inputs
 from minigrad.op import times_local
 from minigrad.stepping import Accumulation, BackwardStep, Unbroadcast, node_numbers
 from minigrad.tensor import Tensor
@@ -307,6 +307,8 @@ def run_backward(
             _store_grad(parent, total, owned)
             if step is not None:
                 step.completed.append(parent)
+        if not retain_graph:
+            free_inputs(node)  # the values go; the graph's shape and names stay
         if step is not None:
             yield step
     # A leaf whose other consumers passed no gradient (None) is complete now.

@@ -70,11 +70,13 @@ class Node:
         Creation sequence number; larger means later.
     freed : bool
         True once backward released the saved arrays (``retain_graph=False``).
+    record : FreedTensor or None
+        What consumers' nodes hold instead of this node's output once backward freed them.
     created_at : list or None
         The user's stack at creation, recorded only under :func:`detect_anomaly`.
     """
 
-    __slots__ = ("created_at", "freed", "op", "parents", "scope", "seq")
+    __slots__ = ("created_at", "freed", "op", "parents", "record", "scope", "seq")
 
     def __init__(self, op: Op, parents: tuple[Tensor, ...], scope: str | None = None) -> None:
         self.op = op
@@ -82,11 +84,100 @@ class Node:
         self.scope = PER_THREAD.mode.scope_path if scope is None else scope
         self.seq = next(_sequence)
         self.freed = False
+        self.record: FreedTensor | None = None
         self.created_at: list[Any] | None = None
 
     def __repr__(self) -> str:
         where = f" in {self.scope!r}" if self.scope else ""
         return f"<Node #{self.seq} {self.op.name}{where}>"
+
+
+class FreedTensor:
+    """What the graph keeps of an intermediate tensor once ``backward()`` freed the graph.
+
+    After a backward without ``retain_graph``, each op's inputs that were made by other ops
+    are replaced in its node by this record: the name, shape, dtype and node stay (so
+    the graph can still be walked, drawn and named in the "freed" error), the values do not,
+    so a loss kept in a list no longer keeps the step's activations alive — as in PyTorch.
+    Tensors the user still holds keep their values; tensors with hooks or ``retain_grad()``
+    stay whole in the graph. ``data`` is ``None``.
+
+    Examples
+    --------
+    >>> from minigrad import Tensor
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> loss = (x * 2).sum()
+    >>> loss.backward()
+    >>> freed = loss.node.parents[0]
+    >>> freed
+    <freed tensor (2,) float32 made by mul: its values were released by backward()>
+    >>> freed.data is None, freed.node.freed
+    (True, True)
+    """
+
+    __slots__ = ("_hooks", "_node", "_retain", "dtype", "grad", "name", "shape")
+    data = None
+    requires_grad = True
+
+    @property
+    def node(self) -> Node | None:
+        """The node that made the tensor; its own inputs are freed records too."""
+        return self._node
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def is_leaf(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        name = f"{self.name} " if self.name else ""
+        shape = tuple(int(n) for n in self.shape)
+        return (
+            f"<freed tensor {name}{shape} {self.dtype} made by {self._node.op.name}: "
+            "its values were released by backward()>"
+        )
+
+
+def free_inputs(node: Node) -> None:
+    """Swap ``node``'s op-made inputs for :class:`FreedTensor` records (one per tensor).
+
+    Leaves, records and tensors the user asked to keep (hooks, ``retain_grad``) stay. A
+    tensor's record is kept on its own node, so every consumer gets the same one.
+    """
+    kept = []
+    changed = False
+    for parent in node.parents:
+        made_by = parent._node
+        if made_by is None or parent.data is None or parent._retain or parent._hooks is not None:
+            kept.append(parent)
+            continue
+        record = made_by.record
+        if record is None:
+            record = made_by.record = _record(parent)
+        kept.append(record)
+        changed = True
+    if changed:
+        node.parents = tuple(kept)
+
+
+def _record(tensor: Tensor) -> FreedTensor:
+    """A :class:`FreedTensor` for ``tensor``, filled in directly (this runs once per node)."""
+    record = _new_record(FreedTensor)
+    data = tensor.data
+    record._node = tensor._node
+    record.name = tensor.name
+    record.shape = data.shape
+    record.dtype = data.dtype
+    record.grad = None
+    record._hooks = None
+    record._retain = False
+    return record
+
+
+_new_record = object.__new__
 
 
 class _GradMode(contextlib.ContextDecorator):

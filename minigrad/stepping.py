@@ -158,6 +158,11 @@ class BackwardStep:
     unbroadcasts: list[Unbroadcast] = field(default_factory=list)
     completed: list[Tensor] = field(default_factory=list)
     numbers: Numbers = field(default_factory=dict, repr=False)
+    _inputs: tuple[Tensor, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # taken now: a backward that frees the graph swaps node.parents for value-less records
+        self._inputs = self.node.parents
 
     @property
     def op(self) -> Op:
@@ -165,7 +170,7 @@ class BackwardStep:
 
     @property
     def inputs(self) -> tuple[Tensor, ...]:
-        return self.node.parents
+        return self._inputs
 
     @property
     def rule(self) -> str:

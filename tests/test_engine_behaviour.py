@@ -4,7 +4,9 @@ custom ops, anomaly reports that name the user's line, eager checks in backward_
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 
 import numpy as np
 import pytest
@@ -235,3 +237,61 @@ def test_step_downstreams_add_up_to_the_leaf_gradients(rows: int, cols: int) -> 
                 received[id(parent)] = received.get(id(parent), 0) + g
     np.testing.assert_allclose(received[id(w)], w.grad.numpy())
     np.testing.assert_allclose(received[id(x)], x.grad.numpy())
+
+
+def _loss_and_activation_ref(retain_graph: bool):
+    x = minigrad.tensor(np.ones(1000), requires_grad=True)
+    hidden = (x * 2.0).tanh()
+    activation = weakref.ref(hidden.data)
+    loss = (hidden * 3.0).sum()
+    loss.backward(retain_graph=retain_graph)
+    return loss, activation
+
+
+def test_a_kept_loss_does_not_keep_the_activations_alive() -> None:
+    losses, refs = [], []
+    for _ in range(3):
+        loss, activation = _loss_and_activation_ref(retain_graph=False)
+        losses.append(loss)
+        refs.append(activation)
+    gc.collect()
+    assert all(ref() is None for ref in refs)
+    freed = losses[0].node.parents[0]
+    assert freed.data is None and freed.shape == (1000,) and "freed" in repr(freed)
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        losses[0].backward()
+
+
+def test_retain_graph_keeps_the_activations_and_allows_a_second_backward() -> None:
+    loss, activation = _loss_and_activation_ref(retain_graph=True)
+    gc.collect()
+    assert activation() is not None
+    loss.backward()  # a second pass still works
+
+
+def test_tensors_the_user_holds_or_retains_keep_their_values() -> None:
+    x = minigrad.tensor([1.0, -2.0], requires_grad=True)
+    held = x * 2.0
+    kept = held.tanh()
+    kept.retain_grad()
+    loss = (kept * 3.0).sum()
+    loss.backward()
+    np.testing.assert_allclose(held.numpy(), [2.0, -4.0])
+    assert loss.node.parents[0].node.parents[0] is kept and kept.grad is not None
+    assert kept.node.parents[0].data is None  # `held` is ours, but the graph lets go of it
+
+
+def test_steps_keep_showing_the_inputs_they_used_after_the_graph_is_freed() -> None:
+    x = minigrad.tensor(3.0, requires_grad=True, name="x")
+    w = (x * x).tanh()
+    steps = list(backward_steps(w.sum()))
+    assert all(p.data is not None for step in steps for p in step.inputs)
+    assert "tanh" in str(steps[1])
+
+
+def test_a_freed_graph_still_draws_with_its_values_marked_freed() -> None:
+    x = minigrad.tensor(-2.0, requires_grad=True, name="x")
+    f = (x + 5.0) * 4.0
+    f.backward()
+    source = viz.draw_graph(f).source
+    assert "freed by backward()" in source and ">-2<" in source

@@ -444,7 +444,9 @@ def _tensor_attrs(t: Tensor, graph: GraphWalk, style: Style) -> dict[str, str]:
     if heading:
         rows.append(("", f"<B>{heading}</B>" if t.name else heading))
     if style.show_values:
-        rows.append(("data", escape(summary(t.data))))
+        # a backward without retain_graph released intermediate values (as PyTorch does)
+        value = "freed by backward()" if t.data is None else summary(t.data)
+        rows.append(("data", f"<I>{escape(value)}</I>" if t.data is None else escape(value)))
     if style.show_grads and grad is not None:
         grad_ink = theme.grad_text if style.scale is None else ink
         rows.append(("grad", f'<FONT COLOR="{grad_ink}">{escape(summary(grad))}</FONT>'))
