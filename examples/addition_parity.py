@@ -50,7 +50,8 @@ from nn import functional as F  # noqa: N812 (the PyTorch idiom)
 from nn.datasets import binary_addition, parity
 
 NAME = "addition_parity"
-MODELS = ("RNN", "MLP")
+MODELS = ("RNN", "RNN fixed", "MLP")
+"""RNN: trained on 1 … N bits (a random length per batch); RNN fixed: on N bits only."""
 
 
 class BitRNN(nn.Module):
@@ -97,28 +98,34 @@ def mlp_io(task: str, x: np.ndarray, y: np.ndarray, n: int) -> tuple[np.ndarray,
 def make_model(kind: str, task: str, n: int, args) -> nn.Module:
     """A fresh RNN (bit-serial) or MLP (whole number in, whole answer out) for ``task``."""
     n_in = 2 if task == "addition" else 1
-    if kind == "RNN":
+    if kind != "MLP":
         return BitRNN(n_in, args.hidden)
     n_out = n + 1 if task == "addition" else 1
     return nn.Sequential(
-        nn.Linear(n_in * n, args.mlp_hidden), nn.Tanh(), nn.Linear(args.mlp_hidden, n_out)
+        nn.Linear(n_in * n, args.mlp_hidden), nn.ReLU(), nn.Linear(args.mlp_hidden, n_out)
     )
 
 
 def logits(kind: str, task: str, model, x: np.ndarray, y: np.ndarray, n: int):
     """``(logits, targets)`` of ``model`` on one batch, in the model's own layout."""
-    if kind == "RNN":
+    if kind != "MLP":
         return model(x), y
     inputs, targets = mlp_io(task, x, y, n)
     return model(minigrad.tensor(inputs)), targets
 
 
+def batch_length(kind: str, n: int, rng: np.random.Generator) -> int:
+    """Length of one training batch: 1 … ``n`` at random for the RNN, else ``n``."""
+    return int(rng.integers(1, n + 1)) if kind == "RNN" else n
+
+
 def train(kind: str, task: str, n: int, args, rng: np.random.Generator) -> nn.Module:
-    """Adam on fresh length-``n`` batches, binary cross-entropy on every output bit."""
+    """Adam on fresh batches, binary cross-entropy on every output bit."""
     model = make_model(kind, task, n, args)
     opt = nn.optim.Adam(model.parameters(), lr=args.lr)
     for _ in range(args.updates):
-        out, target = logits(kind, task, model, *task_data(task, args.batch, n, rng), n)
+        data = task_data(task, args.batch, batch_length(kind, n, rng), rng)
+        out, target = logits(kind, task, model, *data, n)
         loss = F.binary_cross_entropy_with_logits(out, minigrad.tensor(target))
         opt.zero_grad()
         loss.backward()
@@ -155,16 +162,29 @@ def lengths_for(n: int, stretch: int, quick: bool) -> list[int]:
     return sorted({1, n // 2, n, n + 1, n + 2, *longer} - {0})
 
 
-def run_task(task: str, n: int, args) -> tuple[list[int], dict[str, list[float]]]:
-    """Train both models at length ``n`` and score them at every test length."""
-    lengths = lengths_for(n, args.stretch, args.quick)
+def run_task(task: str, n: int, lengths: list[int], args, seed: int) -> dict[str, list[float]]:
+    """Train every model at length ``n`` with one seed; its accuracy at every test length."""
     accuracy: dict[str, list[float]] = {}
     for kind in MODELS:
-        minigrad.manual_seed(args.seed)
-        rng = np.random.default_rng(args.seed)
+        minigrad.manual_seed(seed)
+        rng = np.random.default_rng(seed)
         model = train(kind, task, n, args, rng)
         accuracy[kind] = [exact_match(kind, task, model, L, n, args, rng) for L in lengths]
-    return lengths, accuracy
+    return accuracy
+
+
+def run_all(train_len: dict[str, int], args) -> dict[str, tuple[list[int], dict]]:
+    """Every task and seed: ``{task: (lengths, {model: array (seeds, lengths)})}``."""
+    lengths = {task: lengths_for(n, args.stretch, args.quick) for task, n in train_len.items()}
+    seeds = range(args.seed, args.seed + args.seeds)
+    jobs = [(task, seed) for task in train_len for seed in seeds]
+    per_seed: dict[str, list] = {task: [] for task in train_len}
+    for task, seed in progress(jobs, total=len(jobs), desc="train", enabled=not args.no_progress):
+        per_seed[task].append(run_task(task, train_len[task], lengths[task], args, seed))
+    return {
+        task: (lengths[task], {k: np.array([r[k] for r in runs]) for k in MODELS})
+        for task, runs in per_seed.items()
+    }
 
 
 def figure(results: dict, train_len: dict[str, int]):
@@ -172,8 +192,11 @@ def figure(results: dict, train_len: dict[str, int]):
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     titles = {"addition": "Binary addition (whole sum right)", "parity": "Parity (of the string)"}
     for ax, (task, (lengths, accuracy)) in zip(axes, results.items(), strict=True):
-        for kind, marker in zip(MODELS, "os", strict=True):
-            ax.plot(lengths, accuracy[kind], marker=marker, label=kind)
+        for kind, marker in zip(MODELS, "o^s", strict=True):
+            acc = accuracy[kind]
+            mean = acc.mean(axis=0)
+            spread = [mean - acc.min(axis=0), acc.max(axis=0) - mean]
+            ax.errorbar(lengths, mean, yerr=spread, marker=marker, capsize=3, label=kind)
         ax.axvline(train_len[task], color="gray", ls="--", label=f"trained at {train_len[task]}")
         if task == "parity":
             ax.axhline(0.5, color="gray", ls=":", lw=0.8, label="chance")
@@ -190,36 +213,34 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--add-bits", type=int, default=6, help="training length, addition")
     parser.add_argument("--parity-bits", type=int, default=8, help="training length, parity")
     parser.add_argument("--stretch", type=int, default=10, help="longest test: this × training")
-    parser.add_argument("--updates", type=int, default=400, help="Adam updates per model")
+    parser.add_argument("--updates", type=int, default=3000, help="Adam updates per model")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--hidden", type=int, default=16, help="RNN state size")
     parser.add_argument("--mlp-hidden", type=int, default=64, help="MLP hidden layer width")
     parser.add_argument("--lr", type=float, default=0.01)
     parser.add_argument("--test", type=int, default=500, help="test examples per length")
+    parser.add_argument("--seeds", type=int, default=3, help="training runs per model and task")
     args = parser.parse_args(argv)
     if args.quick:
-        args.updates, args.test, args.stretch = 30, 100, 3
+        args.updates, args.test, args.stretch, args.seeds = 200, 100, 3, 1
     sizes = (args.add_bits, args.parity_bits, args.stretch, args.updates, args.batch, args.test)
-    if min(*sizes, args.hidden, args.mlp_hidden) < 1:
-        parser.error("lengths, --stretch, --updates, --batch, --hidden, --mlp-hidden, --test ≥ 1")
+    if min(*sizes, args.hidden, args.mlp_hidden, args.seeds) < 1:
+        parser.error(
+            "lengths, --stretch, --updates, --batch, --hidden, --mlp-hidden, --test, --seeds ≥ 1"
+        )
     out = run_folder(args)
     train_len = {"addition": args.add_bits, "parity": args.parity_bits}
     started = time.perf_counter()
-    results = {
-        task: run_task(task, n, args)
-        for task, n in progress(
-            train_len.items(), total=2, desc="task", enabled=not args.no_progress
-        )
-    }
+    results = run_all(train_len, args)
     seconds = time.perf_counter() - started
     figures = save_figure(figure(results, train_len), out, "accuracy_vs_length", svg=True)
     return report(out, results, train_len, figures, args, seconds)
 
 
 def at(results: dict, task: str, kind: str, length: int) -> float:
-    """Accuracy of ``kind`` on ``task`` at one test length."""
+    """Mean accuracy (over seeds) of ``kind`` on ``task`` at one test length."""
     lengths, accuracy = results[task]
-    return accuracy[kind][lengths.index(length)]
+    return float(accuracy[kind][:, lengths.index(length)].mean())
 
 
 def report(out, results, train_len, figures, args, seconds: float) -> dict:
@@ -227,7 +248,10 @@ def report(out, results, train_len, figures, args, seconds: float) -> dict:
     targets: list = []
     n_add, n_par = train_len["addition"], train_len["parity"]
     longest = {task: max(results[task][0]) for task in results}
-    rnn_min = {task: min(results[task][1]["RNN"]) for task in results}
+    mean = {task: {k: a.mean(axis=0) for k, a in acc.items()} for task, (_, acc) in results.items()}
+    rnn_min = {task: float(mean[task]["RNN"].min()) for task in results}
+    fixed_min = {task: float(mean[task]["RNN fixed"].min()) for task in results}
+    worst_seed = {task: float(acc["RNN"].min()) for task, (_, acc) in results.items()}
     check_target(
         targets,
         f"an RNN trained on {n_add}-bit numbers adds numbers of any length (exact match ≥ "
@@ -258,28 +282,33 @@ def report(out, results, train_len, figures, args, seconds: float) -> dict:
         par_n >= 0.9 and par_next <= 0.6,
     )
     finding = (
-        f"Addition (trained on {n_add} bits): the RNN's worst exact-match accuracy over "
-        f"lengths 1–{longest['addition']} is {rnn_min['addition']:.3f}; the MLP scores "
-        f"{mlp_n:.3f} at {n_add} bits and {mlp_next:.3f} at {n_add + 1}. Parity (trained on "
-        f"{n_par} bits): the RNN's worst accuracy up to {longest['parity']} is "
-        f"{rnn_min['parity']:.3f}; the MLP scores {par_n:.3f} at {n_par} and {par_next:.3f} "
-        f"at {n_par + 1} (chance 0.5). Same budget for every model: {args.updates} Adam "
-        f"updates × {args.batch}; {seconds:.0f} s."
+        f"Mean exact-match accuracy over {args.seeds} seed(s). Addition (trained on {n_add} "
+        f"bits): the RNN trained on 1–{n_add} bits is at worst {rnn_min['addition']:.3f} over "
+        f"lengths 1–{longest['addition']} (worst single run {worst_seed['addition']:.3f}), "
+        f"the RNN trained on {n_add} bits only at worst {fixed_min['addition']:.3f}; the MLP "
+        f"scores {mlp_n:.3f} at {n_add} bits and {mlp_next:.3f} at {n_add + 1}. Parity "
+        f"(trained on {n_par} bits): the RNN is at worst {rnn_min['parity']:.3f} up to "
+        f"{longest['parity']} (worst single run {worst_seed['parity']:.3f}), the fixed-length "
+        f"RNN {fixed_min['parity']:.3f}; the MLP scores {par_n:.3f} at {n_par} and "
+        f"{par_next:.3f} at {n_par + 1} (chance 0.5). Same budget for every model: "
+        f"{args.updates} Adam updates × {args.batch}; {seconds:.0f} s."
     )
-    accuracy = {
-        task: {kind: dict(zip(lengths, acc[kind], strict=True)) for kind in MODELS}
-        for task, (lengths, acc) in results.items()
-    }
     return write_summary(
         out,
         NAME,
         finding,
         figures,
         targets,
-        accuracy=accuracy,
+        accuracy={
+            task: {k: dict(zip(results[task][0], a, strict=True)) for k, a in m.items()}
+            for task, m in mean.items()
+        },
+        accuracy_per_seed={task: acc for task, (_, acc) in results.items()},
         lengths={task: lengths for task, (lengths, _) in results.items()},
         train_length=train_len,
         rnn_worst_accuracy=rnn_min,
+        fixed_rnn_worst_accuracy=fixed_min,
+        seeds=args.seeds,
         updates=args.updates,
         batch=args.batch,
         hidden=args.hidden,
