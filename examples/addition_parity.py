@@ -7,12 +7,14 @@ generalizes to input of any size").
 
 Both tasks come from ``nn.datasets``: ``binary_addition`` feeds two numbers least-significant
 bit first, two input bits per step, one output bit (of the sum) per step; ``parity`` feeds one
-bit per step, the target being the parity so far. A small RNN is trained on the per-step
-bits at one short length (``--add-bits``, ``--parity-bits``); an MLP is trained on the same
-length with the whole number as one input vector (2N bits in, N + 1 bits out; N bits in, the
-parity out). Both are then scored on fresh data at lengths up to ``--stretch`` × the training
-length: *exact match* of the whole sum (every bit) for addition, the whole string's parity for
-parity.
+bit per step, the target being the parity so far. A small tanh RNN (16 units) is trained on
+the per-step bits of short numbers and strings, each batch of a random length 1 … N (N is
+``--add-bits``, ``--parity-bits``); a second RNN is trained at length N only, to show what
+that costs; a ReLU MLP is trained at length N with the whole number as one input vector (2N
+bits in, N + 1 bits out; N bits in, the parity out). Every model gets the same budget
+(``--updates`` Adam updates of ``--batch``), and each is trained ``--seeds`` times. All are
+then scored on fresh data at lengths up to ``--stretch`` × the training length: *exact
+match* of the whole sum (every bit) for addition, the whole string's parity for parity.
 
 The MLP has a fixed input width N, so at another length L it must be shown something else:
 for L < N the missing high bits are padded with zeros, which changes neither the sum nor the
@@ -20,6 +22,13 @@ parity (so a good MLP is right there); for L > N the bits beyond its input are d
 it has no weights for them, and its N + 1 output bits stand for the sum with zeros above. It
 can then only be right by luck: when the unseen high bits are zero (addition, about 4^−(L−N))
 or happen to have even parity (parity, 1/2).
+
+Measured here (3 seeds, about 40 s on a 2-core CPU): the 1 … N RNN gets every sum right
+at every length up to 60 bits and every parity up to 80 (0.99 mean at 80); the RNN trained at
+6 bits only generalised in two of three seeds and fell to 0 beyond 8 bits in the third; the
+MLP is right on 6-bit sums (0.985) and about 1/4 of 7-bit ones, as predicted, and at chance on
+parity of 9 bits or more. A tanh MLP (instead of ReLU) never learned 8-bit parity with this
+budget.
 
 Run:
     python examples/addition_parity.py            # figure and summary in runs/
@@ -52,6 +61,11 @@ from nn.datasets import binary_addition, parity
 NAME = "addition_parity"
 MODELS = ("RNN", "RNN fixed", "MLP")
 """RNN: trained on 1 … N bits (a random length per batch); RNN fixed: on N bits only."""
+LABELS = {
+    "RNN": "RNN (trained on 1…N bits)",
+    "RNN fixed": "RNN (N bits only)",
+    "MLP": "MLP (N bits)",
+}
 
 
 class BitRNN(nn.Module):
@@ -196,7 +210,7 @@ def figure(results: dict, train_len: dict[str, int]):
             acc = accuracy[kind]
             mean = acc.mean(axis=0)
             spread = [mean - acc.min(axis=0), acc.max(axis=0) - mean]
-            ax.errorbar(lengths, mean, yerr=spread, marker=marker, capsize=3, label=kind)
+            ax.errorbar(lengths, mean, yerr=spread, marker=marker, capsize=3, label=LABELS[kind])
         ax.axvline(train_len[task], color="gray", ls="--", label=f"trained at {train_len[task]}")
         if task == "parity":
             ax.axhline(0.5, color="gray", ls=":", lw=0.8, label="chance")
@@ -254,7 +268,7 @@ def report(out, results, train_len, figures, args, seconds: float) -> dict:
     worst_seed = {task: float(acc["RNN"].min()) for task, (_, acc) in results.items()}
     check_target(
         targets,
-        f"an RNN trained on {n_add}-bit numbers adds numbers of any length (exact match ≥ "
+        f"an RNN trained on 1–{n_add}-bit numbers adds numbers of any length (exact match ≥ "
         f"0.99 at every length up to {longest['addition']} bits) (deck 003)",
         rnn_min["addition"] >= 0.99,
     )
@@ -270,7 +284,7 @@ def report(out, results, train_len, figures, args, seconds: float) -> dict:
     )
     check_target(
         targets,
-        f"an RNN trained on running parity of {n_par} bits generalises to any length (≥ 0.99 "
+        f"an RNN trained on running parity of 1–{n_par} bits generalises to any length (≥ 0.99 "
         f"at every length up to {longest['parity']}) (deck 003)",
         rnn_min["parity"] >= 0.99,
     )
