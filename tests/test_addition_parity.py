@@ -1,0 +1,71 @@
+"""The addition/parity experiment's --quick run: it finishes, its figures open, its summary
+has accuracy per length, model and task, and every number is finite."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "examples"))
+
+from addition_parity import MODELS, exact_match, train  # noqa: E402
+
+
+def finite_numbers(value) -> list:
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in finite_numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in finite_numbers(v)]
+    return [value]
+
+
+def test_quick_run_writes_figures_and_summary(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    script = ROOT / "examples" / "addition_parity.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--quick", "--no-progress", "--out", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["experiment"] == "addition_parity" and summary["finding"]
+    assert len(summary["targets"]) == 4
+    assert all(isinstance(t["held"], bool) for t in summary["targets"])
+    for task in ("addition", "parity"):
+        lengths = summary["lengths"][task]
+        assert summary["train_length"][task] in lengths
+        assert max(lengths) >= 3 * summary["train_length"][task]
+        for kind in MODELS:
+            per_length = summary["accuracy"][task][kind]
+            assert [int(k) for k in per_length] == lengths
+            assert all(0 <= a <= 1 for a in per_length.values())
+    values = finite_numbers({k: summary[k] for k in ("accuracy", "accuracy_per_seed")})
+    assert values and all(isinstance(v, float) and math.isfinite(v) for v in values)
+    for figure in summary["figures"]:
+        assert (tmp_path / figure).stat().st_size > 0
+        if figure.endswith(".png"):
+            with Image.open(tmp_path / figure) as image:
+                assert image.size[0] > 100 and image.size[1] > 100
+
+
+def test_mlp_exact_match_on_longer_sums_is_capped_by_unseen_bits() -> None:
+    """An MLP's exact match at N + 2 bits is capped by the unseen high bits (≈ 1/16)."""
+    import types
+
+    import numpy as np
+
+    args = types.SimpleNamespace(hidden=8, mlp_hidden=16, lr=0.01, batch=32, updates=5, test=400)
+    rng = np.random.default_rng(0)
+    mlp = train("MLP", "addition", 4, args, rng)
+    assert exact_match("MLP", "addition", mlp, 6, 4, args, rng) < 0.15
