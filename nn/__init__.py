@@ -1,7 +1,7 @@
 """nn: models on the minigrad engine — layers, recurrent networks, losses, optimizers."""
 
 from minigrad import Tensor
-from nn import functional, init, optim, utils
+from nn import forecast, functional, init, optim, utils
 from nn.data import CharVocab, batchify, default_corpus, sliding_windows, tbptt_chunks
 from nn.layers import (
     Dropout,
@@ -66,6 +66,7 @@ __all__ = [
     "batchify",
     "default_corpus",
     "detach_state",
+    "forecast",
     "functional",
     "hidden_grad_norms",
     "init",
