@@ -157,9 +157,9 @@ def train(model, vocab, train_pairs, test_pairs, args) -> dict[str, list]:
     return history
 
 
-def curves_figure(history: dict[str, list], args):
-    """Training loss (per update, and smoothed) beside the held-out exact-match accuracy."""
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
+def curves_figure(history: dict[str, list], per_length: dict[int, float], args):
+    """Training loss, held-out exact match over training, and the final one by input length."""
+    fig, (ax_loss, ax_acc, ax_len) = plt.subplots(1, 3, figsize=(14, 4))
     loss = np.array(history["loss"])
     width = max(1, len(loss) // 50)
     smooth = np.convolve(loss, np.ones(width) / width, mode="valid")
@@ -171,7 +171,10 @@ def curves_figure(history: dict[str, list], args):
     ax_acc.plot(history["eval_step"], history["accuracy"], "o-", color="C1", ms=3)
     ax_acc.set(xlabel="update", ylabel="exact match", ylim=(-0.02, 1.02))
     ax_acc.set_title("held-out inputs, free (greedy) decoding")
-    for ax in (ax_loss, ax_acc):
+    ax_len.bar([str(k) for k in per_length], list(per_length.values()), color="C2")
+    ax_len.set(xlabel="input length (characters)", ylabel="exact match", ylim=(0, 1.02))
+    ax_len.set_title("held-out, after training, by input length")
+    for ax in (ax_loss, ax_acc, ax_len):
         ax.grid(alpha=0.3)
     fig.suptitle(
         f"seq2seq {args.cell.upper()} on '{args.task}': hidden {args.hidden}, "
@@ -183,6 +186,8 @@ def curves_figure(history: dict[str, list], args):
 
 def graph_picture(model: EncoderDecoder, vocab: TokenVocab, pair, args, out) -> list[str]:
     """Unroll one example (composed form) and render encoder and decoder as clusters."""
+    for name, param in model.named_parameters():
+        param.name = param.name or name
     for layer in (model.encoder, model.decoder):
         layer.fused = False
     loss = loss_of(model, vocab, [pair])
@@ -237,7 +242,7 @@ def run(args, out) -> dict:
     seconds = time.perf_counter() - started
     accuracy, per_length = exact_match(model, vocab, test_pairs)
     train_accuracy, _ = exact_match(model, vocab, train_pairs[: args.test])
-    figures = save_figure(curves_figure(history, args), out, "training", svg=True)
+    figures = save_figure(curves_figure(history, per_length, args), out, "training", svg=True)
     shortest = min(test_pairs, key=lambda p: len(p[0]) + len(p[1]))
     figures += graph_picture(model, vocab, shortest, args, out)
     examples = test_pairs[:5]
