@@ -82,6 +82,10 @@ class EncoderDecoder(nn.Module):
         """The encoder's final state h_M (and c_M) for source ids ``src`` of shape (T, B)."""
         with minigrad.scope("encoder"):
             _, state = self.encoder(self.src_embed(src))
+        for tensor, name in zip(
+            state if isinstance(state, tuple) else (state,), ("h_M", "c_M"), strict=False
+        ):
+            tensor.name = name  # the deck's name for what the decoder is given
         return state
 
     def decode(self, tgt_in: np.ndarray, state):
@@ -204,7 +208,7 @@ def graph_picture(model: EncoderDecoder, vocab: TokenVocab, pair, args, out) -> 
         "(encoder → h_M → decoder, teacher forcing)",
     )
     viz.render(dot, out / "graph.svg")
-    viz.render(dot, out / "graph.png", dpi=110)
+    viz.render(dot, out / "graph.png", dpi=60)
     return ["graph.svg", "graph.png"]
 
 
