@@ -188,3 +188,16 @@ def test_the_ci_command_prints_logs_and_a_sample(tmp_path: Path) -> None:
     assert sample[0].startswith("The ")
     (folder,) = (tmp_path / "runs").iterdir()
     assert folder.name.startswith("lstm-verse-") and (folder / "summary.json").is_file()
+
+
+@pytest.mark.slow
+def test_quality_benchmark_matches_pytorch_on_a_small_text(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_charlm_quality
+
+    text = tmp_path / "verse.txt"
+    text.write_text(nn.default_corpus() * 8, encoding="utf-8")
+    results = bench_charlm_quality.main(["--quick", "--text", str(text), "--threads", "1"])
+    assert results["difference"] < 1e-3 and results["time_ratio"] > 0
+    assert results["minigrad_val"] < math.log(len(nn.CharVocab.from_text(nn.default_corpus())))
