@@ -419,6 +419,7 @@ class Run:
         self.val: list[tuple[int, float]] = []
         self.best = (math.inf, 0)
         self.times: collections.deque[float] = collections.deque(maxlen=20)
+        self.last_sample: tuple[int, str] | None = None  # (step, text), this process only
 
     def rate(self) -> float:
         """Steps per second over the last (up to) 20 steps of this process."""
@@ -502,6 +503,7 @@ def write_sample(run: Run, out: Path) -> str:
     val = f", validation loss {run.val[-1][1]:.3f} nats/char" if run.val else ""
     with open(out / "samples.md", "a", encoding="utf-8") as file:
         file.write(f"## step {run.step}{val}\n\n```text\n{text}\n```\n\n")
+    run.last_sample = (run.step, text)
     return text
 
 
@@ -615,10 +617,9 @@ def bptt_graph(run: Run, ids: np.ndarray, out: Path, steps: int = 6) -> str | No
 def finish(run: Run, out: Path, seconds: float, steps_run: int, ids: np.ndarray, unigram: float):
     """The last sample, the pictures and ``summary.json``."""
     args = run.args
-    if not (args.sample_every and run.step % args.sample_every == 0):
+    if run.last_sample is None or run.last_sample[0] != run.step:
         write_sample(run, out)
-    text = open(out / "samples.md", encoding="utf-8").read().rsplit("```text\n", 1)[1]
-    print("\nsample:\n" + text.split("\n```")[0])
+    print("\nsample:\n" + run.last_sample[1])
     figures = save_figure(loss_figure(run), out, "loss")
     figures += [name for name in [bptt_graph(run, ids, out)] if name]
     final, (best, best_step) = run.val[-1][1], run.best
