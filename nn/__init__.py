@@ -2,7 +2,14 @@
 
 from minigrad import Tensor
 from nn import forecast, functional, init, optim, utils
-from nn.data import CharVocab, batchify, default_corpus, sliding_windows, tbptt_chunks
+from nn.data import (
+    CharVocab,
+    batchify,
+    default_corpus,
+    python_corpus,
+    sliding_windows,
+    tbptt_chunks,
+)
 from nn.layers import (
     Dropout,
     Embedding,
@@ -72,6 +79,7 @@ __all__ = [
     "init",
     "load",
     "optim",
+    "python_corpus",
     "save",
     "sliding_windows",
     "tbptt_chunks",

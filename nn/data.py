@@ -1,10 +1,13 @@
 """Data helpers for sequence models: a character vocabulary, (T, B) streams for stateful
-char-level training with truncated BPTT, sliding windows for time series, and a small corpus.
+char-level training with truncated BPTT, sliding windows for time series, a small corpus of
+verse and a source-code corpus built from the local Python standard library.
 """
 
 from __future__ import annotations
 
+import sysconfig
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -217,3 +220,48 @@ def default_corpus() -> str:
     True
     """
     return TEXT
+
+
+PYTHON_CORPUS_CHARS = 2_000_000
+"""The default size cap of :func:`python_corpus`, in characters."""
+_SKIPPED_DIRS = frozenset({"site-packages", "dist-packages", "__pycache__"})
+
+
+def python_corpus(max_chars: int = PYTHON_CORPUS_CHARS, root: str | None = None) -> str:
+    """Source code made on this machine from the Python standard library's own ``.py`` files.
+
+    The analogue of the lectures' Linux-kernel corpus, with nothing downloaded: the files
+    under ``root`` (default: this interpreter's standard library, without installed packages)
+    in sorted order of their relative paths, each headed by a ``# file: <path>`` line and
+    joined by a blank line, cut at ``max_chars`` characters. The same Python installation
+    gives the same text every time; files that are not UTF-8 are skipped.
+
+    Examples
+    --------
+    >>> from nn.data import python_corpus
+    >>> text = python_corpus(max_chars=5000)
+    >>> len(text) == 5000 and text.startswith("# file: ") and text == python_corpus(5000)
+    True
+    """
+    if max_chars < 1:
+        raise ValueError(f"python_corpus: max_chars must be at least 1, got {max_chars}")
+    base = Path(root or sysconfig.get_paths()["stdlib"])
+    parts, total = [], 0
+    for path in _source_files(base):
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        parts.append(f"# file: {path.relative_to(base).as_posix()}\n{source}\n")
+        total += len(parts[-1])
+        if total >= max_chars:
+            break
+    if not parts:
+        raise FileNotFoundError(f"python_corpus: no readable .py files under {base}")
+    return "".join(parts)[:max_chars]
+
+
+def _source_files(base: Path) -> list[Path]:
+    """The ``.py`` files under ``base`` in sorted relative-path order, packages skipped."""
+    files = (p for p in base.rglob("*.py") if not _SKIPPED_DIRS & set(p.relative_to(base).parts))
+    return sorted(files, key=lambda p: p.relative_to(base).as_posix())
