@@ -89,7 +89,7 @@ def word_start(text: str) -> np.ndarray:
     >>> word_start("an ox-cart").astype(int).tolist()
     [1, 0, 0, 1, 0, 0, 1, 0, 0, 0]
     """
-    prev = " " + text[:-1]
+    prev = (" " + text)[: len(text)]
     return np.array(
         [c.isalpha() and not p.isalpha() for c, p in zip(text, prev, strict=True)], float
     )
