@@ -260,11 +260,22 @@ def two_pane_png(out: Path, text: str, values: np.ndarray, probs, vocab, unit: s
 # ------------------------------------------------------------------ modes
 
 
-def atlas(args, out: Path, charlm: Any, vocab: nn.CharVocab, text: str, extra: dict) -> None:
-    """Record, correlate, draw and summarise one model over ``text``."""
+def tail_start(text: str, chars: int) -> int:
+    """Where the last ``chars`` characters start, moved on to the next line's start (so the
+    model, reading from a fresh state, starts where a line does).
+
+    >>> tail_start("abc\ndef\nghi", 6)
+    8
+    """
+    start = max(len(text) - chars, 0)
+    newline = text.find("\n", start - 1) if start else -1
+    return newline + 1 if 0 <= newline < len(text) - 1 else start
+
+
+def atlas(args, out: Path, charlm, vocab, text: str, features: dict, extra: dict) -> None:
+    """Record, correlate, draw and summarise one model over ``text`` and its ``features``."""
     states, probs = record(charlm, vocab, text)
     acts, names = unit_table(states)
-    features = tf.text_features(text)
     report = feature_report(acts, names, features)
     figures = []
     for feature, entry in report.items():
@@ -397,7 +408,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--compare", action="store_true", help="RNN vs LSTM value ranges")
     parser.add_argument("--hidden", type=int, default=64, help="units of models trained here")
     parser.add_argument("--train-steps", type=int, default=300, help="Adam steps when training")
+    parser.add_argument(
+        "--quotes", help='quote characters (default: both \' and " for python, else ")'
+    )
     args = parser.parse_args(argv)
+    if args.quotes is None:
+        code = args.corpus == "python" or str(args.text).endswith(".py")
+        args.quotes = "\"'" if code else '"'
     args.smoke = args.smoke or args.quick
     if args.smoke:
         args.chars = min(args.chars, 300)
@@ -417,8 +434,11 @@ def main(argv: list[str] | None = None) -> int:
         extra = {"checkpoint": str(args.checkpoint), "model_args": loaded[2]}
     else:
         charlm, vocab, extra = train_here(args, text)
-    stretch = "".join(ch for ch in text[-args.chars :] if ch in vocab)
-    atlas(args, out, charlm, vocab, stretch, extra)
+    text = "".join(ch for ch in text if ch in vocab)
+    start = tail_start(text, args.chars)
+    features = tf.text_features(text, quotes=args.quotes)  # the whole text: quotes open earlier
+    tail = {name: values[start:] for name, values in features.items()}
+    atlas(args, out, charlm, vocab, text[start:], tail, extra)
     return 0
 
 
