@@ -261,7 +261,7 @@ def two_pane_png(out: Path, text: str, values: np.ndarray, probs, vocab, unit: s
 
 
 def tail_start(text: str, chars: int) -> int:
-    """Where the last ``chars`` characters start, moved on to the next line's start (so the
+    r"""Where the last ``chars`` characters start, moved on to the next line's start (so the
     model, reading from a fresh state, starts where a line does).
 
     >>> tail_start("abc\ndef\nghi", 6)
