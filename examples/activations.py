@@ -291,6 +291,13 @@ def atlas(args, out: Path, charlm, vocab, text: str, features: dict, extra: dict
     (out / "two_pane.html").write_text(page, encoding="utf-8")
     figures += two_pane_png(out, text, acts[:, column], probs, vocab, names[column])
     figures.append("two_pane.html")
+    if args.gallery:
+        title = (
+            f"unit {names[column]} of a trained char model: {best}, r = {report[best]['r'][0]:+.2f}"
+        )
+        values = acts[:700, column]
+        fig = viz.text_heatmap(text[:700], values, width=80, title=title, scale=scale_of(values))
+        fig.savefig(args.gallery, dpi=110, bbox_inches="tight")
     summarise(args, out, report, best_abs_r(acts, features), names, figures, text, extra)
 
 
@@ -408,6 +415,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--compare", action="store_true", help="RNN vs LSTM value ranges")
     parser.add_argument("--hidden", type=int, default=64, help="units of models trained here")
     parser.add_argument("--train-steps", type=int, default=300, help="Adam steps when training")
+    parser.add_argument("--gallery", help="also write the best unit's heatmap (700 chars) here")
     parser.add_argument(
         "--quotes", help='quote characters (default: both \' and " for python, else ")'
     )
