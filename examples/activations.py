@@ -19,6 +19,7 @@ Run:
     python examples/activations.py --checkpoint run/model.npz --corpus python --chars 3000
     python examples/activations.py --train-steps 600              # train an LSTM here first
     python examples/activations.py --compare                      # RNN vs LSTM value ranges
+    python examples/activations.py --compare --compare-checkpoints rnn.npz lstm.npz
     python examples/activations.py --smoke                        # seconds (the tests)
 """
 
@@ -338,26 +339,45 @@ def summarise(args, out, report, unit_best, names, figures, text, extra) -> None
     )
 
 
-def compare(args, out: Path, text: str) -> None:
-    """Train a tanh RNN, a ReLU RNN and an LSTM of the same size; plot each unit's range."""
+def trained_pair(args, text: str) -> dict[str, tuple[Any, nn.CharVocab, float]]:
+    """A tanh RNN, a ReLU RNN and an LSTM of the same size, trained here on ``text``."""
     vocab = nn.CharVocab.from_text(text)
     hidden, steps = (16, 30) if args.smoke else (args.hidden, args.train_steps)
-    stretch = text[-args.chars :]
-    runs = {
-        "RNN tanh": train_model(text, vocab, "rnn", hidden, steps, args, nonlinearity="tanh"),
-        "RNN ReLU": train_model(text, vocab, "rnn", hidden, steps, args, nonlinearity="relu"),
-        "LSTM": train_model(text, vocab, "lstm", hidden, steps, args),
-    }
+    runs = {}
+    for label, kind, rnn in (
+        ("RNN tanh", "rnn", {"nonlinearity": "tanh"}),
+        ("RNN relu", "rnn", {"nonlinearity": "relu"}),
+        ("LSTM", "lstm", {}),
+    ):
+        charlm, seconds = train_model(text, vocab, kind, hidden, steps, args, **rnn)
+        runs[label] = (charlm, vocab, seconds)
+    return runs
+
+
+def loaded_pair(paths: list[str]) -> dict[str, tuple[Any, nn.CharVocab, None]]:
+    """An RNN's and an LSTM's checkpoints (``--compare-checkpoints RNN LSTM``)."""
+    (rnn, rnn_vocab, _), (lstm, lstm_vocab, _) = (load_model(p) for p in paths)
+    if not isinstance(rnn.rnn, nn.RNN) or not isinstance(lstm.rnn, nn.LSTM):
+        raise SystemExit("activations: --compare-checkpoints takes an RNN's, then an LSTM's")
+    label = f"RNN {rnn.rnn.nonlinearity}"
+    return {label: (rnn, rnn_vocab, None), "LSTM": (lstm, lstm_vocab, None)}
+
+
+def compare(args, out: Path, text: str) -> None:
+    """Vanilla RNN(s) and an LSTM read the same text; plot each unit's range of values."""
+    paths = args.compare_checkpoints
+    runs = loaded_pair(paths) if paths else trained_pair(args, text)
     ranges = {}
-    for label, (charlm, _) in runs.items():
-        states, _ = record(charlm, vocab, stretch)
+    for label, (charlm, vocab, _) in runs.items():
+        known = "".join(ch for ch in text if ch in vocab)
+        states, _ = record(charlm, vocab, known[tail_start(known, args.chars) :])
         for kind, acts in states.items():
             ranges[f"{label} {kind}"] = np.stack([acts.min(axis=0), acts.max(axis=0)], axis=1)
     figures = range_plot(out, ranges)
     spans = {k: [float(v[:, 0].min()), float(v[:, 1].max())] for k, v in ranges.items()}
     widest = {k: float(np.abs(v).max()) for k, v in spans.items()}
     targets: list[dict[str, Any]] = []
-    for rnn in ("RNN tanh h", "RNN ReLU h"):
+    for rnn in [k for k in spans if k.startswith("RNN")]:
         check_target(
             targets,
             f"the vanilla RNN's units ({rnn}) range far wider (> 3×) than the LSTM's h",
@@ -370,7 +390,7 @@ def compare(args, out: Path, text: str) -> None:
         "−15.7…10.4 cannot come from a tanh RNN's h: an unbounded unit (ReLU RNN, or the "
         "LSTM's cell state c) is what ranges wider."
     )
-    seconds = {k: v[1] for k, v in runs.items()}
+    seconds = {k: v[2] for k, v in runs.items()}
     write_summary(out, NAME, finding, figures, targets, ranges=spans, train_seconds=seconds)
 
 
@@ -414,6 +434,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--chars", type=int, default=2000, help="characters from the text's end")
     parser.add_argument("--smoke", action="store_true", help="a tiny model, seconds (the tests)")
     parser.add_argument("--compare", action="store_true", help="RNN vs LSTM value ranges")
+    parser.add_argument(
+        "--compare-checkpoints",
+        nargs=2,
+        metavar=("RNN", "LSTM"),
+        help="with --compare: read these two checkpoints instead of training",
+    )
     parser.add_argument("--hidden", type=int, default=64, help="units of models trained here")
     parser.add_argument("--train-steps", type=int, default=300, help="Adam steps when training")
     parser.add_argument("--gallery", help="also write the best unit's heatmap (700 chars) here")

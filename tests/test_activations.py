@@ -158,7 +158,23 @@ def test_compare_smoke_plots_ranges_and_tanh_states_stay_in_unit_interval(tmp_pa
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     check_png(tmp_path / "value_ranges.png")
     ranges = summary["ranges"]
-    assert set(ranges) == {"RNN tanh h", "RNN ReLU h", "LSTM h", "LSTM c"}
+    assert set(ranges) == {"RNN tanh h", "RNN relu h", "LSTM h", "LSTM c"}
     for name in ("RNN tanh h", "LSTM h"):
         assert -1 <= ranges[name][0] <= ranges[name][1] <= 1
-    assert ranges["RNN ReLU h"][0] >= 0
+    assert ranges["RNN relu h"][0] >= 0
+
+
+def test_compare_reads_two_checkpoints(tmp_path: Path) -> None:
+    api = activations.charlm_api()
+    vocab = nn.CharVocab.from_text(nn.default_corpus())
+    paths = []
+    for kind in ("rnn", "lstm"):
+        args = {"model": kind, "hidden": 10, "embed": 8}
+        paths.append(str(tmp_path / f"{kind}.npz"))
+        api.save_checkpoint(paths[-1], api.CharLM(len(vocab), **args), vocab, args)
+    done = run_script("--compare", "--compare-checkpoints", *paths, "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr[-2000:]
+    ranges = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))["ranges"]
+    assert set(ranges) == {"RNN tanh h", "LSTM h", "LSTM c"}
+    swapped = run_script("--compare", "--compare-checkpoints", *paths[::-1], "--out", str(tmp_path))
+    assert swapped.returncode != 0 and "an RNN's, then an LSTM's" in swapped.stderr
