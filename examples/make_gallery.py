@@ -148,14 +148,7 @@ def main(argv: list[str] | None = None) -> None:
         "except dashed; geometric mean of 8 seeds, band = min–max",
     )
     fig.savefig(OUT / "grad_flow.png", dpi=DPI)
-    text = "the quick brown fox jumps over the lazy dog"
-    viz.text_heatmap(
-        text,
-        np.tanh(np.sin(np.arange(len(text)) / 3.0) * 2),
-        width=44,
-        save=OUT / "heatmap.png",
-        title="a hidden unit over characters (demo data)",
-    )
+    # atlas_heatmap.png (a real unit of a trained LSTM) comes from examples/activations.py
     for png in OUT.rglob("*.png"):
         shrink(png)
     print("\n".join(sorted(str(p.relative_to(OUT.parent.parent)) for p in OUT.rglob("*.*"))))

@@ -15,6 +15,7 @@ matplotlib.use("Agg")  # pictures are files here; never open a window
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
@@ -220,9 +221,15 @@ def _heat(value: float) -> tuple[float, float, float]:
 
 
 def text_heatmap_html(
-    text: str, activations: Sequence[float], save: str | Path | None = None
+    text: str,
+    activations: Sequence[float],
+    save: str | Path | None = None,
+    scale: float = 1.0,
 ) -> str:
     """Karpathy-style HTML: each character's background is a hidden unit's activation.
+
+    Colours saturate at ±``scale`` (for units not bounded by ±1, e.g. an LSTM's cell state
+    or a ReLU RNN); hovering a character shows its unscaled value.
 
     Examples
     --------
@@ -233,7 +240,7 @@ def text_heatmap_html(
     values = _check_lengths(text, activations)
     spans = []
     for ch, v in zip(text, values, strict=True):
-        r, g, b = (round(255 * c) for c in _heat(v))
+        r, g, b = (round(255 * c) for c in _heat(v / scale))
         shown = "<br>" if ch == "\n" else html.escape(ch).replace(" ", "&nbsp;")
         spans.append(f'<span title="{v:.3f}" style="background:rgb({r},{g},{b})">{shown}</span>')
     page = (
@@ -252,8 +259,13 @@ def text_heatmap(
     save: str | Path | None = None,
     width: int = 60,
     title: str | None = None,
+    scale: float = 1.0,
+    ax: Axes | None = None,
 ) -> Figure:
     """The same heatmap as a picture: characters on a grid, ``width`` per line.
+
+    Colours saturate at ±``scale``; with ``ax`` it draws into that axes (e.g. one panel of
+    a page of units) instead of a new figure.
 
     Examples
     --------
@@ -271,16 +283,17 @@ def text_heatmap(
         lines.append((row, col, ch, v))
         col += 1
     rows = row + 1
-    fig, ax = plt.subplots(figsize=(0.16 * width + 0.4, 0.3 * rows + 0.6))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.16 * width + 0.4, 0.3 * rows + 0.6))
     for r, c, ch, v in lines:
-        ax.add_patch(plt.Rectangle((c, -r - 1), 1, 1, color=_heat(v), lw=0))
+        ax.add_patch(plt.Rectangle((c, -r - 1), 1, 1, color=_heat(v / scale), lw=0))
         ax.text(c + 0.5, -r - 0.5, ch, ha="center", va="center", family="monospace", fontsize=9)
     ax.set_xlim(0, width)
     ax.set_ylim(-rows, 0)
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=10)
-    return _finish(fig, save)
+    return _finish(ax.figure, save)
 
 
 def _check_lengths(text: str, activations: Sequence[float]) -> np.ndarray:
