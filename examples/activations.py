@@ -54,29 +54,16 @@ from nn.functional import cross_entropy
 
 NAME = "activations"
 INTERPRETABLE_R = 0.5  # |r| at or above which a unit is counted as tracking a feature
-PYTHON_CORPUS_CAP = 400_000
 
 
 def charlm_api() -> Any:
-    """The module giving ``CharLM`` and ``load_checkpoint`` (switch to ``char_rnn`` here)."""
-    import _charlm_stub
+    """The module giving ``CharLM`` and ``load_checkpoint``: ``examples/char_rnn.py``."""
+    import char_rnn
 
-    return _charlm_stub
+    return char_rnn
 
 
 # ------------------------------------------------------------------ text
-
-
-def python_corpus(cap: int = PYTHON_CORPUS_CAP) -> str:
-    """The standard library's own ``.py`` files, in sorted path order, up to ``cap`` chars."""
-    root = Path(argparse.__file__).parent
-    parts, size = [], 0
-    for path in sorted(root.glob("*.py")):
-        parts.append(path.read_text(encoding="utf-8", errors="replace"))
-        size += len(parts[-1])
-        if size >= cap:
-            break
-    return "".join(parts)[:cap]
 
 
 def load_text(args: argparse.Namespace, saved: dict[str, Any]) -> str:
@@ -90,7 +77,7 @@ def load_text(args: argparse.Namespace, saved: dict[str, Any]) -> str:
     corpus = args.corpus or saved.get("corpus") or "verse"
     if corpus not in ("verse", "python"):
         raise SystemExit(f"activations: unknown corpus {corpus!r} (verse or python)")
-    return python_corpus() if corpus == "python" else nn.default_corpus()
+    return nn.python_corpus() if corpus == "python" else nn.default_corpus()
 
 
 # ------------------------------------------------------------------ model

@@ -137,16 +137,19 @@ def test_unknown_corpus_is_a_clear_error(tmp_path: Path) -> None:
     assert done.returncode != 0 and "unknown corpus" in done.stderr
 
 
-def test_reads_a_saved_checkpoint(tmp_path: Path) -> None:
-    api = (
-        activations.charlm_api()
-    )  # the stand-in's writer; char_rnn.py's own checkpoint once it lands
-    vocab = nn.CharVocab.from_text(nn.default_corpus())
-    args = {"model": "gru", "hidden": 12, "embed": 8}
-    api.save_checkpoint(tmp_path / "m.npz", api.CharLM(len(vocab), **args), vocab, args)
-    done = run_script(
-        "--checkpoint", str(tmp_path / "m.npz"), "--chars", "200", "--out", str(tmp_path)
+def char_rnn_checkpoint(folder: Path, model: str, hidden: int) -> str:
+    """A checkpoint written by examples/char_rnn.py itself (a seconds-long --smoke run)."""
+    import char_rnn
+
+    char_rnn.main(
+        ["--smoke", "--model", model, "--hidden", str(hidden), "--embed", "8", "--out", str(folder)]
     )
+    return str(folder / "best.npz")
+
+
+def test_reads_a_saved_checkpoint(tmp_path: Path) -> None:
+    checkpoint = char_rnn_checkpoint(tmp_path / "gru", "gru", hidden=12)
+    done = run_script("--checkpoint", checkpoint, "--chars", "200", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr[-2000:]
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["units"] == 12 and summary["model_args"]["model"] == "gru"
@@ -165,13 +168,7 @@ def test_compare_smoke_plots_ranges_and_tanh_states_stay_in_unit_interval(tmp_pa
 
 
 def test_compare_reads_two_checkpoints(tmp_path: Path) -> None:
-    api = activations.charlm_api()
-    vocab = nn.CharVocab.from_text(nn.default_corpus())
-    paths = []
-    for kind in ("rnn", "lstm"):
-        args = {"model": kind, "hidden": 10, "embed": 8}
-        paths.append(str(tmp_path / f"{kind}.npz"))
-        api.save_checkpoint(paths[-1], api.CharLM(len(vocab), **args), vocab, args)
+    paths = [char_rnn_checkpoint(tmp_path / kind, kind, hidden=10) for kind in ("rnn", "lstm")]
     done = run_script("--compare", "--compare-checkpoints", *paths, "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr[-2000:]
     ranges = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))["ranges"]
