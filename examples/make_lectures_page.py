@@ -110,6 +110,8 @@ def run_experiment(experiment: Experiment, out: Path, quick: bool) -> float:
     if done.returncode != 0:
         raise SystemExit(f"{experiment.name} failed (exit {done.returncode}):\n{done.stderr}")
     (out / "timing.json").write_text(json.dumps({"seconds": round(seconds, 1), "quick": quick}))
+    for vector in out.glob("*.svg"):  # the page shows PNGs; a slide's SVG comes from your run
+        vector.unlink()
     return seconds
 
 
@@ -146,7 +148,7 @@ def experiment_section(experiment: Experiment, summary: dict, timing: dict, fold
 
 
 def png_figures(summary: dict) -> list[str]:
-    """The PNG figures a summary lists (SVGs are kept beside them for slides)."""
+    """The PNG figures a summary lists (the page keeps no SVGs: some are tens of MB)."""
     return [name for name in summary.get("figures", []) if name.endswith(".png")]
 
 

@@ -47,6 +47,7 @@ def test_quick_page_shows_each_runs_figures_finding_and_targets(tmp_path: Path) 
     for image in images:
         assert (tmp_path / image).is_file(), image
     assert "## Backprop by hand" in page and "## Sequence tasks" not in page
+    assert not list(tmp_path.rglob("*.svg")), "the page's folder keeps PNGs only"
 
 
 def test_rebuilding_without_runs_gives_an_empty_page_not_an_error(tmp_path: Path) -> None:
