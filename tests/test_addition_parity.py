@@ -3,13 +3,11 @@ has accuracy per length, model and task, and every number is finite."""
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
 import sys
 from pathlib import Path
 
+from experiment_helpers import run_quick
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,21 +25,8 @@ def finite_numbers(value) -> list:
 
 
 def test_quick_run_writes_figures_and_summary(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
-    script = ROOT / "examples" / "addition_parity.py"
-    done = subprocess.run(
-        [sys.executable, str(script), "--quick", "--no-progress", "--out", str(tmp_path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
-    assert summary["experiment"] == "addition_parity" and summary["finding"]
+    summary, _ = run_quick("addition_parity", tmp_path)
     assert len(summary["targets"]) == 4
-    assert all(isinstance(t["held"], bool) for t in summary["targets"])
     for task in ("addition", "parity"):
         lengths = summary["lengths"][task]
         assert summary["train_length"][task] in lengths

@@ -3,14 +3,12 @@ have the headline numbers and every number is finite."""
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from experiment_helpers import run_quick
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,27 +46,7 @@ def numbers(value):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_quick_run_writes_figures_and_summary(name: str, tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "examples" / f"{name}.py"),
-            "--quick",
-            "--no-progress",
-            "--out",
-            str(tmp_path),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "finding:" in done.stdout
-    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
-    assert summary["experiment"] == name and summary["finding"]
-    assert summary["targets"] and all(isinstance(t["held"], bool) for t in summary["targets"])
+    summary, _ = run_quick(name, tmp_path)
     for key in EXPECTED[name]:
         values = list(numbers(summary[key]))
         assert values, f"{name}: {key} is empty"

@@ -3,15 +3,13 @@ is built from do what they say (teacher-forced batches, greedy decoding, exact m
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from experiment_helpers import run_quick
 from PIL import Image
 
 import minigrad
@@ -30,22 +28,8 @@ def _module():
 
 @pytest.mark.parametrize("cell, task", [("gru", "reverse"), ("lstm", "sort")])
 def test_quick_run_writes_figures_and_summary(cell: str, task: str, tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
-    command = [sys.executable, str(ROOT / "examples" / "seq2seq.py"), "--quick", "--no-progress"]
-    done = subprocess.run(
-        [*command, "--cell", cell, "--task", task, "--out", str(tmp_path)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "finding:" in done.stdout
-    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
-    assert summary["experiment"] == "seq2seq" and summary["finding"]
+    summary, _ = run_quick("seq2seq", tmp_path, "--cell", cell, "--task", task)
     assert (summary["cell"], summary["task"]) == (cell, task)
-    assert summary["targets"] and all(isinstance(t["held"], bool) for t in summary["targets"])
     for key in KEYS:
         assert key in summary
     per_length = summary["accuracy_per_length"]

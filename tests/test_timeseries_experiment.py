@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from experiment_helpers import run_quick
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,18 +18,8 @@ SERIES, MODELS, HORIZONS = ("sine", "lorenz"), ("RNN", "LSTM", "GRU"), ("1", "10
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory) -> tuple[Path, dict, str]:
     out = tmp_path_factory.mktemp("timeseries")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
-    script = str(ROOT / "examples" / "timeseries.py")
-    done = subprocess.run(
-        [sys.executable, script, "--quick", "--no-progress", "--out", str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return out, json.loads((out / "summary.json").read_text(encoding="utf-8")), done.stdout
+    summary, stdout = run_quick("timeseries", out)
+    return out, summary, stdout
 
 
 def test_quick_run_writes_images_that_open(quick_run):
