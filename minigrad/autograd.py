@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import backend
-from minigrad.graph import STATE, Node, free_inputs
+from minigrad.graph import STATE, FreedTensor, Node, free_inputs
 from minigrad.op import times_local
 from minigrad.stepping import Accumulation, BackwardStep, Unbroadcast, node_numbers
 from minigrad.tensor import Tensor
@@ -223,6 +223,7 @@ def run_backward(
     pending_leaf: dict[int, Any] = {}
     check = STATE.anomaly
     numbers = node_numbers(nodes) if record else {}
+    records: dict[int, FreedTensor] = {}
     index = 0
     for node in nodes:
         grad_out = grads.pop(node, None)
@@ -308,7 +309,7 @@ def run_backward(
             if step is not None:
                 step.completed.append(parent)
         if not retain_graph:
-            free_inputs(node)  # the values go; the graph's shape and names stay
+            free_inputs(node, records)  # the values go; the graph's shape and names stay
         if step is not None:
             yield step
     # A leaf whose other consumers passed no gradient (None) is complete now.

@@ -70,13 +70,11 @@ class Node:
         Creation sequence number; larger means later.
     freed : bool
         True once backward released the saved arrays (``retain_graph=False``).
-    record : FreedTensor or None
-        What consumers' nodes hold instead of this node's output once backward freed them.
     created_at : list or None
         The user's stack at creation, recorded only under :func:`detect_anomaly`.
     """
 
-    __slots__ = ("created_at", "freed", "op", "parents", "record", "scope", "seq")
+    __slots__ = ("created_at", "freed", "op", "parents", "scope", "seq")
 
     def __init__(self, op: Op, parents: tuple[Tensor, ...], scope: str | None = None) -> None:
         self.op = op
@@ -84,7 +82,6 @@ class Node:
         self.scope = PER_THREAD.mode.scope_path if scope is None else scope
         self.seq = next(_sequence)
         self.freed = False
-        self.record: FreedTensor | None = None
         self.created_at: list[Any] | None = None
 
     def __repr__(self) -> str:
@@ -141,22 +138,28 @@ class FreedTensor:
         )
 
 
-def free_inputs(node: Node) -> None:
-    """Swap ``node``'s op-made inputs for :class:`FreedTensor` records (one per tensor).
+def free_inputs(node: Node, records: dict[int, FreedTensor]) -> None:
+    """Swap ``node``'s op-made inputs for :class:`FreedTensor` records.
 
-    Leaves, records and tensors the user asked to keep (hooks, ``retain_grad``) stay. A
-    tensor's record is kept on its own node, so every consumer gets the same one.
+    Leaves, records and tensors the user asked to keep (hooks, ``retain_grad``) stay.
+    ``records`` (one backward pass's, keyed by tensor id) gives every consumer of a tensor
+    the same record; it is not kept on the node, where record → node → record would be a
+    reference cycle that only the garbage collector could free.
     """
     kept = []
     changed = False
     for parent in node.parents:
-        made_by = parent._node
-        if made_by is None or parent.data is None or parent._retain or parent._hooks is not None:
+        if (
+            parent._node is None
+            or parent.data is None
+            or parent._retain
+            or parent._hooks is not None
+        ):
             kept.append(parent)
             continue
-        record = made_by.record
+        record = records.get(id(parent))
         if record is None:
-            record = made_by.record = _record(parent)
+            record = records[id(parent)] = _record(parent)
         kept.append(record)
         changed = True
     if changed:

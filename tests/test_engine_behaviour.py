@@ -295,3 +295,21 @@ def test_a_freed_graph_still_draws_with_its_values_marked_freed() -> None:
     f.backward()
     source = viz.draw_graph(f).source
     assert "freed by backward()" in source and ">-2<" in source
+
+
+def test_a_freed_graph_is_released_by_reference_counting_alone() -> None:
+    # no reference cycle between nodes and their freed records: without the cyclic garbage
+    # collector, dropping the loss drops every op of the graph at once
+    gc.disable()
+    try:
+        x = minigrad.tensor(np.ones(10), requires_grad=True)
+        loss = ((x * 2.0).tanh() * 3.0).sum()
+        ops, node = [], loss.node
+        while node is not None:
+            ops.append(weakref.ref(node.op))
+            node = node.parents[0].node
+        loss.backward()
+        del loss, node
+        assert len(ops) == 4 and all(op() is None for op in ops)
+    finally:
+        gc.enable()
