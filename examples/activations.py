@@ -205,7 +205,7 @@ def two_pane_html(text: str, values: np.ndarray, probs: np.ndarray, vocab, unit:
     predictions for the next character, shaded by probability (hover for numbers)."""
     scale, cols = scale_of(values), []
     for i, ch in enumerate(text):
-        r, g, b = (round(255 * c) for c in viz.plots._heat(values[i] / scale))
+        r, g, b = (round(255 * c) for c in viz.plots.heat_colour(values[i], scale))
         cell = f"<div title='{values[i]:.3f}' style='background:rgb({r},{g},{b})'>"
         cells = [cell + html.escape(_shown(ch)) + "</div>"]
         for k in np.argsort(-probs[i])[:5]:
@@ -228,7 +228,7 @@ def two_pane_png(out: Path, text: str, values: np.ndarray, probs, vocab, unit: s
     n, scale = min(len(text), 70), scale_of(values)
     fig, ax = plt.subplots(figsize=(0.17 * n + 0.5, 2.4))
     for i in range(n):
-        ax.add_patch(plt.Rectangle((i, -1), 1, 1, color=viz.plots._heat(values[i] / scale)))
+        ax.add_patch(plt.Rectangle((i, -1), 1, 1, color=viz.plots.heat_colour(values[i], scale)))
         ax.text(i + 0.5, -0.5, _shown(text[i]), ha="center", va="center", family="monospace")
         for row, k in enumerate(np.argsort(-probs[i])[:5]):
             ax.add_patch(plt.Rectangle((i, -row - 2.2), 1, 1, color=plt.cm.Reds(probs[i, k])))

@@ -213,9 +213,16 @@ def training_curves(
     return _finish(fig, save)
 
 
-def _heat(value: float) -> tuple[float, float, float]:
-    """Blue for negative, white for 0, red for positive activations in [-1, 1]."""
-    v = float(np.clip(value, -1.0, 1.0))
+def heat_colour(value: float, scale: float = 1.0) -> tuple[float, float, float]:
+    """The heatmaps' colour of an activation: blue below 0, white at 0, red above, as RGB in
+    0…1, saturating at ±``scale``. For drawing your own views in the same colours.
+
+    Examples
+    --------
+    >>> heat_colour(1.0), heat_colour(0.0), heat_colour(-2.0, scale=4.0)
+    ((1.0, 0.0, 0.0), (1.0, 1.0, 1.0), (0.5, 0.5, 1.0))
+    """
+    v = float(np.clip(value / scale, -1.0, 1.0))
     fade = 1 - abs(v)
     return (1.0, fade, fade) if v > 0 else (fade, fade, 1.0)
 
@@ -240,7 +247,7 @@ def text_heatmap_html(
     values = _check_lengths(text, activations)
     spans = []
     for ch, v in zip(text, values, strict=True):
-        r, g, b = (round(255 * c) for c in _heat(v / scale))
+        r, g, b = (round(255 * c) for c in heat_colour(v, scale))
         shown = "<br>" if ch == "\n" else html.escape(ch).replace(" ", "&nbsp;")
         spans.append(f'<span title="{v:.3f}" style="background:rgb({r},{g},{b})">{shown}</span>')
     page = (
@@ -286,7 +293,7 @@ def text_heatmap(
     if ax is None:
         _, ax = plt.subplots(figsize=(0.16 * width + 0.4, 0.3 * rows + 0.6))
     for r, c, ch, v in lines:
-        ax.add_patch(plt.Rectangle((c, -r - 1), 1, 1, color=_heat(v / scale), lw=0))
+        ax.add_patch(plt.Rectangle((c, -r - 1), 1, 1, color=heat_colour(v, scale), lw=0))
         ax.text(c + 0.5, -r - 0.5, ch, ha="center", va="center", family="monospace", fontsize=9)
     ax.set_xlim(0, width)
     ax.set_ylim(-rows, 0)
