@@ -73,7 +73,7 @@ def check_forward(op: Op, out: Any, node: Node | None) -> None:
     kind = _nonfinite(out)
     if kind is None:
         return
-    where = _user_frame(node.created_at if node else traceback.extract_stack())
+    where = _user_frame(getattr(node, "created_at", None) if node else traceback.extract_stack())
     raise AnomalyError(
         f"detect_anomaly: forward of {op.describe()} produced {kind}\n  created at {where}"
     )
@@ -90,5 +90,5 @@ def check_backward(node: Node, grads: tuple[Any, ...]) -> None:
             raise AnomalyError(
                 f"detect_anomaly: backward of {node.op.describe()} (node #{node.seq}{scope}) "
                 f"produced {kind} in the gradient of input {i}\n"
-                f"  the op was created at {_user_frame(node.created_at)}"
+                f"  the op was created at {_user_frame(getattr(node, 'created_at', None))}"
             )

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import backend
-from minigrad.graph import STATE, FreedTensor, Node, free_inputs
+from minigrad.graph import STATE, FreedTensor, Node
 from minigrad.op import times_local
 from minigrad.stepping import Accumulation, BackwardStep, Unbroadcast, node_numbers
 from minigrad.tensor import Tensor
@@ -44,11 +44,20 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``grad`` over the axes that broadcasting added or stretched, to get ``shape``."""
     if tuple(grad.shape) == shape:
         return grad
+    return _sum_to(grad, shape, broadcast_axes(shape, tuple(grad.shape)))
+
+
+def _sum_to(grad: Any, shape: tuple[int, ...], axes: tuple[int, ...]) -> Any:
+    """``grad`` summed over ``axes`` (what broadcasting added or stretched), as ``shape``."""
     xp = backend.namespace(grad)
-    axes = broadcast_axes(shape, tuple(grad.shape))
     if axes:
         grad = xp.sum(grad, axis=axes)
     return grad if tuple(grad.shape) == shape else xp.reshape(grad, shape)
+
+
+_SUMMED_AXES: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[int, ...]] = {}
+"""(input shape, gradient shape) → the axes to sum, for pairs already checked: the same
+broadcasts recur at every step of a training loop."""
 
 
 @contextlib.contextmanager
@@ -68,7 +77,8 @@ def grads_set_aside(tensors: Iterable[Tensor]) -> Iterator[None]:
     >>> inside, x.grad.item()
     (4.0, 10.0)
     """
-    saved = [(t, t.grad, t._hooks, t._retain) for t in tensors]
+    # freed records (FreedTensor) have no gradient, hooks or retain_grad to set aside
+    saved = [(t, t.grad, t._hooks, t._retain) for t in tensors if t.data is not None]
     for t, *_ in saved:
         t.grad, t._hooks, t._retain = None, None, False
     try:
@@ -81,7 +91,7 @@ def grads_set_aside(tensors: Iterable[Tensor]) -> Iterator[None]:
 def _graph(root: Tensor, record: bool) -> tuple[list[Node], dict[int, int], dict[Node, Tensor]]:
     """Nodes reachable from ``root``, newest first; leaf fan-in counts; node → output tensor."""
     nodes: list[Node] = []
-    leaf_uses: dict[int, int] = {}
+    leaf_uses: dict[Tensor, int] = {}  # tensors hash by identity
     tensor_of: dict[Node, Tensor] = {}
     seen: set[Node] = set()  # nodes hash by identity
     stack = [root]
@@ -99,8 +109,7 @@ def _graph(root: Tensor, record: bool) -> tuple[list[Node], dict[int, int], dict
                 continue
             parent_node = parent._node
             if parent_node is None:
-                key = id(parent)
-                leaf_uses[key] = leaf_uses.get(key, 0) + 1
+                leaf_uses[parent] = leaf_uses.get(parent, 0) + 1
             elif parent_node not in seen:
                 stack.append(parent)
     nodes.sort(key=_seq, reverse=True)
@@ -184,18 +193,22 @@ def _bad_backward(node: Node, returned: Any) -> TypeError:
     )
 
 
-def _check_grad_shape(node: Node, parent: Tensor, grad: Any) -> None:
-    """A gradient must have its input's shape, or a shape the input was broadcast to."""
+def _summed_axes(node: Node, parent: Tensor, grad: Any) -> tuple[int, ...]:
+    """The axes to sum ``grad`` over to get ``parent``'s shape, after checking that ``grad``
+    has a shape ``parent`` could have been broadcast to (a clear error otherwise)."""
     shape, got = tuple(parent.data.shape), tuple(getattr(grad, "shape", ()))
     extra = len(got) - len(shape)
-    if extra >= 0 and all(n in (1, m) for n, m in zip(shape, got[extra:], strict=True)):
-        return
-    index = next(i for i, p in enumerate(node.parents) if p is parent)
-    raise ValueError(
-        f"{node.op.describe()}.backward returned a gradient of shape {got} for input {index}, "
-        f"whose shape is {shape}: a gradient must have its input's shape (or the shape the "
-        "input was broadcast to in forward)"
-    )
+    if extra < 0 or not all(n in (1, m) for n, m in zip(shape, got[extra:], strict=True)):
+        index = next(i for i, p in enumerate(node.parents) if p is parent)
+        raise ValueError(
+            f"{node.op.describe()}.backward returned a gradient of shape {got} for input "
+            f"{index}, whose shape is {shape}: a gradient must have its input's shape (or the "
+            "shape the input was broadcast to in forward)"
+        )
+    if len(_SUMMED_AXES) >= 4096:  # many distinct shapes (varying lengths): start afresh
+        _SUMMED_AXES.clear()
+    axes = _SUMMED_AXES[shape, got] = broadcast_axes(shape, got)
+    return axes
 
 
 def _unbroadcast_event(parent: Tensor, grad: Any) -> Unbroadcast:
@@ -209,6 +222,9 @@ def _cast_like(grad: Any, t: Tensor) -> Any:
     return grad
 
 
+_new_record = object.__new__
+
+
 def run_backward(
     root: Tensor, grad: Any = None, retain_graph: bool = False, record: bool = True
 ) -> Iterator[BackwardStep]:
@@ -220,16 +236,16 @@ def run_backward(
         return
     nodes, leaf_uses, tensor_of = _graph(root, record)
     grads: dict[Node, Any] = {root._node: upstream}
-    pending_leaf: dict[int, Any] = {}
+    pending_leaf: dict[Tensor, Any] = {}
     check = STATE.anomaly
     numbers = node_numbers(nodes) if record else {}
-    records: dict[int, FreedTensor] = {}
+    records: dict[Node, FreedTensor] = {}
     index = 0
     for node in nodes:
         grad_out = grads.pop(node, None)
         if grad_out is None:
             continue
-        out = tensor_of.get(node)
+        out = tensor_of.get(node) if tensor_of else None
         if out is not None:
             if out._hooks:
                 grad_out = _run_hooks(out, grad_out)
@@ -242,9 +258,7 @@ def run_backward(
                 "Pass retain_graph=True to the first backward() if you need to run it again."
             )
         op = node.op
-        if (
-            op.derived
-        ):  # element-wise: downstream = upstream × local, with the locals stepping shows
+        if op.derived:  # element-wise: downstream = upstream × the locals stepping shows
             local = op.local_grads()
             input_grads = times_local(grad_out, local)
         else:
@@ -265,21 +279,41 @@ def run_backward(
             if record
             else None
         )
+        # Without retain_graph, the node's op-made inputs are swapped for FreedTensor
+        # records as they are visited: their values go, the graph's shape and names stay.
+        # One record per tensor per pass, found by the node that made it; keeping it on
+        # that node instead would make record → node → record, a cycle only the garbage
+        # collector could free.
+        kept = None if retain_graph else []
         for parent, g in zip(node.parents, input_grads, strict=True):
+            parent_node = parent._node
+            if kept is not None:
+                if parent_node is None or parent._hooks is not None or parent._retain:
+                    kept.append(parent)
+                else:
+                    freed = records.get(parent_node)
+                    if freed is None:
+                        freed = records[parent_node] = _new_record(FreedTensor)
+                        data = parent.data
+                        freed._node, freed.name = parent_node, parent.name
+                        freed.shape, freed.dtype = data.shape, data.dtype
+                    kept.append(freed)
             if g is None or not parent.requires_grad:
                 if step is not None:
                     step.downstream.append(None)
                 continue
-            if g.shape != parent.data.shape:
-                _check_grad_shape(node, parent, g)
+            data = parent.data
+            if g.shape != data.shape:  # broadcast in forward: sum back (or a clear error)
+                axes = _SUMMED_AXES.get((data.shape, g.shape))
+                if axes is None:
+                    axes = _summed_axes(node, parent, g)
                 if step is not None:
                     step.unbroadcasts.append(_unbroadcast_event(parent, g))
-                g = unbroadcast(g, tuple(parent.data.shape))
-            if g.dtype != parent.data.dtype:
+                g = _sum_to(g, tuple(data.shape), axes)
+            if g.dtype is not data.dtype and g.dtype != data.dtype:
                 g = _cast_like(g, parent)
             if step is not None:
                 step.downstream.append(g)
-            parent_node = parent._node
             if parent_node is not None:
                 previous = grads.get(parent_node)
                 if previous is None:
@@ -289,16 +323,16 @@ def run_backward(
                     if step is not None:
                         step.accumulations.append(Accumulation(parent, previous, g))
                 continue
-            key = id(parent)
-            previous = pending_leaf.get(key)
+            previous = pending_leaf.get(parent)
             total = g if previous is None else previous + g
             if previous is not None and step is not None:
                 step.accumulations.append(Accumulation(parent, previous, g))
-            leaf_uses[key] -= 1
-            if leaf_uses[key]:
-                pending_leaf[key] = total
+            remaining = leaf_uses[parent] - 1
+            leaf_uses[parent] = remaining
+            if remaining:
+                pending_leaf[parent] = total
                 continue
-            pending_leaf.pop(key, None)
+            pending_leaf.pop(parent, None)
             # a sum made here, or a fresh op's array that no recorded step also holds
             owned = previous is not None or (op.fresh_grads and step is None)
             if parent._hooks:
@@ -308,16 +342,14 @@ def run_backward(
             _store_grad(parent, total, owned)
             if step is not None:
                 step.completed.append(parent)
-        if not retain_graph:
-            free_inputs(node, records)  # the values go; the graph's shape and names stay
+        if kept is not None:
+            node.parents = tuple(kept)
         if step is not None:
             yield step
     # A leaf whose other consumers passed no gradient (None) is complete now.
     if not pending_leaf:
         return
-    leaves = {id(p): p for n in nodes for p in n.parents if id(p) in pending_leaf}
-    for key, total in pending_leaf.items():
-        leaf = leaves[key]
+    for leaf, total in pending_leaf.items():
         _store_grad(leaf, _run_hooks(leaf, total) if leaf._hooks else total)
 
 

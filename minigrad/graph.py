@@ -70,8 +70,9 @@ class Node:
         Creation sequence number; larger means later.
     freed : bool
         True once backward released the saved arrays (``retain_graph=False``).
-    created_at : list or None
-        The user's stack at creation, recorded only under :func:`detect_anomaly`.
+    created_at : list
+        The user's stack at creation, set only under :func:`detect_anomaly` (unset
+        otherwise, so the other ops pay nothing for it: read it with ``getattr``).
     """
 
     __slots__ = ("created_at", "freed", "op", "parents", "scope", "seq")
@@ -82,7 +83,6 @@ class Node:
         self.scope = PER_THREAD.mode.scope_path if scope is None else scope
         self.seq = next(_sequence)
         self.freed = False
-        self.created_at: list[Any] | None = None
 
     def __repr__(self) -> str:
         where = f" in {self.scope!r}" if self.scope else ""
@@ -97,7 +97,9 @@ class FreedTensor:
     the graph can still be walked, drawn and named in the "freed" error), the values do not,
     so a loss kept in a list no longer keeps the step's activations alive — as in PyTorch.
     Tensors the user still holds keep their values; tensors with hooks or ``retain_grad()``
-    stay whole in the graph. ``data`` is ``None``.
+    stay whole in the graph. ``data`` is ``None``; ``grad``, hooks and ``retain_grad`` are
+    always empty. The backward driver fills the four fields directly, without ``__init__``
+    (it makes one record per op-made tensor of every pass).
 
     Examples
     --------
@@ -112,9 +114,12 @@ class FreedTensor:
     (True, True)
     """
 
-    __slots__ = ("_hooks", "_node", "_retain", "dtype", "grad", "name", "shape")
+    __slots__ = ("_node", "dtype", "name", "shape")
     data = None
+    grad = None
     requires_grad = True
+    _hooks = None
+    _retain = False
 
     @property
     def node(self) -> Node | None:
@@ -136,51 +141,6 @@ class FreedTensor:
             f"<freed tensor {name}{shape} {self.dtype} made by {self._node.op.name}: "
             "its values were released by backward()>"
         )
-
-
-def free_inputs(node: Node, records: dict[int, FreedTensor]) -> None:
-    """Swap ``node``'s op-made inputs for :class:`FreedTensor` records.
-
-    Leaves, records and tensors the user asked to keep (hooks, ``retain_grad``) stay.
-    ``records`` (one backward pass's, keyed by tensor id) gives every consumer of a tensor
-    the same record; it is not kept on the node, where record → node → record would be a
-    reference cycle that only the garbage collector could free.
-    """
-    kept = []
-    changed = False
-    for parent in node.parents:
-        if (
-            parent._node is None
-            or parent.data is None
-            or parent._retain
-            or parent._hooks is not None
-        ):
-            kept.append(parent)
-            continue
-        record = records.get(id(parent))
-        if record is None:
-            record = records[id(parent)] = _record(parent)
-        kept.append(record)
-        changed = True
-    if changed:
-        node.parents = tuple(kept)
-
-
-def _record(tensor: Tensor) -> FreedTensor:
-    """A :class:`FreedTensor` for ``tensor``, filled in directly (this runs once per node)."""
-    record = _new_record(FreedTensor)
-    data = tensor.data
-    record._node = tensor._node
-    record.name = tensor.name
-    record.shape = data.shape
-    record.dtype = data.dtype
-    record.grad = None
-    record._hooks = None
-    record._retain = False
-    return record
-
-
-_new_record = object.__new__
 
 
 class _GradMode(contextlib.ContextDecorator):

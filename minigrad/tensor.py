@@ -39,17 +39,18 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
     # comprehension costs a frame of its own.
     if len(inputs) == 2:
         x, y = inputs
-        arrays = [x.data, y.data]
+        arrays = (x.data, y.data)
         first = type(arrays[0])
         if type(arrays[1]) is not first:
             check_same_backend(op, inputs)
         needs = (x.requires_grad, y.requires_grad)
     elif len(inputs) == 1:
-        arrays = [inputs[0].data]
+        (x,) = inputs
+        arrays = (x.data,)
         first = type(arrays[0])
-        needs = (inputs[0].requires_grad,)
+        needs = (x.requires_grad,)
     else:
-        arrays = [t.data for t in inputs]
+        arrays = tuple([t.data for t in inputs])
         first = type(arrays[0])
         if any(type(a) is not first for a in arrays):
             check_same_backend(op, inputs)
@@ -58,10 +59,10 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
         out = op.forward(*arrays)
     except (ValueError, TypeError, IndexError) as exc:
         raise type(exc)(failure_message(op, inputs, exc)) from exc
-    if type(out) is not first and backend.namespace(out) is backend.np:
+    if type(out) is not first and isinstance(out, np.generic):
         # NumPy gives 0-d results as scalars; remember which one, since backward may have
         # saved it: a gradient graph (create_graph) must know it is the output
-        op.scalar_output, out = out, backend.np.asarray(out)
+        op.scalar_output, out = out, np.asarray(out)
     mode = PER_THREAD.mode
     requires = mode.grad_enabled and True in needs
     node = None
