@@ -271,14 +271,15 @@ def run_backward(
 
             check_backward(node, input_grads)
         if not retain_graph:
-            op.release()
+            if op.derived:  # element-wise ops hold nothing but ``saved``
+                op.saved = None
+            else:
+                op.release()
             node.freed = True
-        index += 1
-        step = (
-            BackwardStep(index, node, out, grad_out, local if record else None, numbers=numbers)
-            if record
-            else None
-        )
+        step = None
+        if record:
+            index += 1
+            step = BackwardStep(index, node, out, grad_out, local, numbers=numbers)
         # Without retain_graph, the node's op-made inputs are swapped for FreedTensor
         # records as they are visited: their values go, the graph's shape and names stay.
         # One record per tensor per pass, found by the node that made it; keeping it on

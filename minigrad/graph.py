@@ -53,6 +53,8 @@ class _State:
 
 STATE = _State()
 _sequence = itertools.count()
+next_seq = _sequence.__next__
+"""The next node creation number (larger means later)."""
 
 
 class Node:
@@ -81,7 +83,7 @@ class Node:
         self.op = op
         self.parents = parents
         self.scope = PER_THREAD.mode.scope_path if scope is None else scope
-        self.seq = next(_sequence)
+        self.seq = next_seq()
         self.freed = False
 
     def __repr__(self) -> str:

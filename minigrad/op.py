@@ -126,7 +126,9 @@ class Elementwise(Op):
     It declares its local gradients and nothing else: :meth:`local_grads` returns one
     ∂out/∂input_i array per input (``None`` where ``needs[i]`` is false, :data:`PASSES` or
     :data:`NEGATES` where the upstream gradient is handed on as is or negated), and backward
-    is always upstream × local, so what stepping shows is what backward used.
+    is always upstream × local, so what stepping shows is what backward used. After a
+    backward without ``retain_graph`` the driver drops ``saved`` itself (element-wise ops
+    hold nothing else, so their :meth:`release` is not called).
 
     Examples
     --------

@@ -12,11 +12,14 @@ import numpy as np
 from minigrad import backend, ops
 from minigrad.dims import AxisError, axis_arg, check_axes, check_axis, keep_arg
 from minigrad.dtypes import get_default_dtype, result_type
-from minigrad.graph import PER_THREAD, STATE, Node
+from minigrad.graph import PER_THREAD, STATE, Node, next_seq
 from minigrad.op import Op, check_same_backend, failure_message
 from minigrad.tensor_ops import TensorOps
 
 Operand = "Tensor | float | int | np.ndarray"
+
+
+_new = object.__new__
 
 
 def apply(op: Op, *inputs: Tensor) -> Tensor:
@@ -39,15 +42,17 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
     # comprehension costs a frame of its own.
     if len(inputs) == 2:
         x, y = inputs
-        arrays = (x.data, y.data)
-        first = type(arrays[0])
-        if type(arrays[1]) is not first:
+        a, b = x.data, y.data
+        arrays = (a, b)
+        first = type(a)
+        if type(b) is not first:
             check_same_backend(op, inputs)
         needs = (x.requires_grad, y.requires_grad)
     elif len(inputs) == 1:
         (x,) = inputs
-        arrays = (x.data,)
-        first = type(arrays[0])
+        a = x.data
+        arrays = (a,)
+        first = type(a)
         needs = (x.requires_grad,)
     else:
         arrays = tuple([t.data for t in inputs])
@@ -62,13 +67,19 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
     if type(out) is not first and isinstance(out, np.generic):
         # NumPy gives 0-d results as scalars; remember which one, since backward may have
         # saved it: a gradient graph (create_graph) must know it is the output
-        op.scalar_output, out = out, np.asarray(out)
+        op.scalar_output = out
+        out = np.asarray(out)
     mode = PER_THREAD.mode
     requires = mode.grad_enabled and True in needs
     node = None
     if requires:
         op.needs = needs
-        node = Node(op, inputs, mode.scope_path)
+        node = _new(Node)  # Node's fields filled in here, not by __init__: once per op
+        node.op = op
+        node.parents = inputs
+        node.scope = mode.scope_path
+        node.seq = next_seq()
+        node.freed = False
     else:
         op.release()
     if STATE.anomaly:
@@ -77,7 +88,15 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
         if node is not None:
             node.created_at = traceback.extract_stack()[:-2]
         check_forward(op, out, node)
-    return Tensor._make(out, requires, node)
+    t = _new(Tensor)  # Tensor._make, inlined for the same reason
+    t.data = out
+    t.grad = None
+    t.requires_grad = requires
+    t.name = None
+    t._node = node
+    t._hooks = None
+    t._retain = False
+    return t
 
 
 class Tensor(TensorOps):
