@@ -105,13 +105,12 @@ def _graph(root: Tensor, record: bool) -> tuple[list[Node], dict[int, int], dict
         if record or t._hooks is not None or t._retain:
             tensor_of[node] = t
         for parent in node.parents:
-            if not parent.requires_grad:
-                continue
-            parent_node = parent._node
-            if parent_node is None:
+            parent_node = parent._node  # set only on op-made tensors, which require grad
+            if parent_node is not None:
+                if parent_node not in seen:
+                    stack.append(parent)
+            elif parent.requires_grad:
                 leaf_uses[parent] = leaf_uses.get(parent, 0) + 1
-            elif parent_node not in seen:
-                stack.append(parent)
     nodes.sort(key=_seq, reverse=True)
     return nodes, leaf_uses, tensor_of
 
