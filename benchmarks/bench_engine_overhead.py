@@ -1,11 +1,12 @@
-"""Engine overhead: forward + backward of long chains of tiny ops, in µs per op.
+"""Engine overhead: forward, backward and release of long chains of tiny ops, in µs per op.
 
 What is measured
 ----------------
 1. **Scalar chain.** ``y = tanh(y * a + b)`` repeated ``--steps`` times on 0-d float32 tensors
    (three ops per step: mul, add, tanh; ``a`` and ``b`` are leaves used by every step, so the
-   driver also exercises fan-out accumulation). One repetition = build the chain (forward) and
-   ``backward()`` through it. Reported: wall time / number of ops, median of ``--repeat`` runs.
+   driver also exercises fan-out accumulation). One repetition = build the chain (forward),
+   ``backward()`` through it, and drop the last reference to the graph (release). Reported:
+   wall time / number of ops, median of ``--repeat`` runs, and the three phases apart.
 2. **Small-tensor chain.** ``h = tanh(h @ W + b)`` with a 16×16 ``h`` and ``W`` (three ops per
    step: matmul, add, tanh), the same way.
 
@@ -14,6 +15,12 @@ reimplementation in ``benchmarks/micrograd_style.py``; scalar chain only) and fo
 on the CPU with two threads, when PyTorch is importable. All are measured in the same run; the
 ratios compare minigrad with the others (below 1.0 means minigrad is faster). Issue 2's target:
 minigrad no slower than PyTorch eager per op on the scalar chain.
+
+The release is timed because every training step pays it, and engines pay it in different
+places: PyTorch and minigrad free a graph's saved arrays during ``backward()`` (minigrad also
+lets go of its intermediate tensors there), while a graph that keeps everything is freed
+only when its last reference goes. Timing forward and backward alone would count the same
+work in one engine and not in another.
 
 Python's cyclic garbage collector is switched off while a chain is timed (as ``timeit`` does):
 its full collections scan every live Python object, so their cost depends on what else the
@@ -57,8 +64,8 @@ OPS_PER_STEP = 3
 # ---------------------------------------------------------------------- the chains
 
 
-def minigrad_scalar(steps: int) -> tuple[float, float]:
-    """Seconds for (forward, backward) of the scalar chain in minigrad."""
+def minigrad_scalar(steps: int) -> tuple[float, float, float]:
+    """Seconds for (forward, backward, release) of the scalar chain in minigrad."""
     a = minigrad.Tensor(0.9, requires_grad=True)
     b = minigrad.Tensor(0.1, requires_grad=True)
     y = minigrad.Tensor(0.5, requires_grad=True)
@@ -68,11 +75,13 @@ def minigrad_scalar(steps: int) -> tuple[float, float]:
     t1 = time.perf_counter()
     y.backward()
     t2 = time.perf_counter()
-    return t1 - t0, t2 - t1
+    del y  # the last reference to the graph: letting go of it is part of every step
+    t3 = time.perf_counter()
+    return t1 - t0, t2 - t1, t3 - t2
 
 
-def micrograd_scalar(steps: int) -> tuple[float, float]:
-    """Seconds for (forward, backward) of the scalar chain with the micrograd-style Value."""
+def micrograd_scalar(steps: int) -> tuple[float, float, float]:
+    """Seconds for (forward, backward, release) of the scalar chain, micrograd-style Value."""
     a, b, y = Value(0.9), Value(0.1), Value(0.5)
     t0 = time.perf_counter()
     for _ in range(steps):
@@ -80,11 +89,13 @@ def micrograd_scalar(steps: int) -> tuple[float, float]:
     t1 = time.perf_counter()
     y.backward()
     t2 = time.perf_counter()
-    return t1 - t0, t2 - t1
+    del y  # the last reference to the graph: letting go of it is part of every step
+    t3 = time.perf_counter()
+    return t1 - t0, t2 - t1, t3 - t2
 
 
-def torch_scalar(steps: int) -> tuple[float, float]:
-    """Seconds for (forward, backward) of the scalar chain in PyTorch eager."""
+def torch_scalar(steps: int) -> tuple[float, float, float]:
+    """Seconds for (forward, backward, release) of the scalar chain in PyTorch eager."""
     a = torch.tensor(0.9, requires_grad=True)
     b = torch.tensor(0.1, requires_grad=True)
     y = torch.tensor(0.5, requires_grad=True)
@@ -94,7 +105,9 @@ def torch_scalar(steps: int) -> tuple[float, float]:
     t1 = time.perf_counter()
     y.backward()
     t2 = time.perf_counter()
-    return t1 - t0, t2 - t1
+    del y  # the last reference to the graph: letting go of it is part of every step
+    t3 = time.perf_counter()
+    return t1 - t0, t2 - t1, t3 - t2
 
 
 def _small_inputs(n: int = 16) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -105,8 +118,8 @@ def _small_inputs(n: int = 16) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return h, w, b
 
 
-def minigrad_matrix(steps: int) -> tuple[float, float]:
-    """Seconds for (forward, backward) of the 16×16 matmul + tanh chain in minigrad."""
+def minigrad_matrix(steps: int) -> tuple[float, float, float]:
+    """Seconds for (forward, backward, release) of the 16×16 matmul + tanh chain, minigrad."""
     h0, w0, b0 = _small_inputs()
     h = minigrad.Tensor(h0, requires_grad=True)
     w = minigrad.Tensor(w0, requires_grad=True)
@@ -118,11 +131,13 @@ def minigrad_matrix(steps: int) -> tuple[float, float]:
     t1 = time.perf_counter()
     loss.backward()
     t2 = time.perf_counter()
-    return t1 - t0, t2 - t1
+    del loss, h  # the last references to the graph
+    t3 = time.perf_counter()
+    return t1 - t0, t2 - t1, t3 - t2
 
 
-def torch_matrix(steps: int) -> tuple[float, float]:
-    """Seconds for (forward, backward) of the 16×16 matmul + tanh chain in PyTorch eager."""
+def torch_matrix(steps: int) -> tuple[float, float, float]:
+    """Seconds for (forward, backward, release) of the 16×16 matmul + tanh chain, PyTorch."""
     h0, w0, b0 = _small_inputs()
     h = torch.tensor(h0, requires_grad=True)
     w = torch.tensor(w0, requires_grad=True)
@@ -134,17 +149,20 @@ def torch_matrix(steps: int) -> tuple[float, float]:
     t1 = time.perf_counter()
     loss.backward()
     t2 = time.perf_counter()
-    return t1 - t0, t2 - t1
+    del loss, h  # the last references to the graph
+    t3 = time.perf_counter()
+    return t1 - t0, t2 - t1, t3 - t2
 
 
 # ---------------------------------------------------------------------- timing
 
 
-Timing = tuple[float, float, float]  # median µs per op: total, forward, backward
+Timing = tuple[float, float, float, float]  # median µs per op: total, forward, backward, release
+Phases = tuple[float, float, float]  # seconds: forward, backward, release
 
 
 def measure(
-    fns: dict[str, Callable[[int], tuple[float, float]]],
+    fns: dict[str, Callable[[int], Phases]],
     steps: int,
     repeat: int,
     keep_gc: bool = False,
@@ -154,7 +172,7 @@ def measure(
     Each function runs all its repetitions in one block: interleaving them made PyTorch pay
     for NumPy's BLAS threads still spinning on the two cores (up to milliseconds per op).
     """
-    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in fns}
+    runs: dict[str, list[Phases]] = {name: [] for name in fns}
     for name, fn in fns.items():
         fn(min(steps, 200))
         for _ in range(repeat):
@@ -168,9 +186,8 @@ def measure(
     scale = 1e6 / (steps * OPS_PER_STEP)
     return {
         name: (
-            statistics.median(f + b for f, b in r) * scale,
-            statistics.median(f for f, _ in r) * scale,
-            statistics.median(b for _, b in r) * scale,
+            statistics.median(sum(phases) for phases in r) * scale,
+            *(statistics.median(phases[k] for phases in r) * scale for k in range(3)),
         )
         for name, r in runs.items()
     }
@@ -248,13 +265,13 @@ def main(argv: list[str] | None = None) -> None:
             f"| {_fmt(micro and mg[0] / micro[0], '×')} |"
         )
     print()
-    print("Split, µs/op (forward / backward):\n")
+    print("Split, µs/op (forward / backward / release of the graph):\n")
     print("| chain | minigrad | micrograd-style | torch |")
     print("|---|---:|---:|---:|")
     for label, _, mg, micro, th in rows:
 
-        def split(m: tuple[float, float, float] | None) -> str:
-            return "n/a" if m is None else f"{m[1]:.2f} / {m[2]:.2f}"
+        def split(m: Timing | None) -> str:
+            return "n/a" if m is None else f"{m[1]:.2f} / {m[2]:.2f} / {m[3]:.2f}"
 
         print(f"| {label} | {split(mg)} | {split(micro)} | {split(th)} |")
     print("\ntarget (issue 2): minigrad/torch ≤ 1.00× on the scalar chain")
