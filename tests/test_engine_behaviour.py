@@ -183,6 +183,21 @@ def test_custom_op_backward_mistakes_are_named(returned, error, words) -> None:
         y.sum().backward()
 
 
+def test_a_checked_broadcast_is_remembered_but_never_excuses_a_wrong_shape() -> None:
+    """The driver caches the axes of a valid (input, gradient) shape pair; a custom op's
+    gradient of a shape its input could not broadcast to is refused every time."""
+    x = minigrad.randn(2, 3, requires_grad=True)
+    wide = lambda g: (np.ones((4, 2, 3), dtype=g.dtype),)  # noqa: E731 (broadcast: valid)
+    for _ in range(2):  # the second pass takes the cached axes
+        x.grad = None
+        apply(_Custom(wide), x).sum().backward()
+        np.testing.assert_array_equal(x.grad.data, np.full((2, 3), 4.0))
+    wrong = lambda g: (np.ones((4, 3, 2), dtype=g.dtype),)  # noqa: E731
+    for _ in range(2):
+        with pytest.raises(ValueError, match=r"shape \(4, 3, 2\) for input 0"):
+            apply(_Custom(wrong), x).sum().backward()
+
+
 def test_anomaly_names_the_users_line_inside_nn_layers() -> None:
     lin, rnn = nn.Linear(3, 2), nn.RNN(3, 4)
     bad = minigrad.tensor([[float("nan"), 1.0, 2.0]])
