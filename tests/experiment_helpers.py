@@ -1,12 +1,17 @@
-"""Running an example experiment's --quick mode from a test, the way a user would."""
+"""Running an example experiment from a test: its --quick mode the way a user would, its
+figures opened, and its module imported for the functions it defines."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
+
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,3 +38,25 @@ def run_quick(name: str, out: Path, *options: str) -> tuple[dict, str]:
     assert summary["experiment"] == name and summary["finding"]
     assert summary["targets"] and all(isinstance(t["held"], bool) for t in summary["targets"])
     return summary, done.stdout
+
+
+def check_figures(summary: dict, folder: Path) -> None:
+    """Every figure the summary lists opens: PNGs larger than 200×200 pixels, SVGs as SVG."""
+    assert any(f.endswith(".png") for f in summary["figures"])
+    for figure in summary["figures"]:
+        path = folder / figure
+        if figure.endswith(".png"):
+            with Image.open(path) as image:
+                assert image.size[0] > 200 and image.size[1] > 200, figure
+        else:
+            assert "<svg" in path.read_text(encoding="utf-8"), figure
+
+
+def import_example(name: str) -> types.ModuleType:
+    """``examples/<name>.py`` as a module, for testing the functions an experiment defines."""
+    examples = str(ROOT / "examples")
+    sys.path.insert(0, examples)
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(examples)

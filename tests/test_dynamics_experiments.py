@@ -4,14 +4,11 @@ have the headline numbers and every number is finite."""
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import pytest
-from experiment_helpers import run_quick
-from PIL import Image
+from experiment_helpers import check_figures, import_example, run_quick
 
-ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = {
     "recurrence_stability": [
         "linear_growth_rates",
@@ -51,22 +48,7 @@ def test_quick_run_writes_figures_and_summary(name: str, tmp_path: Path) -> None
         values = list(numbers(summary[key]))
         assert values, f"{name}: {key} is empty"
         assert all(isinstance(v, (int, float)) and math.isfinite(v) for v in values), (key, values)
-    assert any(f.endswith(".png") for f in summary["figures"])
-    for figure in summary["figures"]:
-        path = tmp_path / figure
-        if figure.endswith(".png"):
-            with Image.open(path) as image:
-                assert image.size[0] > 200 and image.size[1] > 200
-        else:
-            assert path.read_text(encoding="utf-8").lstrip().startswith("<?xml")
-
-
-def _examples_module(name: str):
-    sys.path.insert(0, str(ROOT / "examples"))
-    try:
-        return __import__(name)
-    finally:
-        sys.path.remove(str(ROOT / "examples"))
+    check_figures(summary, tmp_path)
 
 
 def test_jacobian_product_matches_minigrad_backward() -> None:
@@ -75,7 +57,7 @@ def test_jacobian_product_matches_minigrad_backward() -> None:
 
     import minigrad
 
-    rs = _examples_module("recurrence_stability")
+    rs = import_example("recurrence_stability")
     rng = np.random.default_rng(0)
     w, xs, h0 = rng.standard_normal((3, 3)), rng.standard_normal((5, 3)), rng.standard_normal(3)
     norms, _ = rs.jacobian_norms("tanh", w, xs, h0)
@@ -93,9 +75,9 @@ def test_jacobian_product_matches_minigrad_backward() -> None:
 def test_growth_rate_and_thresholds() -> None:
     import numpy as np
 
-    rs = _examples_module("recurrence_stability")
-    vg = _examples_module("vanishing_gradients")
-    lrm = _examples_module("long_range_memory")
+    rs = import_example("recurrence_stability")
+    vg = import_example("vanishing_gradients")
+    lrm = import_example("long_range_memory")
     assert np.isclose(rs.growth_rate(3.0 * 0.8 ** np.arange(20)), 0.8)
     # the last layer is 1; the layer 1,000× below it is the 2nd (1 = input side)
     assert vg.fallen_layer(np.array([1e-5, 1e-3, 0.1, 1.0])) == 2

@@ -4,26 +4,15 @@ is built from do what they say (teacher-forced batches, greedy decoding, exact m
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from experiment_helpers import run_quick
-from PIL import Image
+from experiment_helpers import check_figures, import_example, run_quick
 
 import minigrad
 
-ROOT = Path(__file__).resolve().parents[1]
 KEYS = ["accuracy", "accuracy_per_length", "train_accuracy", "final_loss", "train_seconds"]
-
-
-def _module():
-    sys.path.insert(0, str(ROOT / "examples"))
-    try:
-        return __import__("seq2seq")
-    finally:
-        sys.path.remove(str(ROOT / "examples"))
 
 
 @pytest.mark.parametrize("cell, task", [("gru", "reverse"), ("lstm", "sort")])
@@ -37,19 +26,13 @@ def test_quick_run_writes_figures_and_summary(cell: str, task: str, tmp_path: Pa
     assert {int(k) for k in per_length} <= set(range(3, 9))
     assert 0 <= summary["accuracy"] <= 1 and math.isfinite(summary["final_loss"])
     assert {"training.png", "graph.png", "graph.svg"} <= set(summary["figures"])
-    for figure in summary["figures"]:
-        path = tmp_path / figure
-        if figure.endswith(".png"):
-            with Image.open(path) as image:
-                assert image.size[0] > 200 and image.size[1] > 200
-        else:
-            assert "<svg" in path.read_text(encoding="utf-8")
+    check_figures(summary, tmp_path)
     graph = (tmp_path / "graph.svg").read_text(encoding="utf-8")
     assert "encoder" in graph and "decoder" in graph
 
 
 def test_batches_shift_the_target_by_one_for_teacher_forcing() -> None:
-    s2s = _module()
+    s2s = import_example("seq2seq")
     from nn.datasets import EOS, PAD, SOS, TokenVocab
 
     vocab = TokenVocab("0123456789")
@@ -63,7 +46,7 @@ def test_batches_shift_the_target_by_one_for_teacher_forcing() -> None:
 def test_greedy_decoding_feeds_back_its_own_guesses() -> None:
     """The first guess of greedy decoding is the teacher-forced first guess, and each later
     guess equals the teacher-forced guess when the decoder is fed the earlier guesses."""
-    s2s = _module()
+    s2s = import_example("seq2seq")
     from nn.datasets import SOS, TokenVocab
 
     minigrad.manual_seed(0)
@@ -80,7 +63,7 @@ def test_greedy_decoding_feeds_back_its_own_guesses() -> None:
 
 def test_exact_match_counts_whole_strings_per_length(monkeypatch) -> None:
     """With a 'translation' that copies its input, only the palindromes match."""
-    s2s = _module()
+    s2s = import_example("seq2seq")
     from nn.datasets import TokenVocab
 
     monkeypatch.setattr(s2s, "translate", lambda model, vocab, sources: list(sources))

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from experiment_helpers import run_quick
-from PIL import Image
+from experiment_helpers import check_figures, import_example, run_quick
 
-ROOT = Path(__file__).resolve().parents[1]
 SERIES, MODELS, HORIZONS = ("sine", "lorenz"), ("RNN", "LSTM", "GRU"), ("1", "10", "50")
 
 
@@ -27,12 +24,7 @@ def test_quick_run_writes_images_that_open(quick_run):
     assert "finding:" in stdout and summary["experiment"] == "timeseries"
     names = set(summary["figures"])
     assert {"fits_sine.png", "fits_lorenz.png", "mse_vs_horizon.png", "lorenz_3d.png"} <= names
-    for name in names:
-        if name.endswith(".png"):
-            with Image.open(out / name) as image:
-                assert image.size[0] > 400 and image.size[1] > 200
-        else:
-            assert (out / name).read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    check_figures(summary, out)
 
 
 def test_summary_has_the_mse_at_each_horizon_per_model_and_series(quick_run):
@@ -67,18 +59,10 @@ def test_summary_numbers_are_finite_and_targets_are_booleans(quick_run):
         assert math.isfinite(checks["spread_ratio"]) and math.isfinite(checks["peak_repeat_ratio"])
 
 
-def _timeseries_module():
-    sys.path.insert(0, str(ROOT / "examples"))
-    try:
-        return __import__("timeseries")
-    finally:
-        sys.path.remove(str(ROOT / "examples"))
-
-
 def test_peak_repeat_tells_a_periodic_orbit_from_lorenz():
     from nn.datasets import lorenz
 
-    ts = _timeseries_module()
+    ts = import_example("timeseries")
     z = lorenz(6000)[1000::2, 2]
     assert ts.peak_repeat(z) > 1.0  # chaotic: z peaks never come back to the same height
     carrier = np.sin(2 * np.pi * np.arange(3000) / 20)  # one peak every 20 steps
