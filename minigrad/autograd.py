@@ -210,17 +210,6 @@ def _summed_axes(node: Node, parent: Tensor, grad: Any) -> tuple[int, ...]:
     return axes
 
 
-def _unbroadcast_event(parent: Tensor, grad: Any) -> Unbroadcast:
-    shape = tuple(grad.shape)
-    return Unbroadcast(parent, shape, broadcast_axes(tuple(parent.data.shape), shape))
-
-
-def _cast_like(grad: Any, t: Tensor) -> Any:
-    if grad.dtype != t.data.dtype:
-        return backend.namespace(grad).astype(grad, t.data.dtype)
-    return grad
-
-
 _new_record = object.__new__
 
 
@@ -286,7 +275,7 @@ def run_backward(
         # collector could free.
         kept = None if retain_graph else []
         for parent, g in zip(node.parents, input_grads, strict=True):
-            parent_node = parent._node
+            parent_node, data = parent._node, parent.data
             if kept is not None:
                 if parent_node is None or parent._hooks is not None or parent._retain:
                     kept.append(parent)
@@ -294,7 +283,6 @@ def run_backward(
                     freed = records.get(parent_node)
                     if freed is None:
                         freed = records[parent_node] = _new_record(FreedTensor)
-                        data = parent.data
                         freed._node, freed.name = parent_node, parent.name
                         freed.shape, freed.dtype = data.shape, data.dtype
                     kept.append(freed)
@@ -302,16 +290,15 @@ def run_backward(
                 if step is not None:
                     step.downstream.append(None)
                 continue
-            data = parent.data
             if g.shape != data.shape:  # broadcast in forward: sum back (or a clear error)
                 axes = _SUMMED_AXES.get((data.shape, g.shape))
                 if axes is None:
                     axes = _summed_axes(node, parent, g)
                 if step is not None:
-                    step.unbroadcasts.append(_unbroadcast_event(parent, g))
+                    step.unbroadcasts.append(Unbroadcast(parent, tuple(g.shape), axes))
                 g = _sum_to(g, tuple(data.shape), axes)
             if g.dtype is not data.dtype and g.dtype != data.dtype:
-                g = _cast_like(g, parent)
+                g = backend.namespace(g).astype(g, data.dtype)
             if step is not None:
                 step.downstream.append(g)
             if parent_node is not None:
@@ -347,8 +334,6 @@ def run_backward(
         if step is not None:
             yield step
     # A leaf whose other consumers passed no gradient (None) is complete now.
-    if not pending_leaf:
-        return
     for leaf, total in pending_leaf.items():
         _store_grad(leaf, _run_hooks(leaf, total) if leaf._hooks else total)
 

@@ -157,6 +157,15 @@ class Elementwise(Op):
 
     derived = True
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "release" in vars(cls):  # the driver would never call it (see the class docstring)
+            raise TypeError(
+                f"{cls.__name__}: an element-wise op keeps what backward needs in `saved` "
+                "only, so it cannot override release(); derive from Op (and write backward) "
+                "to hold other buffers"
+            )
+
     def backward(self, grad: Any) -> tuple[Any, ...]:
         """upstream × local for every input (derived; element-wise ops never override it)."""
         return times_local(grad, self.local_grads())

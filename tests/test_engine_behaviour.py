@@ -328,3 +328,23 @@ def test_a_freed_graph_is_released_by_reference_counting_alone() -> None:
         assert len(ops) == 4 and all(op() is None for op in ops)
     finally:
         gc.enable()
+
+
+def test_an_elementwise_op_cannot_override_release() -> None:
+    """Backward drops an element-wise op's ``saved`` itself, so a release() would be skipped:
+    defining one is refused at once, naming the way out."""
+    from minigrad.op import Elementwise
+
+    with pytest.raises(TypeError, match=r"cannot override release\(\); derive from Op"):
+
+        class Pooled(Elementwise):
+            name, symbol, rule = "pooled", "p", "pooled"
+
+            def forward(self, x):
+                return x
+
+            def local_grads(self):
+                return (1.0,)
+
+            def release(self):
+                pass
