@@ -165,15 +165,56 @@ def _numpy_arrays(
         )
     if min_value > max_value:
         raise ValueError(f"min_value {min_value} is larger than max_value {max_value}")
+    if min_distance < 0:
+        raise ValueError(f"min_distance must be >= 0, got {min_distance}")
     shape_strategy = shapes() if shape is None else shape
     if isinstance(shape_strategy, tuple):
         shape_strategy = st.just(shape_strategy)
+    if unique and min_distance > 0:
+        return _separated_arrays(shape_strategy, dtype, min_value, max_value, avoid, min_distance)
     return hnp.arrays(
         np.dtype(dtype),
         shape_strategy,
         elements=_elements(dtype, min_value, max_value, avoid, min_distance),
         unique=unique,
     )
+
+
+def _separated_arrays(
+    shape_strategy: st.SearchStrategy[tuple[int, ...]],
+    dtype: str,
+    min_value: float,
+    max_value: float,
+    avoid: Sequence[float],
+    min_distance: float,
+) -> st.SearchStrategy[np.ndarray]:
+    """Arrays whose elements are pairwise at least ``min_distance`` apart.
+
+    Merely distinct values are not enough for ``max``/``min``: two elements 1e-7 apart are a
+    tie to a finite difference. The elements are distinct points of a grid of spacing
+    ``min_distance`` (a little more, so rounding to float32 cannot bring two closer), shifted
+    by a drawn offset, in a drawn order.
+    """
+    step = min_distance * (1 + 1e-4)
+    slots = int((max_value - min_value) // step) + 1
+
+    @st.composite
+    def draw(data: st.DrawFn) -> np.ndarray:
+        shape = data(shape_strategy)
+        size = int(np.prod(shape))
+        offset = data(st.floats(0.0, max(0.0, (max_value - min_value) - (slots - 1) * step)))
+        grid = [min_value + offset + k * step for k in range(slots)]
+        grid = [v for v in grid if all(abs(v - p) >= min_distance for p in avoid)]
+        if size > len(grid):
+            raise ValueError(
+                f"tensors(unique=True) cannot place {size} elements at least {min_distance} "
+                f"apart in [{min_value}, {max_value}] (only {len(grid)} fit, avoiding "
+                f"{list(avoid)}): widen the range, lower min_distance or draw smaller shapes"
+            )
+        chosen = data(st.permutations(grid))[:size]
+        return np.array(chosen, dtype=dtype).reshape(shape)
+
+    return draw()
 
 
 def _wrap(array: np.ndarray, backend: str, requires_grad: bool) -> Tensor:
@@ -206,9 +247,12 @@ def tensors(
         Points where the function under test is not differentiable (``0`` for ``abs``/``relu``,
         the bounds of ``clip``); elements stay at least ``min_distance`` away from each, so the
         finite-difference step never straddles a kink.
+    min_distance : float
+        How far elements stay from the ``avoid`` points and, with ``unique``, from each other.
     unique : bool
-        Distinct elements, for ops whose gradient routes to the extreme (``max``/``min``), where
-        ties are non-differentiable.
+        Elements pairwise at least ``min_distance`` apart (exactly distinct when it is 0), for
+        ops whose gradient routes to the extreme (``max``/``min``, ``sort``), where ties, and
+        near-ties closer than the finite-difference step, are non-differentiable.
     requires_grad : bool
         Whether the tensors are leaves that want gradients.
     backend : {"numpy", "array_api_strict", "cupy"}

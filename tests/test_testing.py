@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from minigrad import Tensor
@@ -50,6 +50,36 @@ def test_tensors_avoid_kinks(x: Tensor) -> None:
 @given(tensors(shapes(min_dims=1), unique=True))
 def test_tensors_unique(x: Tensor) -> None:
     assert len(np.unique(x.numpy())) == x.numel()
+
+
+@given(
+    tensors(
+        shapes(min_dims=1, max_dims=2, max_side=3),
+        dtype="float32",
+        min_value=0.6,
+        max_value=1.9,
+        avoid=[0.8, 1.6],
+        min_distance=0.05,
+        unique=True,
+    )
+)
+def test_unique_elements_are_min_distance_apart(x: Tensor) -> None:
+    # merely distinct is not enough for max/min gradchecks: 1.0 and 0.99999 are a tie to a
+    # finite difference
+    values = np.sort(x.numpy().ravel()).astype(np.float64)
+    assert np.all(np.diff(values) >= 0.05)
+    assert np.all((values >= 0.6) & (values <= 1.9))
+    assert np.all(np.abs(values - 0.8) >= 0.05) and np.all(np.abs(values - 1.6) >= 0.05)
+
+
+def test_unique_says_when_the_elements_cannot_fit() -> None:
+    @settings(max_examples=1, deadline=None)
+    @given(tensors((5,), min_value=0.0, max_value=0.1, min_distance=0.05, unique=True))
+    def draw_five(x: Tensor) -> None:
+        raise AssertionError("five elements 0.05 apart do not fit in [0, 0.1]")
+
+    with pytest.raises(ValueError, match=r"cannot place 5 elements at least 0.05 apart"):
+        draw_five()
 
 
 @given(broadcastable_tensors(3, max_dims=4))
