@@ -150,3 +150,28 @@ def test_downstream_is_upstream_times_local(cls: type, data: st.DataObject) -> N
         np.testing.assert_allclose(np.asarray(step.local[i]), np.asarray(local[i]), rtol=1e-12)
         np.testing.assert_allclose(np.asarray(step.downstream[i]), expected, rtol=1e-12, atol=0)
         np.testing.assert_allclose(t.grad.numpy(), expected, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("cls", sorted(TABLE, key=lambda c: c.__name__), ids=lambda c: c.__name__)
+@given(data=st.data(), dtype=st.sampled_from(["float32", "float64"]))
+def test_a_scalar_upstream_gives_what_a_0d_array_upstream_gives(
+    cls: type, data: st.DataObject, dtype: str
+) -> None:
+    # Mid-graph, a 0-d upstream gradient is a NumPy scalar (NumPy returns 0-d results as
+    # scalars) and the driver multiplies 0-d locals as scalars too: same values, same dtypes.
+    make, specs = TABLE[cls]
+    inputs = [
+        t if spec == CONDITION else t.to(dtype)
+        for t, spec in zip(_draw_inputs(data, specs, ()), specs, strict=True)
+    ]
+    upstream = data.draw(tensors((), dtype=dtype, requires_grad=False), label="upstream")
+    as_array, as_scalar = upstream.numpy(), upstream.numpy()[()]
+    assert type(as_array) is np.ndarray and isinstance(as_scalar, np.generic)
+
+    op = apply(make(), *inputs).node.op
+    for from_array, from_scalar in zip(op.backward(as_array), op.backward(as_scalar), strict=True):
+        if from_array is None:
+            assert from_scalar is None
+            continue
+        assert np.asarray(from_scalar).dtype == np.asarray(from_array).dtype
+        np.testing.assert_array_equal(np.asarray(from_scalar), np.asarray(from_array))
