@@ -49,10 +49,9 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
 
 def _sum_to(grad: Any, shape: tuple[int, ...], axes: tuple[int, ...]) -> Any:
     """``grad`` summed over ``axes`` (what broadcasting added or stretched), as ``shape``."""
-    xp = backend.namespace(grad)
     if axes:
-        grad = xp.sum(grad, axis=axes)
-    return grad if tuple(grad.shape) == shape else xp.reshape(grad, shape)
+        grad = backend.sum(grad, axis=axes)
+    return grad if tuple(grad.shape) == shape else backend.reshape(grad, shape)
 
 
 _SUMMED_AXES: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[int, ...]] = {}

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from minigrad import backend
-from minigrad.backend import namespace, reshape
+from minigrad.backend import matrix_transpose, namespace, reshape
 from minigrad.op import Op
 
 
@@ -48,11 +48,11 @@ class MatMul(Op):
             g2 = xp.expand_dims(g2, axis=-1)
         grad_a = grad_b = None
         if self.needs[0]:
-            grad_a = g2 @ xp.matrix_transpose(b2)
+            grad_a = g2 @ matrix_transpose(b2)
             if a.ndim == 1:
                 grad_a = grad_a[..., 0, :]
         if self.needs[1]:
-            grad_b = xp.matrix_transpose(a2) @ g2
+            grad_b = matrix_transpose(a2) @ g2
             if b.ndim == 1:
                 grad_b = grad_b[..., 0]
         return grad_a, grad_b
@@ -71,11 +71,11 @@ def _rows_backward(
     grad_rows = _fold(xp, grad)
     grad_a = grad_b = None
     if need_a:
-        grad_a = grad_rows @ xp.matrix_transpose(b)
+        grad_a = grad_rows @ matrix_transpose(b)
         if a.ndim != 2:
             grad_a = reshape(grad_a, a.shape)
     if need_b:
-        grad_b = xp.matrix_transpose(_fold(xp, a)) @ grad_rows
+        grad_b = matrix_transpose(_fold(xp, a)) @ grad_rows
     return grad_a, grad_b
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from minigrad import backend
 from minigrad.backend import namespace
 from minigrad.dims import AxisError
 from minigrad.op import Op
@@ -162,8 +163,7 @@ class Softmax(Op):
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         out, axes = self.saved
-        xp = namespace(out)
-        return (out * (grad - xp.sum(grad * out, axis=axes, keepdims=True)),)
+        return (out * (grad - backend.sum(grad * out, axis=axes, keepdims=True)),)
 
 
 class LogSoftmax(Op):
@@ -184,4 +184,4 @@ class LogSoftmax(Op):
     def backward(self, grad: Any) -> tuple[Any, ...]:
         out, axes = self.saved
         xp = namespace(out)
-        return (grad - xp.exp(out) * xp.sum(grad, axis=axes, keepdims=True),)
+        return (grad - xp.exp(out) * backend.sum(grad, axis=axes, keepdims=True),)
