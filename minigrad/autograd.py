@@ -177,17 +177,18 @@ def _own(array: Any) -> Any:
     return backend.namespace(array).asarray(array, copy=True)
 
 
-def _bad_backward(node: Node, returned: Any) -> TypeError:
-    """The error for a backward that did not return one gradient (or None) per input."""
+def _bad_return(node: Node, returned: Any, method: str, what: str, example: str) -> TypeError:
+    """The error for a ``backward`` or ``local_grads`` that did not return one ``what`` (or
+    None) per input."""
     op, count = node.op, len(node.parents)
     if type(returned) is not tuple:
         got = f"a {type(returned).__name__}"
     else:
-        got = f"{len(returned)} gradient{'s' if len(returned) != 1 else ''}"
+        got = f"{len(returned)} {what}{'s' if len(returned) != 1 else ''}"
     return TypeError(
-        f"{op.describe()}.backward returned {got}; it must return a tuple of {count} "
-        f"gradient{'s' if count != 1 else ''} (one per input, None where there is none), "
-        "e.g. `return (grad * 2,)` for one input"
+        f"{op.describe()}.{method} returned {got}; it must return a tuple of {count} "
+        f"{what}{'s' if count != 1 else ''} (one per input, None where there is none), "
+        f"e.g. `{example}` for one input"
     )
 
 
@@ -245,14 +246,18 @@ def run_backward(
                 "Pass retain_graph=True to the first backward() if you need to run it again."
             )
         op = node.op
+        # One gradient (or None) per input, checked here: the loop below zips without
+        # strict=True, whose keyword call costs more than the check.
         if op.derived:  # element-wise: downstream = upstream × the locals stepping shows
             local = op.local_grads()
+            if type(local) is not tuple or len(local) != len(node.parents):
+                raise _bad_return(node, local, "local_grads", "local gradient", "return (2 * x,)")
             input_grads = times_local(grad_out, local)
         else:
             local = None
             input_grads = op.backward(grad_out)
             if type(input_grads) is not tuple or len(input_grads) != len(node.parents):
-                raise _bad_backward(node, input_grads)
+                raise _bad_return(node, input_grads, "backward", "gradient", "return (grad * 2,)")
         if check:
             from minigrad.anomaly import check_backward
 
@@ -273,7 +278,7 @@ def run_backward(
         # that node instead would make record → node → record, a cycle only the garbage
         # collector could free.
         kept = None if retain_graph else []
-        for parent, g in zip(node.parents, input_grads, strict=True):
+        for parent, g in zip(node.parents, input_grads):  # noqa: B905 (lengths checked above)
             parent_node, data = parent._node, parent.data
             if kept is not None:
                 if parent_node is None or parent._hooks is not None or parent._retain:

@@ -183,6 +183,36 @@ def test_custom_op_backward_mistakes_are_named(returned, error, words) -> None:
         y.sum().backward()
 
 
+class _CustomElementwise(Elementwise):
+    name, symbol, rule = "twice", "2x", "twice: downstream = upstream × 2"
+
+    def __init__(self, returned):
+        self.returned = returned
+
+    def forward(self, x):
+        return x * 2
+
+    def local_grads(self):
+        return self.returned()
+
+
+@pytest.mark.parametrize(
+    ("returned", "words"),
+    [
+        (lambda: np.float64(2.0), "twice.local_grads returned a float64; it must return a tuple"),
+        (lambda: (2.0, 2.0), "returned 2 local gradients; it must return a tuple of 1"),
+        (lambda: (), "returned 0 local gradients"),
+        (lambda: [2.0], "returned a list"),
+    ],
+)
+def test_custom_elementwise_local_grads_mistakes_are_named(returned, words) -> None:
+    x = minigrad.randn(2, 3, requires_grad=True)
+    y = apply(_CustomElementwise(returned), x)
+    with pytest.raises(TypeError, match=words):
+        y.sum().backward()
+    assert x.grad is None
+
+
 def test_a_checked_broadcast_is_remembered_but_never_excuses_a_wrong_shape() -> None:
     """The driver caches the axes of a valid (input, gradient) shape pair; a custom op's
     gradient of a shape its input could not broadcast to is refused every time."""
