@@ -276,8 +276,8 @@ def scatter_add(target: Any, index: Any, values: Any) -> Any:
     """
     xp = namespace(target)
     if xp is np:
-        if _sortable_rows(index, values):
-            _add_rows_sorted(target, index, values)
+        if _whole_rows(target, index, values):
+            _add_rows_flat(target, index, values)
         else:
             np.add.at(target, index, values)
         return target
@@ -331,34 +331,33 @@ def add_along_rows(target: Any, columns: Any, values: Any) -> Any:
     return target + xp.astype(one_hot, target.dtype) * xp.reshape(values, (-1, 1))
 
 
-# Below this many indices ``np.add.at`` is as fast; above it, sorting wins (6× at 1,600).
-_SORTED_SCATTER_MIN = 64
-
-
-def _sortable_rows(index: Any, values: Any) -> bool:
-    """Whether ``index`` is one long array of non-negative row ids, one per row of ``values``
-    (the embedding case)."""
+def _whole_rows(target: Any, index: Any, values: Any) -> bool:
+    """Whether ``index`` is one array of non-negative row ids of a contiguous ``target`` and
+    ``values`` holds one whole row per id (the embedding case)."""
     return (
         type(index) is np.ndarray
         and type(values) is np.ndarray
-        and values.shape[:1] == index.shape
         and index.ndim == 1
         and index.dtype.kind in "iu"
-        and index.shape[0] >= _SORTED_SCATTER_MIN
+        and values.shape == index.shape + target.shape[1:]
+        and target.ndim >= 2
+        and target.flags.c_contiguous
+        and index.shape[0] > 0
         and int(index.min()) >= 0
     )
 
 
-def _add_rows_sorted(target: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
-    """``np.add.at(target, index, values)`` by a segment sum over the sorted ids.
+def _add_rows_flat(target: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
+    """``np.add.at(target, index, values)`` as one ``add.at`` over the flat elements.
 
-    ``np.add.at`` handles one index at a time; sorting groups the repeats, so each distinct
-    row gets one vectorised ``add.reduceat`` sum and one ``+=``.
+    ``np.add.at`` has a fast loop for one-dimensional indexing only: adding whole rows
+    through the flat positions of their elements was 2.5–5× faster than row indexing (25 to
+    1,600 rows of 64, vocabularies of 65 and 1,000), and faster than sorting the ids for a
+    segment sum. Repeats still add up in order, and a NaN stays in its own row.
     """
-    order = np.argsort(index)
-    ids = index[order]
-    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
-    target[ids[starts]] += np.add.reduceat(values[order], starts, axis=0)
+    width = values[0].size
+    positions = index.astype(np.intp)[:, None] * width + np.arange(width)  # no uint8 overflow
+    np.add.at(target.reshape(-1), positions.reshape(-1), values.reshape(-1))
 
 
 def _generic_scatter_add_rows(xp: types.ModuleType, target: Any, index: Any, values: Any) -> Any:

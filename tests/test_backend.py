@@ -125,23 +125,36 @@ def test_engine_does_not_import_nn_or_viz() -> None:
 
 
 @given(
-    rows=st.integers(1, 40),
+    rows=st.integers(1, 300),
     count=st.integers(0, 300),
-    width=st.integers(1, 5),
+    row_shape=st.sampled_from([(1,), (5,), (64,), (2, 3), (0,)]),
+    index_dtype=st.sampled_from(["int64", "int32", "uint8"]),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_scatter_add_rows_equals_add_at_below_and_above_the_sorting_threshold(
-    rows: int, count: int, width: int, seed: int
+def test_scatter_add_of_whole_rows_equals_add_at(
+    rows: int, count: int, row_shape: tuple[int, ...], index_dtype: str, seed: int
 ) -> None:
-    """The sorted segment-sum path (long index arrays) must equal np.add.at exactly in sums."""
+    """The flat path (whole rows added through their elements' flat positions) must equal
+    np.add.at, repeats included; uint8 ids times a row width must not overflow."""
     rng = np.random.default_rng(seed)
-    index = rng.integers(0, rows, count)
-    values = rng.normal(size=(count, width))
-    start = rng.normal(size=(rows, width))
+    rows = min(rows, 256) if index_dtype == "uint8" else rows
+    index = rng.integers(0, rows, count).astype(index_dtype)
+    values = rng.normal(size=(count, *row_shape))
+    start = rng.normal(size=(rows, *row_shape))
     expected = start.copy()
     np.add.at(expected, index, values)
     got = engine_backend.scatter_add(start.copy(), index, values)
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_scatter_add_of_rows_into_a_strided_target_and_with_a_nan() -> None:
+    target = np.zeros((4, 6))[:, ::2]  # not contiguous: no flat view, the row path is used
+    got = engine_backend.scatter_add(target, np.array([1, 1, 3]), np.ones((3, 3)))
+    assert got is target and got[:, 0].tolist() == [0.0, 2.0, 0.0, 1.0]
+    values = np.ones((3, 2))
+    values[0, 1] = np.nan
+    got = engine_backend.scatter_add(np.zeros((3, 2)), np.array([0, 2, 2]), values)
+    assert np.isnan(got[0, 1]) and not np.isnan(np.delete(got.ravel(), 1)).any()
 
 
 def test_scatter_add_keeps_add_at_semantics_for_negative_and_broadcast_indices() -> None:
