@@ -80,6 +80,7 @@ class Node:
     __slots__ = ("created_at", "freed", "op", "parents", "scope", "seq")
 
     def __init__(self, op: Op, parents: tuple[Tensor, ...], scope: str | None = None) -> None:
+        # ``apply`` fills the same slots inline (once per op): keep the two in step
         self.op = op
         self.parents = parents
         self.scope = PER_THREAD.mode.scope_path if scope is None else scope

