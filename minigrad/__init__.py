@@ -15,7 +15,7 @@ Examples
 
 from minigrad import functional
 from minigrad.anomaly import AnomalyError, detect_anomaly
-from minigrad.autograd import backward_steps
+from minigrad.autograd import backward_steps, broadcast_axes, grads_set_aside
 from minigrad.axis_functions import (
     all,
     any,
@@ -32,11 +32,12 @@ from minigrad.axis_functions import (
     sum,
     unsqueeze,
 )
-from minigrad.backend import manual_seed
+from minigrad.backend import default_generator, get_rng_state, manual_seed, set_rng_state
 from minigrad.dims import AxisError
 from minigrad.dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
 from minigrad.functions import (
     arange,
+    as_tensor,
     cat,
     concat,
     embedding,
@@ -100,7 +101,7 @@ from minigrad.ops_functions import (
     triu,
     var,
 )
-from minigrad.stepping import BackwardStep
+from minigrad.stepping import BackwardStep, tensor_label
 from minigrad.tensor import Tensor, ValuesIndices, apply
 
 __version__ = "0.1.0"
@@ -123,13 +124,16 @@ __all__ = [
     "argmax",
     "argmin",
     "argsort",
+    "as_tensor",
     "backward_steps",
+    "broadcast_axes",
     "cat",
     "chunk",
     "concat",
     "cumprod",
     "cumsum",
     "current_scope",
+    "default_generator",
     "detect_anomaly",
     "diagonal",
     "einsum",
@@ -143,9 +147,11 @@ __all__ = [
     "functional",
     "gather",
     "get_default_dtype",
+    "get_rng_state",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "grads_set_aside",
     "index_select",
     "is_grad_enabled",
     "lerp",
@@ -177,6 +183,7 @@ __all__ = [
     "scatter_add",
     "scope",
     "set_default_dtype",
+    "set_rng_state",
     "softmax",
     "sort",
     "split",
@@ -185,6 +192,7 @@ __all__ = [
     "std",
     "sum",
     "tensor",
+    "tensor_label",
     "tile",
     "time_step_of",
     "time_step_scope",

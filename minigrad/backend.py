@@ -396,6 +396,43 @@ class _Random:
 RANDOM = _Random()
 
 
+def default_generator() -> np.random.Generator:
+    """The NumPy generator behind minigrad's random numbers (``randn``, initialisation,
+    dropout); :func:`manual_seed` replaces it, so ask for it each time rather than keep it.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.manual_seed(0)
+    >>> a = minigrad.default_generator().random()
+    >>> minigrad.manual_seed(0)
+    >>> a == minigrad.default_generator().random()
+    True
+    """
+    return RANDOM.generator
+
+
+def get_rng_state() -> dict[str, Any]:
+    """The state of :func:`default_generator`, as ``torch.get_rng_state``: save it in a
+    checkpoint, give it to :func:`set_rng_state` to resume the same random stream.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> state = minigrad.get_rng_state()
+    >>> a = minigrad.randn(3).tolist()
+    >>> minigrad.set_rng_state(state)
+    >>> a == minigrad.randn(3).tolist()
+    True
+    """
+    return RANDOM.generator.bit_generator.state
+
+
+def set_rng_state(state: dict[str, Any]) -> None:
+    """Restore a state from :func:`get_rng_state` (a copy is taken; ``state`` is not kept)."""
+    RANDOM.generator.bit_generator.state = state
+
+
 def manual_seed(seed: int) -> None:
     """Seed minigrad's random numbers (``randn``, initialisation, dropout).
 

@@ -31,6 +31,36 @@ def tensor(
     return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype, device=device)
 
 
+def as_tensor(
+    data: Any, dtype: Any = None, device: str | None = None, *, like: Tensor | None = None
+) -> Tensor:
+    """``data`` as a Tensor, made only when it is not one already (``torch.as_tensor``).
+
+    The one way nn, viz and user code turn numbers and arrays into tensors. With ``like``,
+    ``data`` is made to combine with that tensor: a Python number takes the dtype PyTorch
+    gives ``like <op> number`` (``2`` beside a float32 tensor is float32), an array moves to
+    ``like``'s device; a Tensor is returned as it is. Without ``like``, a Tensor is returned
+    as it is unless ``dtype`` or ``device`` asks for a change, and anything else goes
+    through :func:`tensor`.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.tensor([1.0, 2.0])
+    >>> minigrad.as_tensor(x) is x
+    True
+    >>> minigrad.as_tensor(3, like=x).dtype, minigrad.as_tensor(3).dtype
+    ('float32', 'int64')
+    """
+    if like is not None:
+        return _lift(data, like)
+    if isinstance(data, Tensor):
+        if dtype is not None and backend.dtype_name(dtype) != backend.dtype_name(data.dtype):
+            data = data.to(backend.dtype_name(dtype))
+        return data if device is None or data.device == device else data.to(device)
+    return tensor(data, dtype=dtype, device=device)
+
+
 def _leaf(
     array: Any, requires_grad: bool, device: str | None, name: str | None, dtype: Any = None
 ) -> Tensor:

@@ -23,12 +23,20 @@ if TYPE_CHECKING:
 Numbers = dict["Node", int]
 
 
-def label(t: Tensor | None, node: Node | None = None, numbers: Numbers | None = None) -> str:
+def tensor_label(t: Tensor | None, node: Node | None = None, numbers: Numbers | None = None) -> str:
     """A tensor's display name: its ``name``, else ``#k``, else its value or ``leaf``.
 
     ``#k`` numbers the graph's op nodes 0, 1, … in creation order (``numbers``, from
     :func:`node_numbers`), so the same computation gets the same names in text steps and in
     ``viz`` pictures; without ``numbers`` the node's global sequence number stands in.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.tensor(2.0, requires_grad=True, name="x")
+    >>> y = x * 3
+    >>> minigrad.tensor_label(x), minigrad.tensor_label(y, numbers={y.node: 0})
+    ('x', '#0')
     """
     if t is not None and t.name:
         return t.name
@@ -91,7 +99,7 @@ class Accumulation:
 
     def describe(self, numbers: Numbers | None = None) -> str:
         """The event in words, unnamed tensors numbered by ``numbers``."""
-        name = label(self.tensor, numbers=numbers)
+        name = tensor_label(self.tensor, numbers=numbers)
         return (
             f"copy sums: ∂L/∂{name} = {format_value(self.previous)} + "
             f"{format_value(self.added)} = {format_value(self.total)}"
@@ -115,8 +123,8 @@ class Unbroadcast:
         over = "axis" if len(self.axes) == 1 else "axes"
         axes = ", ".join(map(str, self.axes))
         return (
-            f"copy sums: {label(self.tensor, numbers=numbers)} was broadcast from {shape} to "
-            f"{self.broadcast_shape}: its gradient sums over {over} {axes}"
+            f"copy sums: {tensor_label(self.tensor, numbers=numbers)} was broadcast from "
+            f"{shape} to {self.broadcast_shape}: its gradient sums over {over} {axes}"
         )
 
 
@@ -213,7 +221,7 @@ class BackwardStep:
         return "\n".join(lines)
 
     def _label(self, t: Tensor | None, node: Node | None = None) -> str:
-        return label(t, node, self.numbers)
+        return tensor_label(t, node, self.numbers)
 
     def _local_rules(self, names: list[str]) -> list[str]:
         """Each input's rule in words, with the inputs' names filled in."""

@@ -15,9 +15,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from minigrad import Node, Tensor, backend
+from minigrad import Node, Tensor, backend, tensor_label
 from minigrad import time_step_of as step_of
-from minigrad.stepping import label
 from viz.colors import LogScale, text_on
 from viz.grads import gradients, magnitude
 from viz.labels import escape, number, shape_text, summary, table
@@ -438,7 +437,7 @@ def _tensor_attrs(t: Tensor, graph: GraphWalk, style: Style) -> dict[str, str]:
     ink = text_on(fill) if style.scale is not None else theme.text
     rows: Rows = []
     # unnamed results get the names stepping prints (#seq), so text steps and pictures agree
-    heading = escape(label(t, numbers=graph.numbers) if t.name or t.node else "")
+    heading = escape(tensor_label(t, numbers=graph.numbers) if t.name or t.node else "")
     if t.shape:
         heading = f"{heading} {escape(shape_text(t.shape))}".strip()
     if heading:
