@@ -49,7 +49,7 @@ def as_tensor(
     >>> x = minigrad.tensor([1.0, 2.0])
     >>> minigrad.as_tensor(x) is x
     True
-    >>> minigrad.as_tensor(3, like=x).dtype, minigrad.as_tensor(3).dtype
+    >>> str(minigrad.as_tensor(3, like=x).dtype), str(minigrad.as_tensor(3).dtype)
     ('float32', 'int64')
     """
     if like is not None:
