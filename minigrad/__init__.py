@@ -13,9 +13,12 @@ Examples
 (-4.0, -4.0, 3.0)
 """
 
-from minigrad import functional
-from minigrad.anomaly import AnomalyError, detect_anomaly
-from minigrad.autograd import backward_steps, broadcast_axes, grads_set_aside
+from minigrad import (
+    functional,
+    higher_order,  # noqa: F401 (registers create_graph's backward with the driver)
+)
+from minigrad.anomaly import AnomalyError, detect_anomaly, register_library
+from minigrad.autograd import backward_steps, broadcast_axes, grad, grads_set_aside
 from minigrad.axis_functions import (
     all,
     any,
@@ -72,7 +75,6 @@ from minigrad.graph import (
     time_step_of,
     time_step_scope,
 )
-from minigrad.higher_order import grad
 from minigrad.op import Elementwise, Op
 from minigrad.ops_functions import (
     SortResult,
@@ -176,6 +178,7 @@ __all__ = [
     "randint",
     "randn",
     "randn_like",
+    "register_library",
     "repeat_interleave",
     "result_type",
     "roll",

@@ -9,15 +9,32 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from minigrad import backend
+from minigrad import op as op_module
 from minigrad.graph import STATE
 
 if TYPE_CHECKING:
     from minigrad.graph import Node
     from minigrad.op import Op
 
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_LIBRARY_DIRS = tuple(os.path.join(_ROOT, name) + os.sep for name in ("minigrad", "nn", "viz"))
-"""The packages whose frames are skipped: the user's line is the first frame outside them."""
+_LIBRARY_DIRS: list[str] = [os.path.dirname(os.path.abspath(__file__)) + os.sep]
+"""Where library code lives: the user's line is the first frame outside every one of them."""
+
+
+def register_library(directory: str) -> None:
+    """Treat code under ``directory`` as library code in :func:`detect_anomaly` reports.
+
+    An anomaly names the user's line: the first frame of the op's creation stack outside
+    minigrad and every registered directory. A package built on minigrad registers its own
+    directory on import (``nn`` and ``viz`` do), so its frames are skipped too.
+
+    Examples
+    --------
+    >>> import os, minigrad
+    >>> minigrad.register_library(os.path.dirname(minigrad.__file__))  # already known: no-op
+    """
+    path = os.path.join(os.path.abspath(directory), "")
+    if path not in _LIBRARY_DIRS:
+        _LIBRARY_DIRS.append(path)
 
 
 class AnomalyError(FloatingPointError):
@@ -50,6 +67,8 @@ def detect_anomaly() -> Iterator[None]:
 
 
 def _nonfinite(array: Any) -> str | None:
+    if isinstance(array, op_module.Tensor):  # a gradient recorded as a graph (create_graph)
+        array = array.data
     xp = backend.namespace(array)
     if not backend.is_floating(array.dtype):
         return None
@@ -62,7 +81,7 @@ def _nonfinite(array: Any) -> str | None:
 
 def _user_frame(stack: list[traceback.FrameSummary] | None) -> str:
     for frame in reversed(stack or []):
-        if not os.path.abspath(frame.filename).startswith(_LIBRARY_DIRS):
+        if not os.path.abspath(frame.filename).startswith(tuple(_LIBRARY_DIRS)):
             code = f": {frame.line}" if frame.line else ""
             return f'File "{frame.filename}", line {frame.lineno}, in {frame.name}{code}'
     return "(creation site not recorded)"

@@ -1,27 +1,44 @@
-"""The backward driver: one explicit loop over nodes in reverse creation order.
+"""The backward driver: one loop over the graph's nodes, newest first, for every way of asking
+for gradients.
 
-``Tensor.backward()`` and :func:`minigrad.backward_steps` are the same generator, run to the
-end or one step at a time, so stepping and backward can never disagree.
+``Tensor.backward()``, ``backward(create_graph=True)``, :func:`grad` and
+:func:`backward_steps` all run :func:`run_backward`, so hooks, ``retain_grad``, anomaly
+checks, the release of the graph, un-broadcasting and stepping behave the same in each.
 
 The rules of the lectures live here once, for every op: the op gives *upstream × local*, the
 driver sums a gradient back over broadcast axes, and *copy sums*: a tensor used by several
-ops receives the sum of their contributions.
+ops receives the sum of their contributions. At each node:
+
+1. ``upstream``, the output's gradient, is complete (every consumer has passed down); the
+   output's hooks and ``retain_grad`` see it (:meth:`Pass.at_output`);
+2. :func:`backward_of` gives the inputs' gradients: upstream × local for an element-wise op,
+   the op's ``backward`` otherwise, or that backward recorded as a graph (``create_graph``);
+3. :func:`minigrad.anomaly.check_backward` under ``detect_anomaly()``, then :func:`free`
+   drops the node's saved arrays unless ``retain_graph``;
+4. :meth:`Pass.pass_down` hands each input its gradient, summed back over broadcast axes and
+   cast to its dtype, adds it to what the input already has, and writes a leaf's gradient
+   once its last consumer has passed down;
+5. an observer, when one is attached (:func:`backward_steps` attaches
+   :class:`minigrad.stepping.StepRecorder`), turns what happened into a step, yielded.
 """
 
 from __future__ import annotations
 
 import contextlib
 import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from minigrad import backend
-from minigrad.graph import STATE, FreedTensor, Node
+from minigrad import op as op_module
+from minigrad.anomaly import check_backward
+from minigrad.graph import STATE, FreedTensor, Node, TensorLike, enable_grad, no_grad
 from minigrad.op import times_local
-from minigrad.stepping import Accumulation, BackwardStep, Unbroadcast, node_numbers
-from minigrad.tensor import Tensor
+from minigrad.stepping import BackwardStep, StepRecorder, node_numbers
+
+# ---------------------------------------------------------------------- broadcasting
 
 
 def broadcast_axes(shape: tuple[int, ...], broadcast_shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -31,8 +48,9 @@ def broadcast_axes(shape: tuple[int, ...], broadcast_shape: tuple[int, ...]) -> 
 
     Examples
     --------
-    >>> broadcast_axes((4,), (3, 4)), broadcast_axes((3, 1), (3, 4)), broadcast_axes((2,), (2,))
-    ((0,), (1,), ())
+    >>> import minigrad
+    >>> minigrad.broadcast_axes((4,), (3, 4)), minigrad.broadcast_axes((3, 1), (3, 4))
+    ((0,), (1,))
     """
     extra = len(broadcast_shape) - len(shape)
     return tuple(range(extra)) + tuple(
@@ -48,7 +66,7 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
 
 
 def _sum_to(grad: Any, shape: tuple[int, ...], axes: tuple[int, ...]) -> Any:
-    """``grad`` summed over ``axes`` (what broadcasting added or stretched), as ``shape``."""
+    """``grad`` summed over ``axes``, as ``shape`` (arrays, or Tensors under create_graph)."""
     if axes:
         grad = backend.sum(grad, axis=axes)
     return grad if tuple(grad.shape) == shape else backend.reshape(grad, shape)
@@ -59,122 +77,61 @@ _SUMMED_AXES: dict[tuple[tuple[int, ...], tuple[int, ...]], tuple[int, ...]] = {
 broadcasts recur at every step of a training loop."""
 
 
-@contextlib.contextmanager
-def grads_set_aside(tensors: Iterable[Tensor]) -> Iterator[None]:
-    """Set aside ``.grad``, hooks and ``retain_grad`` of ``tensors``; put them back on exit.
-
-    For a private backward pass (a picture, a probe) that must not change what the user
-    sees in ``.grad`` nor fire their hooks.
-
-    Examples
-    --------
-    >>> x = Tensor(2.0, requires_grad=True)
-    >>> x.grad = Tensor(10.0)
-    >>> with grads_set_aside([x]):
-    ...     (x * x).backward()
-    ...     inside = x.grad.item()
-    >>> inside, x.grad.item()
-    (4.0, 10.0)
-    """
-    # freed records (FreedTensor) have no gradient, hooks or retain_grad to set aside
-    saved = [(t, t.grad, t._hooks, t._retain) for t in tensors if t.data is not None]
-    for t, *_ in saved:
-        t.grad, t._hooks, t._retain = None, None, False
-    try:
-        yield
-    finally:
-        for t, grad, hooks, retain in saved:
-            t.grad, t._hooks, t._retain = grad, hooks, retain
-
-
-def _graph(root: Tensor, record: bool) -> tuple[list[Node], dict[int, int], dict[Node, Tensor]]:
-    """Nodes reachable from ``root``, newest first; leaf fan-in counts; node → output tensor."""
-    nodes: list[Node] = []
-    leaf_uses: dict[Tensor, int] = {}  # tensors hash by identity
-    tensor_of: dict[Node, Tensor] = {}
-    seen: set[Node] = set()  # nodes hash by identity
-    stack = [root]
-    while stack:
-        t = stack.pop()
-        node = t._node
-        if node in seen:
-            continue
-        seen.add(node)
-        nodes.append(node)
-        if record or t._hooks is not None or t._retain:
-            tensor_of[node] = t
-        for parent in node.parents:
-            parent_node = parent._node  # set only on op-made tensors, which require grad
-            if parent_node is not None:
-                if parent_node not in seen:
-                    stack.append(parent)
-            elif parent.requires_grad:
-                leaf_uses[parent] = leaf_uses.get(parent, 0) + 1
-    nodes.sort(key=_seq, reverse=True)
-    return nodes, leaf_uses, tensor_of
-
-
-_seq = operator.attrgetter("seq")
-
-
-def _root_grad(root: Tensor, grad: Any) -> Any:
-    if not root.requires_grad:
-        raise RuntimeError(
-            "backward() on a tensor that does not require grad: no input of the computation "
-            "had requires_grad=True (or it ran inside no_grad())"
-        )
-    xp = backend.namespace(root.data)
-    if grad is None:
-        if root.numel() != 1:
-            raise RuntimeError(
-                f"backward() on a non-scalar tensor of shape {root.shape} needs an explicit "
-                "gradient: pass grad=minigrad.ones_like(out) for Σ out, or reduce it first "
-                "(out.sum().backward())"
-            )
-        return xp.ones_like(root.data)
-    array = grad.data if isinstance(grad, Tensor) else grad
-    if not hasattr(array, "shape"):
-        array = backend.asarray_on(xp, array, dtype=root.dtype, like=root.data)
-    elif backend.namespace(array) is not xp:
-        array = backend.asarray_on(xp, backend.to_numpy(array), like=root.data)
-    if tuple(array.shape) != root.shape:
+def _summed_axes(node: Node, index: int, shape: tuple[int, ...], got: tuple[int, ...]) -> Any:
+    """The axes to sum a gradient of shape ``got`` over to get input ``index``'s ``shape``,
+    after checking that the input could have been broadcast to ``got`` (a clear error else)."""
+    axes = _SUMMED_AXES.get((shape, got))
+    if axes is not None:
+        return axes
+    extra = len(got) - len(shape)
+    if extra < 0 or not all(n in (1, m) for n, m in zip(shape, got[extra:], strict=True)):
         raise ValueError(
-            f"backward(grad=...) got a gradient of shape {tuple(array.shape)} for a tensor of "
-            f"shape {root.shape}; they must match"
+            f"{node.op.describe()}.backward returned a gradient of shape {got} for input "
+            f"{index}, whose shape is {shape}: a gradient must have its input's shape (or the "
+            "shape the input was broadcast to in forward)"
         )
-    return array
+    if len(_SUMMED_AXES) >= 4096:  # many distinct shapes (varying lengths): start afresh
+        _SUMMED_AXES.clear()
+    axes = _SUMMED_AXES[shape, got] = broadcast_axes(shape, got)
+    return axes
 
 
-def _run_hooks(t: Tensor, grad: Any) -> Any:
-    for hook in list(t._hooks or ()):
-        replaced = hook(Tensor._make(grad, False, None))
-        if replaced is not None:
-            new = replaced.data if isinstance(replaced, Tensor) else replaced
-            if tuple(new.shape) != tuple(grad.shape):
-                raise ValueError(
-                    f"a gradient hook returned shape {tuple(new.shape)} for a gradient of "
-                    f"shape {tuple(grad.shape)}; a hook must keep the shape"
-                )
-            grad = new
-    return grad
+# ---------------------------------------------------------------------- one node
+
+GraphBackward = Callable[[Node, Any, Any], tuple[Any, ...]]
+_graph_backward: list[GraphBackward] = []
+"""The backward-as-a-graph of ``create_graph``: :mod:`minigrad.higher_order` registers it."""
 
 
-def _store_grad(t: Tensor, grad: Any, owned: bool = False) -> None:
-    """Accumulate into ``t.grad``, never aliasing an array another tensor may hold.
+def register_graph_backward(backward: GraphBackward) -> None:
+    """Give the driver ``backward(node, output, upstream)`` that runs a node's backward on
+    Tensors (``create_graph=True``); :mod:`minigrad.higher_order` calls this on import."""
+    _graph_backward[:] = [backward]
 
-    ``owned`` says ``grad`` is already a private array (a sum the driver made, or the output
-    of an op with ``fresh_grads``), so it needs no copy.
+
+def backward_of(
+    node: Node, output: Any, upstream: Any, create_graph: bool = False
+) -> tuple[tuple[Any, ...], tuple[Any, ...] | None]:
+    """The gradients ``node``'s op hands its inputs for ``upstream``, and its local gradients
+    (element-wise ops only; ``None`` otherwise).
+
+    An element-wise op states its local gradients once and gets *downstream = upstream ×
+    local*; any other op runs its ``backward``; under ``create_graph`` that backward runs on
+    Tensors so the gradients are graphs themselves. Checked: one gradient (or None) per input.
     """
-    if t.grad is None:
-        t.grad = Tensor._make(grad if owned else _own(grad), False, None)
+    op = node.op
+    if create_graph:
+        grads, local = _graph_backward[0](node, output, upstream), None
+    elif op.derived:
+        local = op.local_grads()
+        if type(local) is not tuple or len(local) != len(node.parents):
+            raise _bad_return(node, local, "local_grads", "local gradient", "return (2 * x,)")
+        return times_local(upstream, local), local
     else:
-        t.grad.data = t.grad.data + grad
-
-
-def _own(array: Any) -> Any:
-    if type(array) is np.ndarray:
-        return array.copy()
-    return backend.namespace(array).asarray(array, copy=True)
+        grads, local = op.backward(upstream), None
+    if type(grads) is not tuple or len(grads) != len(node.parents):
+        raise _bad_return(node, grads, "backward", "gradient", "return (grad * 2,)")
+    return grads, local
 
 
 def _bad_return(node: Node, returned: Any, method: str, what: str, example: str) -> TypeError:
@@ -192,95 +149,126 @@ def _bad_return(node: Node, returned: Any, method: str, what: str, example: str)
     )
 
 
-def _summed_axes(node: Node, parent: Tensor, grad: Any) -> tuple[int, ...]:
-    """The axes to sum ``grad`` over to get ``parent``'s shape, after checking that ``grad``
-    has a shape ``parent`` could have been broadcast to (a clear error otherwise)."""
-    shape, got = tuple(parent.data.shape), tuple(getattr(grad, "shape", ()))
-    extra = len(got) - len(shape)
-    if extra < 0 or not all(n in (1, m) for n, m in zip(shape, got[extra:], strict=True)):
-        index = next(i for i, p in enumerate(node.parents) if p is parent)
-        raise ValueError(
-            f"{node.op.describe()}.backward returned a gradient of shape {got} for input "
-            f"{index}, whose shape is {shape}: a gradient must have its input's shape (or the "
-            "shape the input was broadcast to in forward)"
-        )
-    if len(_SUMMED_AXES) >= 4096:  # many distinct shapes (varying lengths): start afresh
-        _SUMMED_AXES.clear()
-    axes = _SUMMED_AXES[shape, got] = broadcast_axes(shape, got)
-    return axes
+def free(node: Node) -> None:
+    """Drop what ``node``'s op saved for backward (``retain_graph=False``)."""
+    op = node.op
+    if op.derived:  # element-wise ops hold nothing but ``saved``
+        op.saved = None
+    else:
+        op.release()
+    node.freed = True
 
+
+def _freed_error(node: Node) -> RuntimeError:
+    return RuntimeError(
+        f"backward through the graph a second time: the arrays saved by "
+        f"{node.op.describe()} (node #{node.seq}) were already freed by an earlier backward. "
+        "Pass retain_graph=True (or create_graph=True) to the first backward() or grad() if "
+        "you need to run it again."
+    )
+
+
+def run_hooks(t: TensorLike, grad: Any) -> Any:
+    """``grad`` after ``t``'s hooks (each may return a replacement of the same shape)."""
+    tensor_class = op_module.Tensor
+    for hook in list(t._hooks or ()):
+        given = grad if isinstance(grad, tensor_class) else tensor_class._make(grad, False, None)
+        replaced = hook(given)
+        if replaced is None:
+            continue
+        if not isinstance(grad, tensor_class) and isinstance(replaced, tensor_class):
+            replaced = replaced.data
+        if tuple(replaced.shape) != tuple(grad.shape):
+            raise ValueError(
+                f"a gradient hook returned shape {tuple(replaced.shape)} for a gradient of "
+                f"shape {tuple(grad.shape)}; a hook must keep the shape"
+            )
+        grad = replaced
+    return grad
+
+
+def store_grad(t: TensorLike, grad: Any, owned: bool = False) -> None:
+    """Accumulate ``grad`` into ``t.grad``, never aliasing an array another tensor may hold.
+
+    ``owned`` says ``grad`` is already a private array (a sum the driver made, or the output
+    of an op with ``fresh_grads``), so it needs no copy. A Tensor ``grad`` (create_graph) is a
+    graph and is added as one.
+    """
+    tensor_class = op_module.Tensor
+    if isinstance(grad, tensor_class):
+        t.grad = grad if t.grad is None else t.grad + grad
+    elif t.grad is None:
+        t.grad = tensor_class._make(grad if owned else _own(grad), False, None)
+    else:
+        t.grad.data = t.grad.data + grad
+
+
+def _own(array: Any) -> Any:
+    if type(array) is np.ndarray:
+        return array.copy()
+    return backend.namespace(array).asarray(array, copy=True)
+
+
+# ---------------------------------------------------------------------- one pass
 
 _new_record = object.__new__
+_seq = operator.attrgetter("seq")
 
 
-def run_backward(
-    root: Tensor, grad: Any = None, retain_graph: bool = False, record: bool = True
-) -> Iterator[BackwardStep]:
-    """Backpropagate from ``root``; yield one :class:`BackwardStep` per node when ``record``."""
-    upstream = _root_grad(root, grad)
-    if root._node is None:  # backward on a leaf: its gradient is the seed itself
-        upstream = _run_hooks(root, upstream) if root._hooks else upstream
-        _store_grad(root, upstream)
-        return
-    nodes, leaf_uses, tensor_of = _graph(root, record)
-    grads: dict[Node, Any] = {root._node: upstream}
-    pending_leaf: dict[Tensor, Any] = {}
-    check = STATE.anomaly
-    numbers = node_numbers(nodes) if record else {}
-    records: dict[Node, FreedTensor] = {}
-    index = 0
-    for node in nodes:
-        grad_out = grads.pop(node, None)
-        if grad_out is None:
-            continue
-        out = tensor_of.get(node) if tensor_of else None
-        if out is not None:
-            if out._hooks:
-                grad_out = _run_hooks(out, grad_out)
+class Pass:
+    """The state of one backward pass: gradients waiting at nodes and leaves, and where the
+    finished ones go (``.grad`` for ``backward()``, ``found`` for :func:`grad`)."""
+
+    __slots__ = (
+        "create_graph",
+        "found",
+        "grads",
+        "leaf_uses",
+        "observer",
+        "pending",
+        "records",
+        "retain_graph",
+    )
+
+    def __init__(
+        self,
+        leaf_uses: dict[Any, int],
+        retain_graph: bool,
+        create_graph: bool,
+        found: dict[Any, Any] | None,
+        observer: StepRecorder | None,
+    ) -> None:
+        self.grads: dict[Node, Any] = {}
+        self.pending: dict[Any, Any] = {}
+        self.records: dict[Node, FreedTensor] = {}
+        self.leaf_uses = leaf_uses
+        self.retain_graph, self.create_graph = retain_graph, create_graph
+        self.found, self.observer = found, observer
+
+    def at_output(self, out: Any, upstream: Any) -> Any:
+        """``out``'s gradient is complete: its hooks, ``retain_grad``, or :func:`grad`'s
+        answer for an intermediate input."""
+        if out._hooks:
+            upstream = run_hooks(out, upstream)
+        found = self.found
+        if found is None:
             if out._retain:
-                _store_grad(out, grad_out)
-        if node.freed:
-            raise RuntimeError(
-                f"backward through the graph a second time: the arrays saved by "
-                f"{node.op.describe()} (node #{node.seq}) were freed by the first backward. "
-                "Pass retain_graph=True to the first backward() if you need to run it again."
-            )
-        op = node.op
-        # One gradient (or None) per input, checked here: the loop below zips without
-        # strict=True, whose keyword call costs more than the check.
-        if op.derived:  # element-wise: downstream = upstream × the locals stepping shows
-            local = op.local_grads()
-            if type(local) is not tuple or len(local) != len(node.parents):
-                raise _bad_return(node, local, "local_grads", "local gradient", "return (2 * x,)")
-            input_grads = times_local(grad_out, local)
-        else:
-            local = None
-            input_grads = op.backward(grad_out)
-            if type(input_grads) is not tuple or len(input_grads) != len(node.parents):
-                raise _bad_return(node, input_grads, "backward", "gradient", "return (grad * 2,)")
-        if check:
-            from minigrad.anomaly import check_backward
+                store_grad(out, upstream)
+        elif out in found:
+            found[out] = upstream
+        return upstream
 
-            check_backward(node, input_grads)
-        if not retain_graph:
-            if op.derived:  # element-wise ops hold nothing but ``saved``
-                op.saved = None
-            else:
-                op.release()
-            node.freed = True
-        step = None
-        if record:
-            index += 1
-            step = BackwardStep(index, node, out, grad_out, local, numbers=numbers)
-        # Without retain_graph, the node's op-made inputs are swapped for FreedTensor
-        # records as they are visited: their values go, the graph's shape and names stay.
-        # One record per tensor per pass, found by the node that made it; keeping it on
-        # that node instead would make record → node → record, a cycle only the garbage
-        # collector could free.
-        kept = None if retain_graph else []
-        for parent, g in zip(node.parents, input_grads):  # noqa: B905 (lengths checked above)
+    def pass_down(self, node: Node, inputs: tuple[Any, ...], input_grads: tuple[Any, ...]) -> None:
+        """Hand each input its gradient (un-broadcast, cast, accumulated); without
+        ``retain_graph``, swap the node's op-made inputs for value-less records."""
+        grads, observer, records = self.grads, self.observer, self.records
+        kept: list[Any] | None = None if self.retain_graph else []
+        for parent, g in zip(inputs, input_grads):  # noqa: B905 (lengths checked by backward_of)
             parent_node, data = parent._node, parent.data
             if kept is not None:
+                # One record per tensor per pass, found by the node that made it; keeping it
+                # on that node instead would make record → node → record, a cycle only the
+                # garbage collector could free.
                 if parent_node is None or parent._hooks is not None or parent._retain:
                     kept.append(parent)
                 else:
@@ -291,59 +279,214 @@ def run_backward(
                         freed.shape, freed.dtype = data.shape, data.dtype
                     kept.append(freed)
             if g is None or not parent.requires_grad:
-                if step is not None:
-                    step.downstream.append(None)
                 continue
-            if g.shape != data.shape:  # broadcast in forward: sum back (or a clear error)
-                axes = _SUMMED_AXES.get((data.shape, g.shape))
-                if axes is None:
-                    axes = _summed_axes(node, parent, g)
-                if step is not None:
-                    step.unbroadcasts.append(Unbroadcast(parent, tuple(g.shape), axes))
-                g = _sum_to(g, tuple(data.shape), axes)
-            if g.dtype is not data.dtype and g.dtype != data.dtype:
-                g = backend.namespace(g).astype(g, data.dtype)
-            if step is not None:
-                step.downstream.append(g)
-            if parent_node is not None:
-                previous = grads.get(parent_node)
-                if previous is None:
-                    grads[parent_node] = g
-                else:
-                    grads[parent_node] = previous + g
-                    if step is not None:
-                        step.accumulations.append(Accumulation(parent, previous, g))
+            if g.shape != data.shape or (g.dtype is not data.dtype and g.dtype != data.dtype):
+                g = self.fit(node, inputs, input_grads, parent, g)
+            if parent_node is None:
+                self.to_leaf(parent, g, node.op.fresh_grads)
                 continue
-            previous = pending_leaf.get(parent)
-            total = g if previous is None else previous + g
-            if previous is not None and step is not None:
-                step.accumulations.append(Accumulation(parent, previous, g))
-            remaining = leaf_uses[parent] - 1
-            leaf_uses[parent] = remaining
-            if remaining:
-                pending_leaf[parent] = total
-                continue
-            pending_leaf.pop(parent, None)
-            # a sum made here, or a fresh op's array that no recorded step also holds
-            owned = previous is not None or (op.fresh_grads and step is None)
-            if parent._hooks:
-                hooked = _run_hooks(parent, total)
-                owned = owned and hooked is total
-                total = hooked
-            _store_grad(parent, total, owned)
-            if step is not None:
-                step.completed.append(parent)
+            previous = grads.get(parent_node)
+            if previous is None:
+                grads[parent_node] = g
+            else:
+                grads[parent_node] = previous + g
+                if observer is not None:
+                    observer.accumulated(parent, previous, g)
         if kept is not None:
             node.parents = tuple(kept)
-        if step is not None:
-            yield step
-    # A leaf whose other consumers passed no gradient (None) is complete now.
-    for leaf, total in pending_leaf.items():
-        _store_grad(leaf, _run_hooks(leaf, total) if leaf._hooks else total)
+
+    def fit(
+        self, node: Node, inputs: tuple[Any, ...], input_grads: tuple[Any, ...], parent: Any, g: Any
+    ) -> Any:
+        """``g`` summed back over the axes forward broadcast ``parent`` along, in its dtype."""
+        index = next(
+            i
+            for i, (p, gi) in enumerate(zip(inputs, input_grads, strict=True))
+            if p is parent and gi is g
+        )
+        data, given = parent.data, g
+        if g.shape != data.shape:
+            axes = _summed_axes(node, index, tuple(data.shape), tuple(g.shape))
+            g = _sum_to(g, tuple(data.shape), axes)
+            if self.observer is not None:
+                self.observer.unbroadcast(parent, tuple(given.shape), axes)
+        if g.dtype is not data.dtype and g.dtype != data.dtype:
+            g = backend.namespace(g).astype(g, data.dtype)
+        if self.observer is not None:
+            self.observer.adjusted(index, g)
+        return g
+
+    def to_leaf(self, leaf: Any, g: Any, fresh: bool) -> None:
+        """Add ``g`` to ``leaf``'s gradient; finish it when its last consumer has passed down."""
+        previous = self.pending.get(leaf)
+        total = g if previous is None else previous + g
+        if previous is not None and self.observer is not None:
+            self.observer.accumulated(leaf, previous, g)
+        remaining = self.leaf_uses[leaf] - 1
+        self.leaf_uses[leaf] = remaining
+        if remaining:
+            self.pending[leaf] = total
+            return
+        self.pending.pop(leaf, None)
+        # a sum made here, or a fresh op's array that no recorded step also holds
+        self.finish_leaf(leaf, total, previous is not None or (fresh and self.observer is None))
+
+    def finish_leaf(self, leaf: Any, total: Any, owned: bool = False) -> None:
+        """``leaf``'s gradient is complete: its hooks, then ``.grad`` (or :func:`grad`'s
+        answer)."""
+        found = self.found
+        if found is not None and leaf not in found:
+            return
+        if leaf._hooks:
+            hooked = run_hooks(leaf, total)
+            owned, total = owned and hooked is total, hooked
+        if found is None:
+            store_grad(leaf, total, owned)
+        else:
+            found[leaf] = total
+        if self.observer is not None:
+            self.observer.completed_leaf(leaf)
+
+    def finish(self) -> None:
+        """Leaves whose other consumers passed no gradient (None) are complete now."""
+        for leaf, total in list(self.pending.items()):
+            self.finish_leaf(leaf, total)
+        self.pending.clear()
+
+
+def _walk(
+    roots: Sequence[Any], every_output: bool = False, wanted: dict[Any, Any] | None = None
+) -> tuple[list[Node], dict[Any, int], dict[Node, Any]]:
+    """Nodes reachable from ``roots``, newest first; each leaf's number of uses; node →
+    output tensor for outputs with hooks or ``retain_grad`` or among ``wanted`` (for all
+    outputs with ``every_output``)."""
+    nodes: list[Node] = []
+    leaf_uses: dict[Any, int] = {}  # tensors hash by identity
+    output_of: dict[Node, Any] = {}
+    seen: set[Node] = set()  # nodes hash by identity
+    stack = list(roots)
+    while stack:
+        t = stack.pop()
+        node = t._node
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        nodes.append(node)
+        if every_output or t._hooks is not None or t._retain or (wanted and t in wanted):
+            output_of[node] = t
+        for parent in node.parents:
+            parent_node = parent._node  # set only on op-made tensors, which require grad
+            if parent_node is not None:
+                if parent_node not in seen:
+                    stack.append(parent)
+            elif parent.requires_grad:
+                leaf_uses[parent] = leaf_uses.get(parent, 0) + 1
+    nodes.sort(key=_seq, reverse=True)
+    return nodes, leaf_uses, output_of
+
+
+def run_backward(
+    roots: Sequence[Any],
+    seeds: Sequence[Any],
+    *,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    found: dict[Any, Any] | None = None,
+    observer: StepRecorder | None = None,
+) -> Iterator[BackwardStep]:
+    """Backpropagate from ``roots`` with ``seeds`` as their gradients, node by node.
+
+    Gradients go to the ``.grad`` of leaves (and of ``retain_grad`` tensors), or, when
+    ``found`` is given, into ``found`` for the tensors that are its keys (nothing else is
+    touched). With an ``observer``, one step is yielded per node; the caller runs the
+    generator to the end.
+    """
+    nodes, leaf_uses, output_of = _walk(roots, create_graph or observer is not None, found)
+    state = Pass(leaf_uses, retain_graph, create_graph, found, observer)
+    for root, seed in zip(roots, seeds, strict=True):
+        if root._node is None:
+            leaf_uses[root] = leaf_uses.get(root, 0) + 1
+            state.to_leaf(root, seed, False)
+        else:
+            previous = state.grads.get(root._node)
+            state.grads[root._node] = seed if previous is None else previous + seed
+    grads, check = state.grads, STATE.anomaly
+    for node in nodes:
+        upstream = grads.pop(node, None)
+        if upstream is None:
+            continue
+        out = output_of.get(node) if output_of else None
+        if out is not None:
+            upstream = state.at_output(out, upstream)
+        if node.freed:
+            raise _freed_error(node)
+        input_grads, local = backward_of(node, out, upstream, create_graph)
+        if check:
+            check_backward(node, input_grads)
+        inputs = node.parents
+        if not retain_graph:
+            free(node)
+        state.pass_down(node, inputs, input_grads)
+        if observer is not None:
+            yield observer.step(node, out, upstream, local, inputs, input_grads)
+    state.finish()
+
+
+# ---------------------------------------------------------------------- entry points
+
+
+def seed_of(output: Any, gradient: Any, who: str, create_graph: bool = False) -> Any:
+    """The gradient to start backward from at ``output``: ``gradient`` checked, or 1 for a
+    one-element output; a Tensor under ``create_graph``, an array otherwise."""
+    argument = "grad_outputs" if who == "grad()" else "grad"
+    if not output.requires_grad:
+        raise RuntimeError(
+            f"{who} on a tensor that does not require grad: no input of the computation had "
+            "requires_grad=True (or it ran inside no_grad())"
+        )
+    like = output.data
+    xp = backend.namespace(like)
+    if gradient is None:
+        if output.numel() != 1:
+            raise RuntimeError(
+                f"{who} on a non-scalar tensor of shape {output.shape} needs an explicit "
+                f"gradient (the output is not a scalar): pass "
+                f"{argument}=minigrad.ones_like(out) for Σ out, or reduce it first (out.sum())"
+            )
+        array = xp.ones_like(like)
+    else:
+        tensor_class = op_module.Tensor
+        if create_graph and isinstance(gradient, tensor_class):
+            array = gradient
+        else:
+            array = gradient.data if isinstance(gradient, tensor_class) else gradient
+            if not hasattr(array, "shape"):
+                array = backend.asarray_on(xp, array, dtype=output.dtype, like=like)
+            elif backend.namespace(array) is not xp:
+                array = backend.asarray_on(xp, backend.to_numpy(array), like=like)
+        if tuple(array.shape) != output.shape:
+            raise ValueError(
+                f"{who}: {argument} of shape {tuple(array.shape)} is a gradient of shape "
+                f"{tuple(array.shape)} for a tensor of shape {output.shape}; they must match"
+            )
+    if create_graph and not isinstance(array, op_module.Tensor):
+        return op_module.Tensor._make(array, False, None)
+    return array
+
+
+def backward(
+    root: Any, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+) -> None:
+    """``root.backward()``: accumulate gradients into ``.grad`` (see :meth:`Tensor.backward`)."""
+    seed = seed_of(root, gradient, "backward()", create_graph)
+    retain = create_graph if retain_graph is None else bool(retain_graph)
+    with enable_grad() if create_graph else contextlib.nullcontext():
+        for _ in run_backward([root], [seed], retain_graph=retain, create_graph=create_graph):
+            pass
 
 
 def backward_steps(
-    root: Tensor, grad: Any = None, retain_graph: bool = False
+    root: Any, grad: Any = None, retain_graph: bool = False
 ) -> Iterator[BackwardStep]:
     """Walk backward one node at a time; each step shows upstream, local and downstream.
 
@@ -364,15 +507,115 @@ def backward_steps(
     >>> x.grad.item(), y.grad.item(), z.grad.item()
     (-4.0, -4.0, 3.0)
     """
-    if not isinstance(root, Tensor):
+    if not isinstance(root, op_module.Tensor):
         raise TypeError(
             f"backward_steps needs the Tensor to backpropagate from (usually the loss), "
             f"got {type(root).__name__}"
         )
-    seed = _root_grad(root, grad)  # checked now, not at the first next()
+    seed = seed_of(root, grad, "backward_steps()")  # checked now, not at the first next()
     if root._node is not None and root._node.freed:
-        raise RuntimeError(
-            f"backward_steps through a graph that a backward already freed (its last op is "
-            f"{root._node.op.describe()}); pass retain_graph=True to the earlier backward()"
-        )
-    return run_backward(root, seed, retain_graph, record=True)
+        raise _freed_error(root._node)
+    nodes, _, _ = _walk([root])
+    recorder = StepRecorder(node_numbers(nodes))
+    return run_backward([root], [seed], retain_graph=retain_graph, observer=recorder)
+
+
+def _tensors(x: Any, what: str) -> list[Any]:
+    items = [x] if isinstance(x, op_module.Tensor) else list(x)
+    for item in items:
+        if not isinstance(item, op_module.Tensor):
+            raise TypeError(f"grad: {what} must be Tensors, got {type(item).__name__}")
+    return items
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Any, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, as ``torch.autograd.grad``.
+
+    Returns one tensor per input and leaves every ``.grad`` untouched; hooks and
+    ``detect_anomaly()`` act as in ``backward()`` (it is the same driver). With
+    ``create_graph=True`` the gradients are graphs themselves, so they can be differentiated
+    again (to any order). ``retain_graph`` defaults to ``create_graph``. An input that the
+    outputs do not depend on is an error unless ``allow_unused=True`` (then its gradient is
+    ``None``).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = (x ** 3).sum()
+    >>> (g,) = minigrad.grad(y, [x], create_graph=True)    # 3x², itself a graph
+    >>> g.tolist()
+    [3.0, 12.0]
+    >>> (h,) = minigrad.grad(g.sum(), [x])                  # 6x
+    >>> h.tolist()
+    [6.0, 12.0]
+    """
+    outs, ins = _tensors(outputs, "outputs"), _tensors(inputs, "inputs")
+    if grad_outputs is None:
+        given = [None] * len(outs)
+    elif isinstance(grad_outputs, op_module.Tensor) or hasattr(grad_outputs, "shape"):
+        given = [grad_outputs]
+    else:
+        given = list(grad_outputs)
+    if len(given) != len(outs):
+        raise ValueError(f"grad: {len(given)} grad_outputs for {len(outs)} outputs")
+    for i, t in enumerate(ins):
+        if not t.requires_grad:
+            raise RuntimeError(f"grad: input {i} does not require grad")
+    seeds = [seed_of(o, g, "grad()", create_graph) for o, g in zip(outs, given, strict=True)]
+    retain = create_graph if retain_graph is None else retain_graph
+    found: dict[Any, Any] = dict.fromkeys(ins)
+    with enable_grad() if create_graph else no_grad():
+        for _ in run_backward(
+            outs, seeds, retain_graph=retain, create_graph=create_graph, found=found
+        ):
+            pass
+    return tuple(_answer(found[t], i, allow_unused) for i, t in enumerate(ins))
+
+
+def _answer(g: Any, index: int, allow_unused: bool) -> Any:
+    if g is None:
+        if not allow_unused:
+            raise RuntimeError(
+                f"grad: input {index} was not used to compute the outputs; pass "
+                "allow_unused=True to get None for it"
+            )
+        return None
+    tensor_class = op_module.Tensor
+    return g if isinstance(g, tensor_class) else tensor_class._make(g, False, None)
+
+
+@contextlib.contextmanager
+def grads_set_aside(tensors: Iterable[Any]) -> Iterator[None]:
+    """Set aside ``.grad``, hooks and ``retain_grad`` of ``tensors``; put them back on exit.
+
+    For a private backward pass (a picture, a probe) that must not change what the user
+    sees in ``.grad`` nor fire their hooks.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.tensor(2.0, requires_grad=True)
+    >>> x.grad = minigrad.tensor(10.0)
+    >>> with minigrad.grads_set_aside([x]):
+    ...     (x * x).backward()
+    ...     inside = x.grad.item()
+    >>> inside, x.grad.item()
+    (4.0, 10.0)
+    """
+    # freed records (FreedTensor) have no gradient, hooks or retain_grad to set aside
+    saved = [(t, t.grad, t._hooks, t._retain) for t in tensors if t.data is not None]
+    for t, *_ in saved:
+        t.grad, t._hooks, t._retain = None, None, False
+    try:
+        yield
+    finally:
+        for t, grad, hooks, retain in saved:
+            t.grad, t._hooks, t._retain = grad, hooks, retain

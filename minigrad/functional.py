@@ -26,9 +26,10 @@ from typing import Any
 import numpy as np
 
 from minigrad import backend
+from minigrad.autograd import grad
 from minigrad.functions import stack, zeros_like
 from minigrad.graph import enable_grad
-from minigrad.higher_order import constant, grad
+from minigrad.higher_order import constant
 from minigrad.tensor import Tensor
 
 Tensors = Tensor | tuple[Tensor, ...]

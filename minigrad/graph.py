@@ -12,13 +12,42 @@ import functools
 import itertools
 import threading
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from minigrad.op import Op
-    from minigrad.tensor import Tensor
+from typing import Any, Protocol, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class TensorLike(Protocol):
+    """What the graph, the driver and stepping read of a tensor (typing only).
+
+    The modules below ``minigrad.tensor`` are typed against this protocol rather than
+    importing :class:`minigrad.Tensor`, so imports point down only; :class:`FreedTensor`
+    satisfies it too.
+    """
+
+    data: Any
+    grad: Any
+    requires_grad: bool
+    name: str | None
+    _node: Node | None
+    _hooks: list[Any] | None
+    _retain: bool
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    @property
+    def dtype(self) -> Any: ...
+
+
+class OpLike(Protocol):
+    """What a node needs of its op (typing only; :class:`minigrad.Op` is the real thing)."""
+
+    name: str
+    symbol: str
+    rule: str
+
+    def describe(self) -> str: ...
 
 
 class Mode:
@@ -79,7 +108,9 @@ class Node:
 
     __slots__ = ("created_at", "freed", "op", "parents", "scope", "seq")
 
-    def __init__(self, op: Op, parents: tuple[Tensor, ...], scope: str | None = None) -> None:
+    def __init__(
+        self, op: OpLike, parents: tuple[TensorLike, ...], scope: str | None = None
+    ) -> None:
         # ``apply`` fills the same slots inline (once per op): keep the two in step
         self.op = op
         self.parents = parents

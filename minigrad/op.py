@@ -261,3 +261,15 @@ def failure_message(op: Op, inputs: tuple[Tensor, ...], exc: Exception) -> str:
     """The message for an op whose forward failed: the op, and its inputs' shapes and dtypes."""
     described = ", ".join(f"{tuple(t.shape)} {backend.dtype_name(t.dtype)}" for t in inputs)
     return f"{op.describe()} failed on inputs of shape/dtype [{described}]: {exc}"
+
+
+Tensor: Any = None
+"""The :class:`minigrad.Tensor` class, bound by :mod:`minigrad.tensor` once it is defined
+(:func:`bind_tensor`): the modules below it make tensors through this name, so that imports
+point down only."""
+
+
+def bind_tensor(cls: type) -> None:
+    """Make ``cls`` the class that ops and the backward driver create tensors of."""
+    global Tensor
+    Tensor = cls

@@ -17,8 +17,8 @@ from minigrad import backend
 
 if TYPE_CHECKING:
     from minigrad.graph import Node
+    from minigrad.graph import TensorLike as Tensor
     from minigrad.op import Op
-    from minigrad.tensor import Tensor
 
 Numbers = dict["Node", int]
 
@@ -166,11 +166,13 @@ class BackwardStep:
     unbroadcasts: list[Unbroadcast] = field(default_factory=list)
     completed: list[Tensor] = field(default_factory=list)
     numbers: Numbers = field(default_factory=dict, repr=False)
-    _inputs: tuple[Tensor, ...] = field(init=False, repr=False)
+    _inputs: tuple[Tensor, ...] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        # taken now: a backward that frees the graph swaps node.parents for value-less records
-        self._inputs = self.node.parents
+        # the inputs as the op saw them: a backward that frees the graph swaps node.parents
+        # for value-less records
+        if self._inputs is None:
+            self._inputs = self.node.parents
 
     @property
     def op(self) -> Op:
@@ -244,3 +246,66 @@ def _formula(op: Op, names: list[str]) -> str:
     if len(names) == 2 and op.symbol in {"+", "−", "×", "÷", "@"}:
         return f"{names[0]} {op.symbol} {names[1]}"
     return f"{op.describe()}({', '.join(names)})"
+
+
+class StepRecorder:
+    """The backward driver's observer for :func:`minigrad.backward_steps`: it hears what
+    happens at a node (copy sums, un-broadcasts, finished leaves) and makes the node's
+    :class:`BackwardStep` from it."""
+
+    def __init__(self, numbers: Numbers) -> None:
+        self.numbers, self.index = numbers, 0
+        self._start()
+
+    def _start(self) -> None:
+        self.accumulations: list[Accumulation] = []
+        self.unbroadcasts: list[Unbroadcast] = []
+        self.completed: list[Tensor] = []
+        self.fitted: dict[int, Any] = {}
+
+    def accumulated(self, tensor: Tensor, previous: Any, added: Any) -> None:
+        """*Copy sums*: ``tensor`` had ``previous`` and now also gets ``added``."""
+        self.accumulations.append(Accumulation(tensor, previous, added))
+
+    def unbroadcast(self, tensor: Tensor, shape: tuple[int, ...], axes: tuple[int, ...]) -> None:
+        """``tensor``'s gradient of ``shape`` was summed over ``axes`` back to its shape."""
+        self.unbroadcasts.append(Unbroadcast(tensor, shape, axes))
+
+    def adjusted(self, index: int, grad: Any) -> None:
+        """Input ``index`` received ``grad`` (un-broadcast or cast) rather than what the op gave."""
+        self.fitted[index] = grad
+
+    def completed_leaf(self, leaf: Tensor) -> None:
+        """``leaf.grad`` became final at this node."""
+        self.completed.append(leaf)
+
+    def step(
+        self,
+        node: Node,
+        output: Tensor | None,
+        upstream: Any,
+        local: tuple[Any, ...] | None,
+        inputs: tuple[Tensor, ...],
+        input_grads: tuple[Any, ...],
+    ) -> BackwardStep:
+        """The record of ``node``, from what the driver reported since the last one."""
+        self.index += 1
+        downstream = [
+            self.fitted.get(i, g) if g is not None and p.requires_grad else None
+            for i, (p, g) in enumerate(zip(inputs, input_grads, strict=True))
+        ]
+        step = BackwardStep(
+            self.index,
+            node,
+            output,
+            upstream,
+            local,
+            downstream,
+            self.accumulations,
+            self.unbroadcasts,
+            self.completed,
+            self.numbers,
+            inputs,
+        )
+        self._start()
+        return step

@@ -9,7 +9,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from minigrad import backend, ops
+from minigrad import autograd, backend, ops
+from minigrad import op as op_module
 from minigrad.dims import AxisError, axis_arg, check_axes, check_axis, keep_arg
 from minigrad.dtypes import get_default_dtype, result_type
 from minigrad.graph import PER_THREAD, STATE, Node, next_seq
@@ -373,15 +374,7 @@ class Tensor(TensorOps):
         >>> w.grad.tolist()
         [2.0, 4.0]
         """
-        if create_graph:
-            from minigrad.higher_order import backward_create_graph
-
-            backward_create_graph(self, grad, retain_graph)
-            return
-        from minigrad.autograd import run_backward
-
-        for _ in run_backward(self, grad, bool(retain_graph), record=False):
-            pass
+        autograd.backward(self, grad, retain_graph, create_graph)
 
     def retain_grad(self) -> Tensor:
         """Ask backward to store ``.grad`` on this non-leaf tensor too; returns ``self``."""
@@ -844,6 +837,9 @@ class Tensor(TensorOps):
         if rest is not None:  # PyTorch applies integers first, then the array indices
             return apply(ops.GetItem(rest), apply(ops.GetItem(first), self))
         return apply(ops.GetItem(key), self)
+
+
+op_module.bind_tensor(Tensor)
 
 
 class _HookHandle:
