@@ -34,7 +34,6 @@ from tqdm.auto import tqdm
 
 import minigrad
 import nn
-from minigrad.backend import RANDOM
 from nn import functional as F  # noqa: N812 (the PyTorch idiom)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -446,7 +445,7 @@ class Run:
             "train_loss": np.array(self.train_loss, dtype=np.float64),
             "val": np.array(self.val, dtype=np.float64).reshape(-1, 2),
             "best": list(self.best),
-            "rng": {"minigrad": RANDOM.generator.bit_generator.state},
+            "rng": {"minigrad": minigrad.get_rng_state()},
         }
 
     def restore(self, checkpoint: dict[str, Any]) -> None:
@@ -463,7 +462,7 @@ class Run:
         self.train_loss = [float(x) for x in checkpoint["train_loss"]]
         self.val = [(int(s), float(v)) for s, v in checkpoint["val"]]
         self.best = (float(checkpoint["best"][0]), int(checkpoint["best"][1]))
-        RANDOM.generator.bit_generator.state = checkpoint["rng"]["minigrad"]
+        minigrad.set_rng_state(checkpoint["rng"]["minigrad"])
 
 
 def save(run: Run, out: Path, name: str) -> None:

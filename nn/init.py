@@ -23,8 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import Tensor, backend
-from minigrad.backend import RANDOM
+from minigrad import Tensor, backend, default_generator
 
 FAN_MODES = ("fan_in", "fan_out")
 _GAINS = {
@@ -103,14 +102,14 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
     """Fill with U(a, b)."""
     if not a <= b:
         raise ValueError(f"uniform_ needs a <= b, got a={a}, b={b}")
-    return _fill(tensor, RANDOM.generator.uniform(a, b, size=tensor.shape))
+    return _fill(tensor, default_generator().uniform(a, b, size=tensor.shape))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
     """Fill with N(mean, std²)."""
     if std < 0:
         raise ValueError(f"normal_ needs std >= 0, got {std}")
-    return _fill(tensor, RANDOM.generator.normal(mean, std, size=tensor.shape))
+    return _fill(tensor, default_generator().normal(mean, std, size=tensor.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -180,7 +179,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
         raise ValueError(f"orthogonal_ needs at least 2 dimensions, got shape {tensor.shape}")
     rows = tensor.shape[0]
     cols = math.prod(tensor.shape[1:])
-    flat = RANDOM.generator.standard_normal((rows, cols))
+    flat = default_generator().standard_normal((rows, cols))
     if rows < cols:
         flat = flat.T
     q, r = np.linalg.qr(flat)

@@ -18,8 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import BackwardStep, Node, Tensor, backend
-from minigrad.autograd import broadcast_axes
+from minigrad import BackwardStep, Node, Tensor, backend, broadcast_axes
 from viz.grads import private_steps
 from viz.graph import draw_graph, place, resolve_collapse
 from viz.labels import escape, summary

@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import BackwardStep, Tensor, backend, backward_steps
-from minigrad.autograd import grads_set_aside
+from minigrad import BackwardStep, Tensor, backend, backward_steps, grads_set_aside
 
 
 def private_steps(root: Tensor, tensors: list[Tensor]) -> Iterator[BackwardStep]:

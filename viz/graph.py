@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -702,8 +702,3 @@ def legend(scale: LogScale, theme: Theme) -> str:
         f'<TR><TD COLSPAN="{len(scale.ticks())}" BORDER="0">{caption}</TD></TR>'
         f"<TR>{cells}</TR></TABLE>>"
     )
-
-
-def tensors_of(items: Collection[Item]) -> list[Tensor]:
-    """All tensors drawn in ``items`` (helper for tests and frames)."""
-    return [t for item in items for t in item.tensors]

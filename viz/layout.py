@@ -103,11 +103,6 @@ class Layout:
         )
 
 
-def parent_scope(path: str) -> str:
-    """``"a/b/c"`` → ``"a/b"``; ``"a"`` → ``""``."""
-    return path.rpartition("/")[0]
-
-
 def last_segment(path: str) -> str:
     """``"a/b/c"`` → ``"c"``."""
     return path.rpartition("/")[2]

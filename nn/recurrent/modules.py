@@ -14,12 +14,12 @@ import minigrad
 from minigrad import Tensor, backend, scope, time_step_scope
 from nn.module import Module
 from nn.recurrent.fused import run_fused
+from nn.recurrent.fused.rnn import NONLINEARITIES
 from nn.recurrent.params import LayerWeights, gate_views, make_weights
 from nn.recurrent.recording import Sink, StepHooks
 from nn.recurrent.steps import KINDS, CellKind, StepOptions
 
 State = Tensor | tuple[Tensor, Tensor]
-NONLINEARITIES = ("tanh", "relu", "identity", "sigmoid")
 
 
 # ---------------------------------------------------------------- input checks
@@ -56,10 +56,6 @@ def check_states(
         _check_shape(who, name, s, shape)
         _check_dtype(who, name, s, like)
     return given
-
-
-def _as_tensor(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _zero_state(x: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -131,7 +127,7 @@ class CellBase(StepHooks, Module):
         return extra
 
     def _prepare(self, x: Any, hx: Any) -> tuple[Tensor, list[Tensor], bool]:
-        x = _as_tensor(x)
+        x = minigrad.as_tensor(x)
         if x.ndim not in (1, 2):
             raise ValueError(
                 f"{self._who}: expected input of shape (batch, {self.input_size}) or unbatched "
@@ -378,7 +374,7 @@ class RecurrentBase(StepHooks, Module):
         The states come as ``states[kind][layer · D + direction]``, each ``(B, H)``: ``h`` and,
         for the LSTM, ``c``.
         """
-        x = _as_tensor(x)
+        x = minigrad.as_tensor(x)
         order = "(batch, seq, features)" if self.batch_first else "(seq, batch, features)"
         if x.ndim not in (2, 3):
             raise ValueError(

@@ -10,8 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any, NamedTuple
 
-from minigrad import Tensor, backend
-from minigrad.dtypes import get_default_dtype
+from minigrad import Tensor, backend, get_default_dtype
 from nn.module import Module, Parameter
 from nn.recurrent.steps import CellKind, Gate
 

@@ -21,6 +21,7 @@ from nn.recurrent.fused.base import (
 )
 
 NONLINEARITIES = ("tanh", "relu", "identity", "sigmoid")
+"""The RNN's nonlinearities, for the fused and the composed form alike."""
 
 
 class FusedRNN(FusedRecurrence):

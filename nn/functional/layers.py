@@ -1,0 +1,132 @@
+"""Layers as functions: :func:`linear`, :func:`dropout`, :func:`pad` and :func:`one_hot`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from minigrad import Tensor, apply, backend, concat, ops
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``x @ weight.T + bias`` over the last axis of ``x``, as one graph node.
+
+    One op (:class:`minigrad.ops.Linear`) rather than three (transpose, matmul, add): its
+    forward folds the leading axes of ``x`` into the rows of one matmul, and its backward
+    gives x, weight and bias their gradients directly.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> x = minigrad.ones(4, 3)
+    >>> w = minigrad.tensor([[1.0, 2.0, 3.0]])
+    >>> F.linear(x, w, minigrad.tensor([0.5])).tolist()
+    [[6.5], [6.5], [6.5], [6.5]]
+    """
+    if bias is None:
+        return apply(ops.Linear(), x, weight)
+    return apply(ops.Linear(), x, weight, bias)
+
+
+def check_probability(p: float, who: str) -> None:
+    """Raise a ValueError unless ``0 ≤ p ≤ 1``."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{who}: dropout probability must be in [0, 1], got {p}")
+
+
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Inverted dropout: zero each element with probability ``p``, scale the rest by 1/(1−p).
+
+    The identity when ``training`` is False or ``p`` is 0, so evaluation needs no rescaling.
+    Random numbers come from minigrad's generator: :func:`minigrad.manual_seed` reproduces them.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> minigrad.manual_seed(0)
+    >>> kept = F.dropout(minigrad.ones(1000), p=0.25).numpy()
+    >>> sorted(set(kept.round(4).tolist()))
+    [0.0, 1.3333]
+    """
+    check_probability(p, "dropout")
+    if not training or p == 0.0:
+        return x
+    xp = backend.namespace(x.data)
+    if p == 1.0:
+        return x * Tensor(xp.zeros_like(x.data))
+    name = backend.dtype_name(x.dtype)
+    draws = backend.random_uniform(tuple(x.shape), 0.0, 1.0, name, like=x.data)
+    mask = xp.astype(draws >= p, x.dtype) / (1.0 - p)
+    return x * Tensor(mask)
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
+    """``(…, num_classes)`` int64 rows with a 1 at each class id (not differentiable).
+
+    ``num_classes=-1`` takes one more than the largest id, as PyTorch does.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.one_hot(minigrad.tensor([0, 2]), 3).tolist()
+    [[1, 0, 0], [0, 0, 1]]
+    """
+    ids = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    host = np.asarray(backend.to_numpy(ids))
+    if host.dtype.kind not in "iu":
+        raise TypeError(f"one_hot needs integer class ids, got dtype {host.dtype}")
+    classes = int(host.max()) + 1 if num_classes == -1 and host.size else num_classes
+    if host.size and (host.min() < 0 or host.max() >= classes):
+        raise ValueError(
+            f"one_hot: class ids must be in [0, {classes}), got {host.min()} to {host.max()}"
+        )
+    rows = (host[..., None] == np.arange(classes)).astype(np.int64)
+    xp = backend.namespace(ids)
+    return Tensor.from_array(backend.asarray_on(xp, rows, like=ids))
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float = 0.0) -> Tensor:
+    """Pad with ``value`` (``pad`` lists (left, right) for the last axis, then the one before
+    it, …); negative amounts crop. The padding has no gradient; the input's passes through.
+
+    Only ``mode="constant"``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.pad(minigrad.tensor([[1.0, 2.0]]), (1, 0, 0, 1)).tolist()
+    [[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]]
+    """
+    if mode != "constant":
+        raise NotImplementedError(f"pad supports mode='constant' only, got mode={mode!r}")
+    amounts = [int(p) for p in pad]
+    if len(amounts) % 2 or len(amounts) // 2 > input.ndim:
+        raise ValueError(
+            f"pad needs (left, right) pairs for at most {input.ndim} axes, got {tuple(pad)}"
+        )
+    out = input
+    for k in range(len(amounts) // 2):
+        out = _pad_axis(out, input.ndim - 1 - k, amounts[2 * k], amounts[2 * k + 1], value)
+    return out
+
+
+def _pad_axis(x: Tensor, axis: int, left: int, right: int, value: float) -> Tensor:
+    """``x`` cropped (negative amounts) and padded with ``value`` on both sides of ``axis``."""
+    lead = (slice(None),) * axis
+    size = x.shape[axis]
+    start, stop = max(-left, 0), size - max(-right, 0)
+    if start or stop != size:
+        x = x[(*lead, slice(start, stop), Ellipsis)]
+    xp = backend.namespace(x.data)
+    pieces = []
+    for amount in (left, right):
+        shape = (*x.shape[:axis], max(amount, 0), *x.shape[axis + 1 :])
+        pieces.append(Tensor.from_array(xp.full(shape, value, dtype=x.dtype)))
+    if left <= 0 and right <= 0:
+        return x
+    return concat([pieces[0], x, pieces[1]], axis)
