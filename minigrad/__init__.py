@@ -13,55 +13,83 @@ Examples
 (-4.0, -4.0, 3.0)
 """
 
+import sys as _sys
+
 from minigrad import (
-    functional,
     higher_order,  # noqa: F401 (registers create_graph's backward with the driver)
+    transforms,
 )
 from minigrad.anomaly import AnomalyError, detect_anomaly, register_library
 from minigrad.autograd import backward_steps, broadcast_axes, grad, grads_set_aside
-from minigrad.axis_functions import (
-    all,
-    any,
-    argmax,
-    argmin,
-    flatten,
-    log_softmax,
-    logsumexp,
-    max,
-    mean,
-    min,
-    softmax,
-    squeeze,
-    sum,
-    unsqueeze,
-)
 from minigrad.backend import default_generator, get_rng_state, manual_seed, set_rng_state
-from minigrad.dims import AxisError
-from minigrad.dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
-from minigrad.functions import (
+from minigrad.creation import (
     arange,
     as_tensor,
-    cat,
-    concat,
-    embedding,
     eye,
     full,
     full_like,
     linspace,
-    maximum,
-    minimum,
     ones,
     ones_like,
     rand,
     randint,
     randn,
     randn_like,
-    split,
-    stack,
     tensor,
-    where,
     zeros,
     zeros_like,
+)
+from minigrad.dims import AxisError
+from minigrad.dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
+from minigrad.functions import (
+    SortResult,
+    ValuesIndices,
+    all,
+    any,
+    argmax,
+    argmin,
+    argsort,
+    cat,
+    chunk,
+    concat,
+    cumprod,
+    cumsum,
+    diagonal,
+    einsum,
+    embedding,
+    flatten,
+    flip,
+    gather,
+    index_select,
+    lerp,
+    log_softmax,
+    logsumexp,
+    masked_fill,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    norm,
+    prod,
+    repeat_interleave,
+    roll,
+    scatter,
+    scatter_add,
+    softmax,
+    sort,
+    split,
+    squeeze,
+    stack,
+    std,
+    sum,
+    tile,
+    topk,
+    tril,
+    triu,
+    unsqueeze,
+    var,
+    where,
 )
 from minigrad.gradcheck import GradcheckError, gradcheck, gradgradcheck
 from minigrad.graph import (
@@ -75,36 +103,14 @@ from minigrad.graph import (
     time_step_of,
     time_step_scope,
 )
-from minigrad.op import Elementwise, Op
-from minigrad.ops_functions import (
-    SortResult,
-    argsort,
-    chunk,
-    cumprod,
-    cumsum,
-    diagonal,
-    einsum,
-    flip,
-    gather,
-    index_select,
-    lerp,
-    masked_fill,
-    norm,
-    prod,
-    repeat_interleave,
-    roll,
-    scatter,
-    scatter_add,
-    sort,
-    std,
-    tile,
-    topk,
-    tril,
-    triu,
-    var,
-)
+from minigrad.op import Elementwise, Op, apply
 from minigrad.stepping import BackwardStep, tensor_label
-from minigrad.tensor import Tensor, ValuesIndices, apply
+from minigrad.tensor import Tensor
+
+functional = transforms
+"""``minigrad.functional`` is the public name of :mod:`minigrad.transforms` (vjp, jvp,
+jacobian, hessian, hvp), as ``torch.autograd.functional``."""
+_sys.modules["minigrad.functional"] = transforms
 
 __version__ = "0.1.0"
 

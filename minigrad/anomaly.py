@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from minigrad import backend
-from minigrad import op as op_module
 from minigrad.graph import STATE
 
 if TYPE_CHECKING:
@@ -67,7 +66,7 @@ def detect_anomaly() -> Iterator[None]:
 
 
 def _nonfinite(array: Any) -> str | None:
-    if isinstance(array, op_module.Tensor):  # a gradient recorded as a graph (create_graph)
+    if hasattr(array, "requires_grad"):  # a Tensor: a gradient recorded as a graph
         array = array.data
     xp = backend.namespace(array)
     if not backend.is_floating(array.dtype):

@@ -100,3 +100,63 @@ def check_axes(op: str, axis: Any, shape: tuple[int, ...]) -> Any:
     if len(set(axes)) != len(axes):
         raise ValueError(f"{op}: axis {axis} repeats an axis of a tensor of shape {tuple(shape)}")
     return axes
+
+
+def reduce_axes(
+    op: str,
+    shape: tuple[int, ...],
+    dim: Any = None,
+    axis: Any = None,
+    keepdim: Any = None,
+    keepdims: Any = None,
+) -> tuple[Any, bool]:
+    """The axes (None for all, else a tuple) and keepdims of a reduction, from either spelling.
+
+    The one parser of the reductions' ``dim``/``axis`` and ``keepdim``/``keepdims``.
+
+    Examples
+    --------
+    >>> reduce_axes("sum", (2, 3), dim=-1, keepdims=True)
+    ((1,), True)
+    >>> reduce_axes("sum", (2, 3))
+    (None, False)
+    """
+    axes = check_axes(op, axis_arg(op, axis, dim), shape)
+    return axes, keep_arg(op, keepdims, keepdim)
+
+
+def one_axis(
+    op: str,
+    shape: tuple[int, ...],
+    dim: Any = None,
+    axis: Any = None,
+    default: int | None = None,
+    extra: int = 0,
+) -> int:
+    """The one checked axis of an op that takes exactly one, given as ``dim`` or ``axis``.
+
+    ``default`` is used when neither is given; without one the op needs an axis.
+
+    Examples
+    --------
+    >>> one_axis("softmax", (2, 3), default=-1), one_axis("cumsum", (2, 3), axis=0)
+    (1, 0)
+    """
+    value = axis_arg(op, axis, dim)
+    if value is None:
+        if default is None:
+            raise TypeError(f"{op}() needs an axis: pass dim= (or axis=)")
+        value = default
+    return check_axis(op, value, shape, extra)
+
+
+def optional_axis(op: str, shape: tuple[int, ...], dim: Any = None, axis: Any = None) -> Any:
+    """One checked axis given as ``dim`` or ``axis``, or None when neither is given.
+
+    Examples
+    --------
+    >>> optional_axis("prod", (2, 3), axis=-1), optional_axis("prod", (2, 3))
+    (1, None)
+    """
+    value = axis_arg(op, axis, dim)
+    return None if value is None else check_axis(op, value, shape)

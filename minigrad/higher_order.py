@@ -32,8 +32,8 @@ import numpy as np
 from minigrad import backend, functions
 from minigrad.autograd import register_graph_backward
 from minigrad.graph import STATE, Node, enable_grad
-from minigrad.op import Op
-from minigrad.tensor import Tensor, apply
+from minigrad.op import Op, apply
+from minigrad.tensor import Tensor
 
 
 def constant(array: Any) -> Tensor:

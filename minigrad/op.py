@@ -15,20 +15,34 @@ what backward will need in ``self.saved``.
 
 Ops never un-broadcast or accumulate gradients: the backward driver does that once, for
 every op. Parameterised ops list their fields in ``params``; :meth:`Op.describe` builds the
-label (``sum(axis=1)``) from them. :func:`minigrad.apply` (beside ``Tensor``) runs an op.
+label (``sum(axis=1)``) from them. :func:`apply` runs an op on tensors: it is here, below
+the Tensor class, and makes outputs of the class :func:`bind_tensor` names.
 """
 
 from __future__ import annotations
 
+import traceback
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from minigrad import backend
+from minigrad.graph import PER_THREAD, STATE, Node, next_seq
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
+    from minigrad.tensor import Tensor as _TensorClass
+
+Tensor: Any = None
+"""The Tensor class :func:`apply` makes (bound by ``minigrad.tensor`` through
+:func:`bind_tensor` right after it defines the class; this module imports no Tensor)."""
+
+
+def bind_tensor(cls: type) -> None:
+    """Name the class whose instances :func:`apply` returns (``minigrad.tensor`` calls this)."""
+    global Tensor
+    Tensor = cls
+
 
 PASSES: Any = 1.0
 """The local gradient of an input that receives the upstream gradient unchanged (add)."""
@@ -239,7 +253,7 @@ def format_param(value: Any) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def check_same_backend(op: Op, inputs: tuple[Tensor, ...]) -> None:
+def check_same_backend(op: Op, inputs: tuple[_TensorClass, ...]) -> None:
     """Raise a clear error when an op's inputs live on different devices or libraries."""
     libraries = {backend.library_name(backend.namespace(t.data)) for t in inputs}
     devices = {t.device for t in inputs}
@@ -257,19 +271,90 @@ def check_same_backend(op: Op, inputs: tuple[Tensor, ...]) -> None:
         )
 
 
-def failure_message(op: Op, inputs: tuple[Tensor, ...], exc: Exception) -> str:
+def failure_message(op: Op, inputs: tuple[_TensorClass, ...], exc: Exception) -> str:
     """The message for an op whose forward failed: the op, and its inputs' shapes and dtypes."""
     described = ", ".join(f"{tuple(t.shape)} {backend.dtype_name(t.dtype)}" for t in inputs)
     return f"{op.describe()} failed on inputs of shape/dtype [{described}]: {exc}"
 
 
-Tensor: Any = None
-"""The :class:`minigrad.Tensor` class, bound by :mod:`minigrad.tensor` once it is defined
-(:func:`bind_tensor`): the modules below it make tensors through this name, so that imports
-point down only."""
+_new = object.__new__
 
 
-def bind_tensor(cls: type) -> None:
-    """Make ``cls`` the class that ops and the backward driver create tensors of."""
-    global Tensor
-    Tensor = cls
+def apply(op: Op, *inputs: _TensorClass) -> _TensorClass:
+    """Run ``op`` on ``inputs`` and record a graph node when a gradient is needed.
+
+    This is the only place graph nodes are made, so grad mode, scopes, device checks and
+    anomaly detection hold for every op alike. It runs the op's ``forward`` on the inputs'
+    arrays and wraps the result in the Tensor class :func:`bind_tensor` named, so the ops
+    themselves compute on arrays.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from minigrad import ops
+    >>> a = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    >>> y = minigrad.apply(ops.Mul(), a, a)
+    >>> y.tolist(), y.node.op.name
+    ([1.0, 4.0], 'mul')
+    """
+    # One and two inputs (almost every op) are spelled out: this runs once per op, and a
+    # comprehension costs a frame of its own.
+    if len(inputs) == 2:
+        x, y = inputs
+        a, b = x.data, y.data
+        arrays = (a, b)
+        first = type(a)
+        if type(b) is not first:
+            check_same_backend(op, inputs)
+        needs = (x.requires_grad, y.requires_grad)
+    elif len(inputs) == 1:
+        (x,) = inputs
+        a = x.data
+        arrays = (a,)
+        first = type(a)
+        needs = (x.requires_grad,)
+    else:
+        arrays = tuple([t.data for t in inputs])
+        first = type(arrays[0])
+        if any(type(a) is not first for a in arrays):
+            check_same_backend(op, inputs)
+        needs = tuple([t.requires_grad for t in inputs])
+    try:
+        out = op.forward(*arrays)
+    except (ValueError, TypeError, IndexError) as exc:
+        raise type(exc)(failure_message(op, inputs, exc)) from exc
+    if type(out) is not first and isinstance(out, np.generic):
+        # NumPy gives 0-d results as scalars; remember which one, since backward may have
+        # saved it: a gradient graph (create_graph) must know it is the output
+        op.scalar_output = out
+        out = np.asarray(out)
+    mode = PER_THREAD.mode
+    requires = mode.grad_enabled and True in needs
+    node = None
+    if requires:
+        op.needs = needs
+        # Node() and Tensor._make, inlined: this runs once per op, and calling them measured
+        # 5 % slower on the scalar chain. A test checks that every slot is filled.
+        node = _new(Node)
+        node.op = op
+        node.parents = inputs
+        node.scope = mode.scope_path
+        node.seq = next_seq()
+        node.freed = False
+    else:
+        op.release()
+    if STATE.anomaly:
+        from minigrad.anomaly import check_forward
+
+        if node is not None:
+            node.created_at = traceback.extract_stack()[:-2]
+        check_forward(op, out, node)
+    t = _new(Tensor)
+    t.data = out
+    t.grad = None
+    t.requires_grad = requires
+    t.name = None
+    t._node = node
+    t._hooks = None
+    t._retain = False
+    return t

@@ -1,5 +1,6 @@
 """Function transforms built on :func:`minigrad.grad`: ``vjp``, ``jvp``, ``jacobian``,
-``hessian`` and ``hvp``, shaped as ``torch.autograd.functional`` shapes them.
+``hessian`` and ``hvp``, shaped as ``torch.autograd.functional`` shapes them. Its public name
+is ``minigrad.functional``.
 
 ``func`` takes one Tensor (or several) and returns one Tensor (or a tuple). Inputs are used
 detached, so nothing outside is touched, unless ``create_graph=True`` (then results stay
@@ -27,7 +28,8 @@ import numpy as np
 
 from minigrad import backend
 from minigrad.autograd import grad
-from minigrad.functions import stack, zeros_like
+from minigrad.creation import zeros_like
+from minigrad.functions import stack
 from minigrad.graph import enable_grad
 from minigrad.higher_order import constant
 from minigrad.tensor import Tensor

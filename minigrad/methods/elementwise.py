@@ -1,0 +1,138 @@
+"""Element-wise math methods: exp, log, sqrt, abs, the trigonometric and hyperbolic
+functions, logarithms and powers of 2 and 10, rounding, sign and erf.
+
+Floating functions of an integer or bool tensor compute in the default float dtype.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from minigrad import ops
+from minigrad.methods._common import floating
+from minigrad.op import apply
+
+if TYPE_CHECKING:
+    from minigrad.tensor import Tensor
+
+
+class ElementwiseMethods:
+    """Math functions applied element by element; each is one op of ``ops``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x = minigrad.tensor([0.0, 1.0], requires_grad=True)
+    >>> x.sin().sum().backward()
+    >>> [round(g, 4) for g in x.grad.tolist()]
+    [1.0, 0.5403]
+    """
+
+    __slots__ = ()
+
+    def exp(self: Tensor) -> Tensor:
+        """e ** x, element-wise."""
+        return apply(ops.Exp(), self if self.requires_grad else floating(self))
+
+    def log(self: Tensor) -> Tensor:
+        """Natural logarithm, element-wise."""
+        return apply(ops.Log(), self if self.requires_grad else floating(self))
+
+    def sqrt(self: Tensor) -> Tensor:
+        """Square root, element-wise."""
+        return apply(ops.Sqrt(), self if self.requires_grad else floating(self))
+
+    def abs(self: Tensor) -> Tensor:
+        """Absolute value, element-wise."""
+        return apply(ops.Abs(), self)
+
+    def __abs__(self: Tensor) -> Tensor:
+        return apply(ops.Abs(), self)
+
+    def sin(self: Tensor) -> Tensor:
+        """sin(x); local gradient cos(x)."""
+        return apply(ops.Sin(), self)
+
+    def cos(self: Tensor) -> Tensor:
+        """cos(x); local gradient −sin(x)."""
+        return apply(ops.Cos(), self)
+
+    def tan(self: Tensor) -> Tensor:
+        """tan(x); local gradient 1 + tan²(x)."""
+        return apply(ops.Tan(), self)
+
+    def asin(self: Tensor) -> Tensor:
+        """arcsin(x) for −1 < x < 1; local gradient 1/√(1 − x²)."""
+        return apply(ops.Asin(), self)
+
+    def acos(self: Tensor) -> Tensor:
+        """arccos(x) for −1 < x < 1; local gradient −1/√(1 − x²)."""
+        return apply(ops.Acos(), self)
+
+    def atan(self: Tensor) -> Tensor:
+        """arctan(x); local gradient 1/(1 + x²)."""
+        return apply(ops.Atan(), self)
+
+    def erf(self: Tensor) -> Tensor:
+        """The error function; local gradient 2/√π · exp(−x²)."""
+        return apply(ops.Erf(), self)
+
+    def sinh(self: Tensor) -> Tensor:
+        """sinh(x); local gradient cosh(x)."""
+        return apply(ops.Sinh(), self)
+
+    def cosh(self: Tensor) -> Tensor:
+        """cosh(x); local gradient sinh(x)."""
+        return apply(ops.Cosh(), self)
+
+    def log1p(self: Tensor) -> Tensor:
+        """log(1 + x), accurate near 0; local gradient 1/(1 + x)."""
+        return apply(ops.Log1p(), self)
+
+    def expm1(self: Tensor) -> Tensor:
+        """eˣ − 1, accurate near 0; local gradient eˣ."""
+        return apply(ops.Expm1(), self)
+
+    def log2(self: Tensor) -> Tensor:
+        """log₂(x); local gradient 1/(x ln 2)."""
+        return apply(ops.Log2(), self)
+
+    def log10(self: Tensor) -> Tensor:
+        """log₁₀(x); local gradient 1/(x ln 10)."""
+        return apply(ops.Log10(), self)
+
+    def exp2(self: Tensor) -> Tensor:
+        """2ˣ; local gradient 2ˣ ln 2."""
+        return apply(ops.Exp2(), self)
+
+    def rsqrt(self: Tensor) -> Tensor:
+        """1/√x; local gradient −½ x^(−3/2)."""
+        return apply(ops.Rsqrt(), self)
+
+    def reciprocal(self: Tensor) -> Tensor:
+        """1/x; local gradient −1/x²."""
+        return apply(ops.Reciprocal(), self)
+
+    def square(self: Tensor) -> Tensor:
+        """x²; local gradient 2x."""
+        return apply(ops.Square(), self)
+
+    def sign(self: Tensor) -> Tensor:
+        """−1, 0 or 1; zero gradient (as PyTorch)."""
+        return apply(ops.Sign(), self)
+
+    def floor(self: Tensor) -> Tensor:
+        """Round down; zero gradient (as PyTorch)."""
+        return apply(ops.Floor(), self)
+
+    def ceil(self: Tensor) -> Tensor:
+        """Round up; zero gradient (as PyTorch)."""
+        return apply(ops.Ceil(), self)
+
+    def round(self: Tensor) -> Tensor:
+        """Round half to even; zero gradient (as PyTorch). No ``decimals`` argument."""
+        return apply(ops.Round(), self)
+
+    def trunc(self: Tensor) -> Tensor:
+        """Round toward 0; zero gradient (as PyTorch)."""
+        return apply(ops.Trunc(), self)
