@@ -80,9 +80,6 @@ broadcasts recur at every step of a training loop."""
 def _summed_axes(node: Node, index: int, shape: tuple[int, ...], got: tuple[int, ...]) -> Any:
     """The axes to sum a gradient of shape ``got`` over to get input ``index``'s ``shape``,
     after checking that the input could have been broadcast to ``got`` (a clear error else)."""
-    axes = _SUMMED_AXES.get((shape, got))
-    if axes is not None:
-        return axes
     extra = len(got) - len(shape)
     if extra < 0 or not all(n in (1, m) for n, m in zip(shape, got[extra:], strict=True)):
         raise ValueError(
@@ -94,6 +91,12 @@ def _summed_axes(node: Node, index: int, shape: tuple[int, ...], got: tuple[int,
         _SUMMED_AXES.clear()
     axes = _SUMMED_AXES[shape, got] = broadcast_axes(shape, got)
     return axes
+
+
+def _position(inputs: tuple[Any, ...], input_grads: tuple[Any, ...], parent: Any, g: Any) -> int:
+    """Which input ``parent`` (given gradient ``g``) is: for messages and step records only."""
+    pairs = enumerate(zip(inputs, input_grads, strict=True))
+    return next(i for i, (p, gi) in pairs if p is parent and gi is g)
 
 
 # ---------------------------------------------------------------------- one node
@@ -299,21 +302,19 @@ class Pass:
         self, node: Node, inputs: tuple[Any, ...], input_grads: tuple[Any, ...], parent: Any, g: Any
     ) -> Any:
         """``g`` summed back over the axes forward broadcast ``parent`` along, in its dtype."""
-        index = next(
-            i
-            for i, (p, gi) in enumerate(zip(inputs, input_grads, strict=True))
-            if p is parent and gi is g
-        )
-        data, given = parent.data, g
+        data, given, observer = parent.data, g, self.observer
         if g.shape != data.shape:
-            axes = _summed_axes(node, index, tuple(data.shape), tuple(g.shape))
-            g = _sum_to(g, tuple(data.shape), axes)
-            if self.observer is not None:
-                self.observer.unbroadcast(parent, tuple(given.shape), axes)
+            shape, got = tuple(data.shape), tuple(g.shape)
+            axes = _SUMMED_AXES.get((shape, got))
+            if axes is None:
+                axes = _summed_axes(node, _position(inputs, input_grads, parent, g), shape, got)
+            g = _sum_to(g, shape, axes)
+            if observer is not None:
+                observer.unbroadcast(parent, got, axes)
         if g.dtype is not data.dtype and g.dtype != data.dtype:
             g = backend.namespace(g).astype(g, data.dtype)
-        if self.observer is not None:
-            self.observer.adjusted(index, g)
+        if observer is not None:
+            observer.adjusted(_position(inputs, input_grads, parent, given), g)
         return g
 
     def to_leaf(self, leaf: Any, g: Any, fresh: bool) -> None:

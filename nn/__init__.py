@@ -1,5 +1,8 @@
 """nn: models on the minigrad engine — layers, recurrent networks, losses, optimizers."""
 
+import os as _os
+
+import minigrad as _minigrad
 from minigrad import Tensor
 from nn import forecast, functional, init, optim, utils
 from nn.data import (
@@ -85,3 +88,6 @@ __all__ = [
     "tbptt_chunks",
     "utils",
 ]
+
+# detect_anomaly() names the user's line: the first frame outside minigrad and this package
+_minigrad.register_library(_os.path.dirname(__file__))

@@ -10,6 +10,9 @@ Examples
 True
 """
 
+import os as _os
+
+import minigrad as _minigrad
 from viz.frames import backward_frames
 from viz.grads import gradients
 from viz.graph import draw_graph
@@ -45,3 +48,6 @@ __all__ = [
     "text_heatmap_html",
     "training_curves",
 ]
+
+# detect_anomaly() names the user's line: the first frame outside minigrad and this package
+_minigrad.register_library(_os.path.dirname(__file__))
