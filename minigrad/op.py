@@ -50,6 +50,20 @@ NEGATES: Any = -1.0
 """The local gradient of an input that receives the negated upstream gradient (sub, neg)."""
 
 
+def as_mask(condition: Any, like: Any) -> Any:
+    """``condition`` as 0/1 values in ``like``'s dtype: the local gradient of an op that
+    routes (relu, clip, where, maximum), or part of one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([-1.0, 2.0])
+    >>> as_mask(x > 0, x)
+    array([0., 1.])
+    """
+    return backend.namespace(like).astype(condition, like.dtype)
+
+
 class Op(ABC):
     """Base class of every differentiable operation.
 

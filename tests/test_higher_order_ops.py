@@ -6,11 +6,29 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from test_ops_common import BINARY, UNARY
-from test_ops_scan_index import CASES, _draw, _ours
+from op_helpers import draw_case, ours
+from test_ops_activations import UNARY_VS_TORCH as ACTIVATIONS
+from test_ops_arithmetic import BINARY_VS_TORCH as BINARY
+from test_ops_compare import CASES as COMPARE_CASES
+from test_ops_elementwise import UNARY_VS_TORCH as ELEMENTWISE
+from test_ops_index import CASES as INDEX_CASES
+from test_ops_linalg import CASES as LINALG_CASES
+from test_ops_reduce import CASES as REDUCE_CASES
+from test_ops_scan import CASES as SCAN_CASES
+from test_ops_shape import CASES as SHAPE_CASES
 
 import minigrad
 from minigrad.testing import assert_second_gradients_match, tensors
+
+UNARY = {**ELEMENTWISE, **ACTIVATIONS}
+CASES = {
+    **REDUCE_CASES,
+    **SCAN_CASES,
+    **COMPARE_CASES,
+    **SHAPE_CASES,
+    **INDEX_CASES,
+    **LINALG_CASES,
+}
 
 # the rounding family is piecewise constant: its second derivative is 0 like its first
 SMOOTH_UNARY = sorted(set(UNARY) - {"sign", "floor", "ceil", "round", "trunc"})
@@ -43,6 +61,6 @@ def test_double_backward_of_binary_ops(name: str, data) -> None:
 @settings(max_examples=6, deadline=None)
 @given(data=st.data())
 def test_double_backward_of_scans_sorting_and_indexing(name: str, data) -> None:
-    x = _draw(data, name)
-    fn = _ours(name)
+    x = draw_case(data, CASES[name])
+    fn = ours(CASES[name])
     assert_second_gradients_match(lambda t: fn(t) * fn(t), x, atol=1e-4)

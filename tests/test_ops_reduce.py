@@ -1,4 +1,6 @@
-"""Reductions and normalisations: every axis form (None, int, negative, tuple) and keepdims."""
+"""Reductions (sum, mean, max, min, logsumexp, prod, norm, and var and std built on them):
+every axis form (None, int, negative, tuple) and keepdims, gradcheck on every backend, and
+forward and gradient against PyTorch, also at zeros and ties."""
 
 from __future__ import annotations
 
@@ -7,13 +9,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from op_helpers import (
+    ANY,
+    DISTINCT,
+    LONG,
+    VECTORS,
+    check_case_at_values,
+    check_case_gradcheck,
+    check_case_matches_torch,
+)
 
 import minigrad
 from minigrad.testing import (
     assert_forward_matches,
     assert_gradients_match,
     assume_well_separated,
-    shapes,
     tensors,
     to_backend,
 )
@@ -63,30 +73,49 @@ def test_reduction_gradient_and_forward(name: str, backend: str, data: st.DataOb
     assert_gradients_match(mg_fn, x)
 
 
-def _softmax(a, axis):
-    e = np.exp(a - a.max(axis=axis, keepdims=True))
-    return e / e.sum(axis=axis, keepdims=True)
+# name: (fn(x, m, idx), shapes, element options); see op_helpers
+CASES = {
+    "prod": (lambda x, m, idx: x.prod(), ANY, {}),
+    "prod_dim": (lambda x, m, idx: x.prod(-1, keepdim=True), VECTORS, {}),
+    "var": (lambda x, m, idx: x.var(0), LONG, {}),
+    "var_all_biased": (lambda x, m, idx: x.var(correction=0), LONG, {}),
+    "std": (lambda x, m, idx: x.std(-1, keepdim=True), LONG, DISTINCT),
+    "std_unbiased_false": (lambda x, m, idx: x.std(0, unbiased=False), LONG, DISTINCT),
+    "norm_2": (lambda x, m, idx: x.norm(), ANY, {"avoid": [0.0], "min_distance": 0.1}),
+    "norm_1": (lambda x, m, idx: x.norm(1, dim=-1), VECTORS, {"avoid": [0.0]}),
+    "norm_3": (lambda x, m, idx: x.norm(3, dim=0), VECTORS, {"avoid": [0.0], "min_distance": 0.1}),
+    "norm_inf": (
+        lambda x, m, idx: x.norm(float("inf"), dim=-1),
+        VECTORS,
+        {**DISTINCT, "avoid": [0.0], "separated_abs": True},  # |x| ties are kinks too
+    ),
+}
 
 
-@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("name", sorted(CASES))
 @given(data=st.data())
-def test_softmax_family(name: str, backend: str, data: st.DataObject) -> None:
-    x = data.draw(tensors(shapes(min_dims=1), backend=backend, min_value=-5, max_value=5))
-    axis = data.draw(st.integers(-x.ndim, x.ndim - 1), label="axis")
-    if name == "softmax":
-        fn, ref = (lambda t: t.softmax(axis)), (lambda a: _softmax(a, axis))
-    else:
-        fn, ref = (lambda t: t.log_softmax(axis)), (lambda a: np.log(_softmax(a, axis)))
-    assert_forward_matches(fn, ref, x, rtol=1e-6, atol=1e-9)
-    assert_gradients_match(fn, x)
+def test_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
+    check_case_gradcheck(CASES[name], backend, data)
 
 
-def test_softmax_and_logsumexp_do_not_overflow(backend: str) -> None:
-    x = minigrad.Tensor(to_backend([1000.0, 1000.0, -1000.0], backend), requires_grad=True)
-    assert np.allclose(x.softmax().numpy(), [0.5, 0.5, 0.0])
-    assert np.isclose(x.logsumexp().item(), 1000.0 + np.log(2.0))
-    x.log_softmax()[0].backward()
-    assert np.allclose(x.grad.numpy(), [0.5, -0.5, 0.0])
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_matches_torch(name: str, data: st.DataObject) -> None:
+    check_case_matches_torch(CASES[name], data)
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("prod", [[2.0, 0.0, 3.0], [0.0, 0.0, 4.0]]),
+        ("prod_dim", [[2.0, 0.0, 3.0], [0.0, 0.0, 4.0]]),
+        ("norm_2", [[0.0, 0.0], [0.0, 0.0]]),
+        ("norm_inf", [[1.0, -3.0, 3.0], [0.0, 0.0, 0.0]]),
+        ("norm_1", [[1.0, 0.0, -2.0], [0.0, 0.0, 0.0]]),
+    ],
+)
+def test_gradients_at_zeros_and_ties_are_pytorchs(name: str, values: list) -> None:
+    check_case_at_values(CASES[name], values)
 
 
 def test_max_ties_share_the_gradient(backend: str) -> None:

@@ -1,4 +1,6 @@
-"""Shape ops and indexing: the gradient moves back the way the values moved; repeats add up."""
+"""Shape ops (reshape, permute, broadcast, indexing, concat, stack, split, repeat, flip, roll,
+triangles, diagonals, dtype casts): the gradient moves back the way the values moved; repeats
+add up."""
 
 from __future__ import annotations
 
@@ -9,6 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from op_helpers import (
+    ANY,
+    MATRICES,
+    VECTORS,
+    check_case_gradcheck,
+    check_case_matches_torch,
+)
 
 import minigrad
 from minigrad.testing import (
@@ -195,35 +204,6 @@ def test_split_by_sections_and_errors() -> None:
         minigrad.stack([minigrad.ones(2), minigrad.ones(3)])
 
 
-# ------------------------------------------------------------------------ embedding
-
-
-@given(data=st.data())
-def test_embedding_with_repeated_ids(backend: str, data: st.DataObject) -> None:
-    rows = data.draw(st.integers(1, 5), label="rows")
-    weight = data.draw(tensors((rows, data.draw(st.integers(1, 3))), backend=backend))
-    id_shape = data.draw(shapes(min_dims=1, max_dims=2, max_side=4), label="ids shape")
-    ids = data.draw(hnp.arrays(np.int64, id_shape, elements=st.integers(0, rows - 1)))
-    assert_forward_matches(lambda w: minigrad.embedding(w, ids), lambda w: w[ids], weight)
-    assert_gradients_match(lambda w: minigrad.embedding(w, ids), weight)
-    weight.grad = None
-    minigrad.embedding(weight, ids).sum().backward()
-    counts = np.bincount(ids.ravel(), minlength=rows).astype(float)
-    np.testing.assert_array_equal(
-        weight.grad.numpy(), np.broadcast_to(counts[:, None], weight.shape)
-    )
-
-
-def test_embedding_errors() -> None:
-    w = minigrad.ones(3, 2, requires_grad=True)
-    out_of_range = r"embedding indices must be in \[0, 3\), got values from 0 to 3"
-    with pytest.raises(IndexError, match=out_of_range):
-        minigrad.embedding(w, [0, 3])
-    with pytest.raises(TypeError, match="embedding indices must be integers"):
-        minigrad.embedding(w, [0.5])
-    assert w.grad is None
-
-
 def test_dtype_cast_is_differentiable(backend: str) -> None:
     x = minigrad.Tensor(to_backend([1.0, 2.0], backend), requires_grad=True, dtype="float32")
     y = x.double() * 3
@@ -232,3 +212,39 @@ def test_dtype_cast_is_differentiable(backend: str) -> None:
     assert "float32" in str(x.grad.dtype)
     assert x.grad.tolist() == [3.0, 3.0]
     assert math.isclose(x.float().sum().item(), 3.0)
+
+
+# ------------------------------------------------------------------------ against PyTorch
+
+# name: (fn(x, m, idx), shapes, element options); see op_helpers
+CASES = {
+    "repeat": (lambda x, m, idx: x.repeat(2, *([1] * (x.ndim - 1)), 3), VECTORS, {}),
+    "tile": (lambda x, m, idx: x.tile((2,)), ANY, {}),
+    "repeat_interleave": (lambda x, m, idx: x.repeat_interleave(2, dim=0), VECTORS, {}),
+    "repeat_interleave_flat": (lambda x, m, idx: x.repeat_interleave(3), ANY, {}),
+    "chunk": (
+        lambda x, m, idx: m.cat([c * (i + 1) for i, c in enumerate(x.chunk(2, 0))]),
+        VECTORS,
+        {},
+    ),
+    "flip": (lambda x, m, idx: x.flip(0, -1), MATRICES, {}),
+    "flip_one": (lambda x, m, idx: x.flip(-1), VECTORS, {}),
+    "roll": (lambda x, m, idx: x.roll(1, 0), VECTORS, {}),
+    "roll_flat": (lambda x, m, idx: x.roll(-2), ANY, {}),
+    "tril": (lambda x, m, idx: x.tril(1), MATRICES, {}),
+    "triu": (lambda x, m, idx: x.triu(-1), MATRICES, {}),
+    "diagonal": (lambda x, m, idx: x.diagonal(1, -2, -1), MATRICES, {}),
+    "diagonal_negative": (lambda x, m, idx: x.diagonal(-1, 0, 1), MATRICES, {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
+    check_case_gradcheck(CASES[name], backend, data)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_matches_torch(name: str, data: st.DataObject) -> None:
+    check_case_matches_torch(CASES[name], data)

@@ -1,8 +1,10 @@
-"""Activation functions beyond relu, tanh and sigmoid, with PyTorch's gradients at the kinks.
+"""Activation functions: tanh, sigmoid, the relu family, the smooth relus (elu, selu, gelu,
+silu, softplus, mish), their hard approximations, softsign, and softmax / log softmax.
 
-Each op declares only its local gradient f'(x); backward is derived as upstream × f'(x).
-Where an activation has a kink, the local gradient there is the one PyTorch uses (stated in
-each rule), so gradients match ``torch.autograd`` exactly.
+The element-wise ones declare only their local gradient f'(x); backward is derived as
+upstream × f'(x). Where an activation has a kink, the local gradient there is the one PyTorch
+uses (stated in each rule), so gradients match ``torch.autograd`` exactly. Softmax and log
+softmax mix a whole axis, so they write their backward.
 """
 
 from __future__ import annotations
@@ -10,32 +12,21 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from minigrad import backend
 from minigrad.backend import namespace
-from minigrad.ops.math import OfX
-from minigrad.ops.unary import sigmoid_array
+from minigrad.op import Elementwise, Op, as_mask
+from minigrad.ops.elementwise import OfX, erf_array
+from minigrad.ops.reduce import normalize_axes, stable_logsumexp
 
 SELU_ALPHA = 1.6732632423543772848170429916717
+
+
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _as(condition: Any, like: Any) -> Any:
-    return namespace(like).astype(condition, like.dtype)
-
-
-def erf_array(x: Any) -> Any:
-    """The error function, element-wise (computed on the host with :func:`math.erf`: the
-    Array API has no ``erf``, and NumPy none without SciPy). On a Tensor (a gradient graph
-    being recorded) it is the differentiable :class:`Erf` op."""
-    if not hasattr(x, "__array_namespace__") and type(x).__name__ == "Tensor":
-        from minigrad.tensor import apply
-
-        return apply(Erf(), x)
-    xp = namespace(x)
-    host = np.vectorize(math.erf, otypes=[np.float64])(backend.to_numpy(x))
-    return xp.astype(backend.asarray_on(xp, host, like=x), x.dtype)
+def sigmoid_array(x: Any) -> Any:
+    """Numerically stable logistic function: σ(x) = ½(1 + tanh(x/2)), no overflow."""
+    return 0.5 * (namespace(x).tanh(0.5 * x) + 1)
 
 
 def softplus_array(x: Any) -> Any:
@@ -44,15 +35,63 @@ def softplus_array(x: Any) -> Any:
     return xp.maximum(x, xp.zeros_like(x)) + xp.log1p(xp.exp(-xp.abs(x)))
 
 
-class Erf(OfX):
-    name, symbol = "erf", "erf"
-    rule = "erf: downstream = upstream × 2/sqrt(pi) · exp(−x²)"
+class Tanh(Elementwise):
+    name, symbol = "tanh", "tanh"
+    rule = "tanh: downstream = upstream × (1 − tanh²(x))"
 
-    def compute(self, xp: Any, x: Any) -> Any:
-        return erf_array(x)
+    def forward(self, x: Any) -> Any:
+        out = namespace(x).tanh(x)
+        self.saved = (out,)
+        return out
 
-    def derivative(self, xp: Any, x: Any, out: Any) -> Any:
-        return (2 / math.sqrt(math.pi)) * xp.exp(-(x * x))
+    def local_grads(self) -> tuple[Any, ...]:
+        out = self.saved[0]
+        return (1 - out * out,)
+
+
+class Sigmoid(Elementwise):
+    name, symbol = "sigmoid", "σ"
+    rule = "sigmoid: downstream = upstream × σ(x)(1 − σ(x))"
+
+    def forward(self, x: Any) -> Any:
+        out = sigmoid_array(x)
+        self.saved = (out,)
+        return out
+
+    def local_grads(self) -> tuple[Any, ...]:
+        out = self.saved[0]
+        return (out * (1 - out),)
+
+
+class ReLU(Elementwise):
+    name, symbol = "relu", "ReLU"
+    rule = "relu routes: downstream = upstream where x > 0, else 0"
+
+    def forward(self, x: Any) -> Any:
+        mask = as_mask(x > 0, x)
+        self.saved = (mask,)
+        return x * mask
+
+    def local_grads(self) -> tuple[Any, ...]:
+        return (self.saved[0],)
+
+
+class LeakyReLU(Elementwise):
+    name, symbol = "leaky_relu", "LReLU"
+    rule = "leaky relu: downstream = upstream where x > 0, else slope × upstream"
+    params = ("negative_slope",)
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        self.negative_slope = negative_slope
+
+    def forward(self, x: Any) -> Any:
+        mask = as_mask(x > 0, x)
+        local = mask + (1 - mask) * self.negative_slope
+        self.saved = (local,)
+        return x * local
+
+    def local_grads(self) -> tuple[Any, ...]:
+        return (self.saved[0],)
 
 
 class ELU(OfX):
@@ -166,7 +205,7 @@ class Hardtanh(OfX):
         return xp.clip(x, min=self.min_val, max=self.max_val)
 
     def derivative(self, xp: Any, x: Any, out: Any) -> Any:
-        return _as((x > self.min_val) & (x < self.max_val), x)
+        return as_mask((x > self.min_val) & (x < self.max_val), x)
 
 
 class ReLU6(Hardtanh):
@@ -186,7 +225,7 @@ class Hardsigmoid(OfX):
         return xp.clip(x / 6 + 0.5, min=0.0, max=1.0)
 
     def derivative(self, xp: Any, x: Any, out: Any) -> Any:
-        return _as((x > -3) & (x < 3), x) / 6
+        return as_mask((x > -3) & (x < 3), x) / 6
 
 
 class Hardswish(OfX):
@@ -223,3 +262,45 @@ class Softsign(OfX):
     def derivative(self, xp: Any, x: Any, out: Any) -> Any:
         denominator = 1 + xp.abs(x)
         return 1 / (denominator * denominator)
+
+
+class Softmax(Op):
+    name, symbol = "softmax", "softmax"
+    rule = "softmax: downstream = y ⊙ (upstream − Σ upstream ⊙ y)"
+    local_rules = ("y ⊙ (upstream − Σ upstream ⊙ y), y = softmax({0})",)
+    params = ("axis",)
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = axis
+
+    def forward(self, x: Any) -> Any:
+        xp = namespace(x)
+        axes = normalize_axes(self.axis, x.ndim)
+        out = xp.exp(x - stable_logsumexp(x, axes))
+        self.saved = (out, axes)
+        return out
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        out, axes = self.saved
+        return (out * (grad - backend.sum(grad * out, axis=axes, keepdims=True)),)
+
+
+class LogSoftmax(Op):
+    name, symbol = "log_softmax", "log softmax"
+    rule = "log softmax: downstream = upstream − softmax(x) × Σ upstream"
+    local_rules = ("upstream − softmax({0}) × Σ upstream",)
+    params = ("axis",)
+
+    def __init__(self, axis: int = -1) -> None:
+        self.axis = axis
+
+    def forward(self, x: Any) -> Any:
+        axes = normalize_axes(self.axis, x.ndim)
+        out = x - stable_logsumexp(x, axes)
+        self.saved = (out, axes)
+        return out
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        out, axes = self.saved
+        xp = namespace(out)
+        return (grad - xp.exp(out) * backend.sum(grad, axis=axes, keepdims=True),)

@@ -1,6 +1,8 @@
-"""The four rules of arithmetic and powers: add passes, mul swaps.
+"""Arithmetic: the four rules, powers, remainder, floor division and interpolation.
 
-Each op declares only its local gradients; backward is derived as upstream × local.
+Add passes, mul swaps. Each op declares only its local gradients; backward is derived as
+upstream × local. Floor division is piecewise constant: its local gradient is 0 everywhere, as
+in PyTorch.
 """
 
 from __future__ import annotations
@@ -147,3 +149,55 @@ class Pow(Elementwise):
                 safe_log = xp.log(xp.where(zero_base, xp.ones_like(a), a))
                 local_b = xp.where(zero_base, xp.zeros_like(out), out * safe_log)
         return local_a, local_b
+
+
+class Remainder(Elementwise):
+    """``a % b`` with the sign of ``b`` (Python's, NumPy's and PyTorch's ``remainder``)."""
+
+    name, symbol = "remainder", "%"
+    rule = "remainder: a gets upstream, b gets upstream × −floor(a/b)"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        xp = namespace(a)
+        self.saved = (xp.floor_divide(a, b),)
+        return xp.remainder(a, b)
+
+    def local_grads(self) -> tuple[Any, ...]:
+        (quotient,) = self.saved
+        return (PASSES if self.needs[0] else None), (-quotient if self.needs[1] else None)
+
+
+class FloorDivide(Elementwise):
+    """``a // b`` rounded toward −∞ (PyTorch's ``floor_divide`` since 1.13)."""
+
+    name, symbol = "floor_divide", "//"
+    rule = "floor division is flat: downstream = 0 for both inputs"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        out = namespace(a).floor_divide(a, b)
+        self.saved = (out,)
+        return out
+
+    def local_grads(self) -> tuple[Any, ...]:
+        zeros = namespace(self.saved[0]).zeros_like(self.saved[0])
+        return (zeros if self.needs[0] else None), (zeros if self.needs[1] else None)
+
+
+class Lerp(Elementwise):
+    """``start + weight × (end − start)``."""
+
+    name, symbol = "lerp", "lerp"
+    rule = "lerp: start gets upstream × (1 − w), end gets upstream × w, w gets × (end − start)"
+
+    def forward(self, start: Any, end: Any, weight: Any) -> Any:
+        self.saved = (start, end, weight)  # the inputs themselves, so gradient graphs follow
+        return start + weight * (end - start)
+
+    def local_grads(self) -> tuple[Any, ...]:
+        start, end, weight = self.saved
+        needs = self.needs
+        return (
+            (1 - weight) if needs[0] else None,
+            weight if needs[1] else None,
+            (end - start) if needs[2] else None,
+        )

@@ -8,11 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from minigrad.backend import namespace
-from minigrad.op import Elementwise
-
-
-def _as(condition: Any, like: Any) -> Any:
-    return namespace(like).astype(condition, like.dtype)
+from minigrad.op import Elementwise, as_mask
 
 
 class Maximum(Elementwise):
@@ -25,7 +21,7 @@ class Maximum(Elementwise):
 
     def _routes(self) -> tuple[Any, Any]:
         a, b = self.saved
-        wins_a = _as(a > b, a) + 0.5 * _as(a == b, a)
+        wins_a = as_mask(a > b, a) + 0.5 * as_mask(a == b, a)
         return wins_a, 1 - wins_a
 
     def local_grads(self) -> tuple[Any, ...]:
@@ -61,7 +57,7 @@ class Clip(Elementwise):
             inside = inside & (x >= self.low)
         if self.high is not None:
             inside = inside & (x <= self.high)
-        self.saved = (_as(inside, x),)
+        self.saved = (as_mask(inside, x),)
         if self.low is not None and self.high is not None and self.low > self.high:
             return xp.full_like(x, self.high)  # PyTorch's clamp: max wins (gradient 0 above)
         return xp.clip(x, min=self.low, max=self.high)
@@ -81,7 +77,7 @@ class Where(Elementwise):
 
     def local_grads(self) -> tuple[Any, ...]:
         condition, like = self.saved
-        chosen = _as(condition, like)
+        chosen = as_mask(condition, like)
         return (
             None,
             chosen if self.needs[1] else None,

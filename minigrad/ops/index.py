@@ -1,8 +1,11 @@
-"""Ops that read or write values at index positions along an axis, and einsum.
+"""Ops that read or write values at index positions: gather, scatter_add, scatter and
+embedding lookups.
 
 ``gather`` reads ``x[..., index[i], ...]`` along one axis; its gradient is written back to the
 positions read (repeats add up). ``scatter_add`` adds ``src`` into those positions; its
-gradient reads the upstream gradient back from them. ``einsum``'s gradient is an einsum too.
+gradient reads the upstream gradient back from them. An embedding lookup gathers rows; its
+gradient scatter-adds them back. (Indexing with ``x[key]`` is :class:`~minigrad.ops.GetItem`,
+a shape op.)
 """
 
 from __future__ import annotations
@@ -122,74 +125,6 @@ class ScatterAdd(Op):
         return grad, None, grad_src
 
 
-def parse_einsum(equation: str, ndims: list[int]) -> tuple[list[str], str]:
-    """The operands' subscripts and the output's, with the implicit output made explicit.
-
-    Examples
-    --------
-    >>> parse_einsum("ij,jk", [2, 2])
-    (['ij', 'jk'], 'ik')
-    """
-    equation = equation.replace(" ", "")
-    if "." in equation:
-        raise ValueError(f"einsum {equation!r}: write every axis out; '...' is not supported")
-    inputs, arrow, output = equation.partition("->")
-    subscripts = inputs.split(",")
-    if len(subscripts) != len(ndims):
-        raise ValueError(
-            f"einsum {equation!r} names {len(subscripts)} operands but got {len(ndims)}"
-        )
-    for sub, ndim in zip(subscripts, ndims, strict=True):
-        if len(sub) != ndim or not sub.isalpha():
-            raise ValueError(f"einsum {equation!r}: subscripts {sub!r} for a {ndim}-D operand")
-        if len(set(sub)) != len(sub):
-            raise ValueError(
-                f"einsum {equation!r}: {sub!r} repeats a letter (a diagonal); use "
-                "Tensor.diagonal first"
-            )
-    if not arrow:
-        counts = {c: inputs.count(c) for c in set(inputs) if c != ","}
-        output = "".join(sorted(c for c, k in counts.items() if k == 1))
-    return subscripts, output
-
-
-class Einsum(Op):
-    name, symbol = "einsum", "einsum"
-    rule = "einsum: each operand gets the einsum of upstream with the other operands"
-    local_rules = ("einsum(upstream, the other operands) in the subscripts of {i}",)
-    params = ("equation",)
-
-    def __init__(self, equation: str) -> None:
-        self.equation = equation
-
-    def forward(self, *arrays: Any) -> Any:
-        xp = namespace(arrays[0])
-        if not hasattr(xp, "einsum"):
-            raise TypeError(f"einsum needs NumPy or CuPy arrays, got {backend.library_name(xp)}")
-        self.subscripts, self.output = parse_einsum(self.equation, [a.ndim for a in arrays])
-        self.saved = arrays
-        return xp.einsum(f"{','.join(self.subscripts)}->{self.output}", *arrays)
-
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        xp = namespace(grad)
-        grads = []
-        for i, (target, operand) in enumerate(zip(self.subscripts, self.saved, strict=True)):
-            if not self.needs[i]:
-                grads.append(None)
-                continue
-            others = [s for j, s in enumerate(self.subscripts) if j != i]
-            known = self.output + "".join(others)
-            # Letters only this operand has were summed away: their gradient is a broadcast.
-            present = "".join(c for c in target if c in known)
-            arrays = [grad, *(a for j, a in enumerate(self.saved) if j != i)]
-            spec = ",".join([self.output, *others]) + "->" + present
-            partial = xp.einsum(spec, *arrays)
-            sizes = zip(target, operand.shape, strict=True)
-            shape = tuple(n if c in present else 1 for c, n in sizes)
-            grads.append(xp.broadcast_to(xp.reshape(partial, shape), operand.shape))
-        return tuple(grads)
-
-
 class Scatter(Op):
     """``out = x`` with ``src`` written at the positions ``index`` names along ``dim``.
 
@@ -244,3 +179,40 @@ class Scatter(Op):
             grad_src = xp.zeros(src_shape, dtype=grad.dtype)
             grad_src[tuple(slice(0, m) for m in index_shape)] = read
         return grad_x, None, grad_src
+
+
+class Embedding(Op):
+    """Row gather ``weight[indices]``; backward scatter-adds rows (repeated ids accumulate)."""
+
+    name, symbol = "embedding", "lookup"
+    linear_in = (0,)
+    fresh_grads = True  # the scatter target is made in backward
+    rule = "lookup routes: each used row gets the sum of the upstream rows that read it"
+    local_rules = (
+        "upstream rows summed into the rows of {0} that were read",
+        "none: ids are not differentiable",
+    )
+
+    def forward(self, weight: Any, indices: Any) -> Any:
+        xp = namespace(weight)
+        if weight.ndim != 2:
+            raise ValueError(f"embedding weight must be 2-D (rows, features), got {weight.shape}")
+        flat = reshape(indices, (-1,))
+        if flat.shape[0]:
+            low, high = int(backend.min(flat)), int(backend.max(flat))
+            if low < 0 or high >= weight.shape[0]:
+                raise IndexError(
+                    f"embedding indices must be in [0, {weight.shape[0]}), "
+                    f"got values from {low} to {high}"
+                )
+        self.saved = (flat,)
+        self.weight_shape = tuple(weight.shape)
+        rows = xp.take(weight, flat, axis=0)
+        return reshape(rows, (*indices.shape, weight.shape[1]))
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        (flat,) = self.saved
+        xp = namespace(grad)
+        full = xp.zeros(self.weight_shape, dtype=grad.dtype)
+        rows = reshape(grad, (-1, self.weight_shape[1]))
+        return backend.scatter_add(full, flat, rows), None

@@ -1,4 +1,6 @@
-"""Matrix multiplication, with NumPy's batched and 1-D conventions."""
+"""Linear algebra: matrix multiplication (NumPy's batched and 1-D conventions), the fused
+linear layer ``x Wᵀ + b``, and einsum (whose gradient is an einsum too).
+"""
 
 from __future__ import annotations
 
@@ -127,3 +129,71 @@ class Linear(Op):
         if self.needs[2]:
             grad_b = backend.sum(grad_rows, axis=0)
         return grad_x, grad_w, grad_b
+
+
+def parse_einsum(equation: str, ndims: list[int]) -> tuple[list[str], str]:
+    """The operands' subscripts and the output's, with the implicit output made explicit.
+
+    Examples
+    --------
+    >>> parse_einsum("ij,jk", [2, 2])
+    (['ij', 'jk'], 'ik')
+    """
+    equation = equation.replace(" ", "")
+    if "." in equation:
+        raise ValueError(f"einsum {equation!r}: write every axis out; '...' is not supported")
+    inputs, arrow, output = equation.partition("->")
+    subscripts = inputs.split(",")
+    if len(subscripts) != len(ndims):
+        raise ValueError(
+            f"einsum {equation!r} names {len(subscripts)} operands but got {len(ndims)}"
+        )
+    for sub, ndim in zip(subscripts, ndims, strict=True):
+        if len(sub) != ndim or not sub.isalpha():
+            raise ValueError(f"einsum {equation!r}: subscripts {sub!r} for a {ndim}-D operand")
+        if len(set(sub)) != len(sub):
+            raise ValueError(
+                f"einsum {equation!r}: {sub!r} repeats a letter (a diagonal); use "
+                "Tensor.diagonal first"
+            )
+    if not arrow:
+        counts = {c: inputs.count(c) for c in set(inputs) if c != ","}
+        output = "".join(sorted(c for c, k in counts.items() if k == 1))
+    return subscripts, output
+
+
+class Einsum(Op):
+    name, symbol = "einsum", "einsum"
+    rule = "einsum: each operand gets the einsum of upstream with the other operands"
+    local_rules = ("einsum(upstream, the other operands) in the subscripts of {i}",)
+    params = ("equation",)
+
+    def __init__(self, equation: str) -> None:
+        self.equation = equation
+
+    def forward(self, *arrays: Any) -> Any:
+        xp = namespace(arrays[0])
+        if not hasattr(xp, "einsum"):
+            raise TypeError(f"einsum needs NumPy or CuPy arrays, got {backend.library_name(xp)}")
+        self.subscripts, self.output = parse_einsum(self.equation, [a.ndim for a in arrays])
+        self.saved = arrays
+        return xp.einsum(f"{','.join(self.subscripts)}->{self.output}", *arrays)
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        xp = namespace(grad)
+        grads = []
+        for i, (target, operand) in enumerate(zip(self.subscripts, self.saved, strict=True)):
+            if not self.needs[i]:
+                grads.append(None)
+                continue
+            others = [s for j, s in enumerate(self.subscripts) if j != i]
+            known = self.output + "".join(others)
+            # Letters only this operand has were summed away: their gradient is a broadcast.
+            present = "".join(c for c in target if c in known)
+            arrays = [grad, *(a for j, a in enumerate(self.saved) if j != i)]
+            spec = ",".join([self.output, *others]) + "->" + present
+            partial = xp.einsum(spec, *arrays)
+            sizes = zip(target, operand.shape, strict=True)
+            shape = tuple(n if c in present else 1 for c, n in sizes)
+            grads.append(xp.broadcast_to(xp.reshape(partial, shape), operand.shape))
+        return tuple(grads)

@@ -1,11 +1,15 @@
-"""Reductions and normalisations over axes: the gradient is copied back to what was reduced."""
+"""Reductions over axes: sum, mean, max, min, logsumexp, product and vector norms.
+
+The gradient is copied back to what was reduced (routed to the winners for max and min). A
+product hands each element the product of all the *other* elements, computed without dividing,
+so zeros are handled exactly, as PyTorch does.
+"""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from minigrad import backend
 from minigrad.backend import namespace
 from minigrad.dims import AxisError
 from minigrad.op import Op
@@ -117,7 +121,7 @@ def _dropped(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(n for i, n in enumerate(shape) if i not in axes)
 
 
-def _stable_logsumexp(x: Any, axes: tuple[int, ...]) -> Any:
+def stable_logsumexp(x: Any, axes: tuple[int, ...]) -> Any:
     """log Σ exp(x) over ``axes`` with keepdims, shifted by the max so nothing overflows."""
     xp = namespace(x)
     if any(x.shape[a] == 0 for a in axes):  # an empty sum: log 0 = −inf, as in PyTorch
@@ -134,7 +138,7 @@ class LogSumExp(_Reduction):
 
     def forward(self, x: Any) -> Any:
         self._setup(x)
-        out = _stable_logsumexp(x, self.axes)
+        out = stable_logsumexp(x, self.axes)
         if not self.keepdims:
             out = namespace(x).reshape(out, _dropped(x.shape, self.axes))
         self.saved = (x, out)  # the output itself, so a gradient graph can follow it
@@ -145,43 +149,115 @@ class LogSumExp(_Reduction):
         return (self._kept(grad) * namespace(x).exp(x - self._kept(out)),)
 
 
-class Softmax(Op):
-    name, symbol = "softmax", "softmax"
-    rule = "softmax: downstream = y ⊙ (upstream − Σ upstream ⊙ y)"
-    local_rules = ("y ⊙ (upstream − Σ upstream ⊙ y), y = softmax({0})",)
-    params = ("axis",)
+def _exclusive_products(xp: Any, x: Any, axis: int) -> Any:
+    """At each position, the product of every *other* element along ``axis``: the product
+    of those before it times the product of those after it, with no division."""
+    before = xp.cumulative_prod(x, axis=axis, include_initial=True)
+    reverse = xp.cumulative_prod(xp.flip(x, axis=axis), axis=axis, include_initial=True)
+    after = xp.flip(reverse, axis=axis)
+    n = x.shape[axis]
+    lead = (slice(None),) * axis
+    return before[(*lead, slice(0, n), Ellipsis)] * after[(*lead, slice(1, n + 1), Ellipsis)]
 
-    def __init__(self, axis: int = -1) -> None:
-        self.axis = axis
+
+def products_before(x: Any, axis: int) -> Any:
+    """On a Tensor: the product of the elements *before* each position along ``axis``
+    (1 at the first), built from ops so that gradient graphs can follow it (also used by
+    :class:`~minigrad.ops.Cumprod`)."""
+    xp = namespace(x)  # a Tensor's namespace: its functions record ops
+    n = x.shape[axis]
+    lead = (slice(None),) * axis
+    first = xp.ones_like(x[(*lead, slice(0, 1), Ellipsis)])
+    if n == 1:
+        return first
+    return xp.concat([first, x[(*lead, slice(0, n - 1), Ellipsis)].cumprod(axis)], axis=axis)
+
+
+def _exclusive_products_graph(x: Any, axis: int) -> Any:
+    """:func:`_exclusive_products` with Tensor ops (for higher-order gradients)."""
+    return products_before(x, axis) * products_before(x.flip(axis), axis).flip(axis)
+
+
+class Prod(Op):
+    """Product over one axis, or over every element when ``dim`` is None."""
+
+    name, symbol = "prod", "prod"
+    rule = "product: each element gets upstream × the product of the other elements"
+    local_rules = ("upstream × the product of the other elements of {0} along the axis",)
+    params = ("dim", "keepdim")
+
+    def __init__(self, dim: int | None = None, keepdim: bool = False) -> None:
+        self.dim, self.keepdim = dim, keepdim
 
     def forward(self, x: Any) -> Any:
         xp = namespace(x)
-        axes = normalize_axes(self.axis, x.ndim)
-        out = xp.exp(x - _stable_logsumexp(x, axes))
-        self.saved = (out, axes)
-        return out
+        self.in_shape = tuple(x.shape)
+        flat = x if self.dim is not None else xp.reshape(x, (-1,))
+        self.axis = normalize_axes(self.dim if self.dim is not None else 0, flat.ndim)[0]
+        self.saved = (flat,)
+        return xp.prod(flat, axis=self.axis, keepdims=self.keepdim and self.dim is not None)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
-        out, axes = self.saved
-        return (out * (grad - backend.sum(grad * out, axis=axes, keepdims=True)),)
+        (flat,) = self.saved
+        xp = namespace(flat)
+        others = _exclusive_products(xp, flat, self.axis)
+        kept = xp.expand_dims(grad, axis=self.axis) if grad.ndim < flat.ndim else grad
+        return (xp.reshape(kept * others, self.in_shape),)
+
+    def backward_graph(self, grad: Any, inputs: Any, output: Any) -> tuple[Any, ...]:
+        """The same rule with Tensor ops, for higher-order gradients."""
+        x = inputs[0]
+        flat = x if self.dim is not None else x.reshape(-1)
+        kept = grad.unsqueeze(self.axis) if grad.ndim < flat.ndim else grad
+        return ((kept * _exclusive_products_graph(flat, self.axis)).reshape(self.in_shape),)
 
 
-class LogSoftmax(Op):
-    name, symbol = "log_softmax", "log softmax"
-    rule = "log softmax: downstream = upstream − softmax(x) × Σ upstream"
-    local_rules = ("upstream − softmax({0}) × Σ upstream",)
-    params = ("axis",)
+def _norm_value(xp: Any, x: Any, p: float, axes: tuple[int, ...]) -> Any:
+    magnitude = xp.abs(x)
+    if p == math.inf:
+        return xp.max(magnitude, axis=axes, keepdims=True)
+    if p == 1:
+        return xp.sum(magnitude, axis=axes, keepdims=True)
+    return xp.sum(magnitude**p, axis=axes, keepdims=True) ** (1 / p)
 
-    def __init__(self, axis: int = -1) -> None:
-        self.axis = axis
+
+class Norm(Op):
+    """Vector p-norm over ``dim`` (all elements when None) for p ≥ 1 or inf.
+
+    At a zero vector the gradient is 0 (the subgradient PyTorch returns), not NaN.
+    """
+
+    name, symbol = "norm", "‖x‖"
+    rule = "p-norm: each element gets upstream × sign(x)·|x|^(p−1) / ‖x‖^(p−1)"
+    local_rules = ("upstream × ∂‖{0}‖/∂{0} (x/‖x‖ for p = 2, sign(x) for p = 1)",)
+    params = ("p", "dim", "keepdim")
+
+    def __init__(self, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> None:
+        if not (p == math.inf or p >= 1):
+            raise ValueError(f"norm supports p >= 1 or inf, got p={p}")
+        self.p, self.dim, self.keepdim = float(p), dim, keepdim
 
     def forward(self, x: Any) -> Any:
-        axes = normalize_axes(self.axis, x.ndim)
-        out = x - _stable_logsumexp(x, axes)
-        self.saved = (out, axes)
+        xp = namespace(x)
+        self.axes = normalize_axes(self.dim, x.ndim)
+        out = _norm_value(xp, x, self.p, self.axes)
+        if not self.keepdim:
+            out = xp.reshape(out, tuple(n for i, n in enumerate(x.shape) if i not in self.axes))
+        self.saved = (x, out)  # the output itself, so a gradient graph can follow it
         return out
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
-        out, axes = self.saved
-        xp = namespace(out)
-        return (grad - xp.exp(out) * backend.sum(grad, axis=axes, keepdims=True),)
+        x, out = self.saved
+        xp = namespace(x)
+        kept = tuple(1 if i in self.axes else n for i, n in enumerate(x.shape))
+        grad, out = xp.reshape(grad, kept), xp.reshape(out, kept)
+        sign = xp.sign(x)
+        if self.p == 1:
+            return (grad * sign,)
+        safe = xp.where(out == 0, xp.ones_like(out), out)
+        if self.p == math.inf:
+            winners = xp.astype(xp.abs(x) == out, x.dtype)
+            share = winners / xp.sum(winners, axis=self.axes, keepdims=True)
+            return (grad * sign * xp.where(out == 0, xp.zeros_like(share), share),)
+        local = sign * xp.abs(x) ** (self.p - 1) / safe ** (self.p - 1)
+        return (grad * xp.where(out == 0, xp.zeros_like(local), local),)

@@ -1,4 +1,6 @@
-"""Ops that move values around without arithmetic: the gradient moves back the same way."""
+"""Ops that move values around without arithmetic: reshape, permute, broadcast, indexing,
+concat, stack, dtype casts and device copies. The gradient moves back the same way.
+"""
 
 from __future__ import annotations
 
@@ -206,43 +208,6 @@ class Stack(Op):
     def backward(self, grad: Any) -> tuple[Any, ...]:
         lead = (slice(None),) * self.axis
         return tuple(grad[(*lead, i, Ellipsis)] for i in range(grad.shape[self.axis]))
-
-
-class Embedding(Op):
-    """Row gather ``weight[indices]``; backward scatter-adds rows (repeated ids accumulate)."""
-
-    name, symbol = "embedding", "lookup"
-    linear_in = (0,)
-    fresh_grads = True  # the scatter target is made in backward
-    rule = "lookup routes: each used row gets the sum of the upstream rows that read it"
-    local_rules = (
-        "upstream rows summed into the rows of {0} that were read",
-        "none: ids are not differentiable",
-    )
-
-    def forward(self, weight: Any, indices: Any) -> Any:
-        xp = namespace(weight)
-        if weight.ndim != 2:
-            raise ValueError(f"embedding weight must be 2-D (rows, features), got {weight.shape}")
-        flat = reshape(indices, (-1,))
-        if flat.shape[0]:
-            low, high = int(backend.min(flat)), int(backend.max(flat))
-            if low < 0 or high >= weight.shape[0]:
-                raise IndexError(
-                    f"embedding indices must be in [0, {weight.shape[0]}), "
-                    f"got values from {low} to {high}"
-                )
-        self.saved = (flat,)
-        self.weight_shape = tuple(weight.shape)
-        rows = xp.take(weight, flat, axis=0)
-        return reshape(rows, (*indices.shape, weight.shape[1]))
-
-    def backward(self, grad: Any) -> tuple[Any, ...]:
-        (flat,) = self.saved
-        xp = namespace(grad)
-        full = xp.zeros(self.weight_shape, dtype=grad.dtype)
-        rows = reshape(grad, (-1, self.weight_shape[1]))
-        return backend.scatter_add(full, flat, rows), None
 
 
 class Cast(Op):

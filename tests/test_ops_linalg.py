@@ -1,4 +1,5 @@
-"""matmul with NumPy's conventions: 1-D operands, matrices, batches, broadcast batches."""
+"""Linear algebra: matmul with NumPy's conventions (1-D operands, matrices, batches, broadcast
+batches), the fused linear op, and einsum against PyTorch."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from op_helpers import check_case_gradcheck, check_case_matches_torch, draw_case, ours
 
 import minigrad
 from minigrad.testing import (
     assert_forward_matches,
     assert_gradients_match,
     matmul_pairs,
+    shapes,
     tensors,
     to_backend,
 )
@@ -127,3 +130,43 @@ def test_linear_op_errors_name_the_shapes() -> None:
         F.linear(minigrad.ones(2, 3), minigrad.ones(4, 4))
     with pytest.raises(ValueError, match=r"bias of shape \(3,\) .* it must be \(4,\)"):
         F.linear(minigrad.ones(2, 4), minigrad.ones(4, 4), minigrad.ones(3))
+
+
+# ---------------------------------------------------------------------- einsum
+
+# name: (fn(x, m, idx), shapes, element options); see op_helpers
+CASES = {
+    "einsum_matmul": (
+        lambda x, m, idx: m.einsum("ij,kj->ik", x, x * x),
+        shapes(min_dims=2, max_dims=2),
+        {},
+    ),
+    "einsum_batched": (
+        lambda x, m, idx: m.einsum("bij,bkj->bik", x, x + 1),
+        shapes(min_dims=3, max_dims=3),
+        {},
+    ),
+    "einsum_sum_out": (lambda x, m, idx: m.einsum("ijk->j", x), shapes(min_dims=3, max_dims=3), {}),
+    "einsum_implicit": (
+        lambda x, m, idx: m.einsum("ij,j", x, x[0]),
+        shapes(min_dims=2, max_dims=2),
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
+    if backend not in ("numpy", "cupy"):
+        x = draw_case(data, CASES[name], backend)
+        with pytest.raises(TypeError, match="einsum needs NumPy or CuPy"):
+            ours(CASES[name])(x)
+        return
+    check_case_gradcheck(CASES[name], backend, data)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_matches_torch(name: str, data: st.DataObject) -> None:
+    check_case_matches_torch(CASES[name], data)

@@ -1,18 +1,23 @@
-"""Element-wise math beyond exp and log: trigonometry, logs and powers of other bases,
-rounding, remainder and interpolation.
+"""Element-wise math functions of one input: exp and log (and their other bases), roots,
+powers, trigonometry, erf, and the rounding family.
 
-Each op declares only its local gradient; backward is derived as upstream × local. The
-rounding family (``floor ceil round trunc sign``) and floor division are piecewise constant:
-their local gradient is 0 everywhere, as in PyTorch (the jumps have no derivative).
+Each op declares only its local gradient f'(x); backward is derived as upstream × f'(x). Most
+derive from :class:`OfX`, which needs only ``compute`` and ``derivative``. The rounding family
+(``floor ceil round trunc sign``) is piecewise constant: its local gradient is 0 everywhere, as
+in PyTorch (the jumps have no derivative).
 """
 
 from __future__ import annotations
 
 import math
+import types
 from typing import Any
 
+import numpy as np
+
+from minigrad import backend
 from minigrad.backend import namespace
-from minigrad.op import PASSES, Elementwise
+from minigrad.op import Elementwise
 
 
 class OfX(Elementwise):
@@ -25,7 +30,7 @@ class OfX(Elementwise):
     --------
     >>> import minigrad
     >>> from minigrad import apply
-    >>> from minigrad.ops.math import OfX
+    >>> from minigrad.ops.elementwise import OfX
     >>> class Cube(OfX):
     ...     name, symbol, rule = "cube", "x³", "cube: downstream = upstream × 3x²"
     ...     def compute(self, xp, x):
@@ -52,6 +57,56 @@ class OfX(Elementwise):
     def local_grads(self) -> tuple[Any, ...]:
         x, out = self.saved
         return (self.derivative(namespace(x), x, out),)
+
+
+class Exp(Elementwise):
+    name, symbol = "exp", "exp"
+    rule = "exp: downstream = upstream × exp(x) (the output itself)"
+
+    def forward(self, x: Any) -> Any:
+        out = namespace(x).exp(x)
+        self.saved = (out,)
+        return out
+
+    def local_grads(self) -> tuple[Any, ...]:
+        return (self.saved[0],)
+
+
+class Log(Elementwise):
+    name, symbol = "log", "log"
+    rule = "log: downstream = upstream / x"
+
+    def forward(self, x: Any) -> Any:
+        self.saved = (x,)
+        return namespace(x).log(x)
+
+    def local_grads(self) -> tuple[Any, ...]:
+        return (1.0 / self.saved[0],)
+
+
+class Sqrt(Elementwise):
+    name, symbol = "sqrt", "√"
+    rule = "sqrt: downstream = upstream / (2·√x)"
+
+    def forward(self, x: Any) -> Any:
+        out = namespace(x).sqrt(x)
+        self.saved = (out,)
+        return out
+
+    def local_grads(self) -> tuple[Any, ...]:
+        return (1.0 / (2 * self.saved[0]),)
+
+
+class Abs(Elementwise):
+    name, symbol = "abs", "|x|"
+    rule = "abs: downstream = upstream × sign(x) (0 at x = 0)"
+
+    def forward(self, x: Any) -> Any:
+        self.saved = (x,)
+        return namespace(x).abs(x)
+
+    def local_grads(self) -> tuple[Any, ...]:
+        return (namespace(self.saved[0]).sign(self.saved[0]),)
 
 
 class Sin(OfX):
@@ -214,6 +269,28 @@ class Square(OfX):
         return 2 * x
 
 
+def erf_array(x: Any) -> Any:
+    """The error function, element-wise (computed on the host with :func:`math.erf`: the
+    Array API has no ``erf``, and NumPy none without SciPy). On a Tensor (a gradient graph
+    being recorded) its namespace gives the differentiable :class:`Erf` op instead."""
+    xp = namespace(x)
+    if not isinstance(xp, types.ModuleType):  # a Tensor's namespace, which records ops
+        return xp.erf(x)
+    host = np.vectorize(math.erf, otypes=[np.float64])(backend.to_numpy(x))
+    return xp.astype(backend.asarray_on(xp, host, like=x), x.dtype)
+
+
+class Erf(OfX):
+    name, symbol = "erf", "erf"
+    rule = "erf: downstream = upstream × 2/sqrt(pi) · exp(−x²)"
+
+    def compute(self, xp: Any, x: Any) -> Any:
+        return erf_array(x)
+
+    def derivative(self, xp: Any, x: Any, out: Any) -> Any:
+        return (2 / math.sqrt(math.pi)) * xp.exp(-(x * x))
+
+
 class _Flat(OfX):
     """A piecewise-constant function: its local gradient is 0 everywhere (PyTorch's choice)."""
 
@@ -256,55 +333,3 @@ class Trunc(_Flat):
 
     def compute(self, xp: Any, x: Any) -> Any:
         return xp.trunc(x)
-
-
-class Remainder(Elementwise):
-    """``a % b`` with the sign of ``b`` (Python's, NumPy's and PyTorch's ``remainder``)."""
-
-    name, symbol = "remainder", "%"
-    rule = "remainder: a gets upstream, b gets upstream × −floor(a/b)"
-
-    def forward(self, a: Any, b: Any) -> Any:
-        xp = namespace(a)
-        self.saved = (xp.floor_divide(a, b),)
-        return xp.remainder(a, b)
-
-    def local_grads(self) -> tuple[Any, ...]:
-        (quotient,) = self.saved
-        return (PASSES if self.needs[0] else None), (-quotient if self.needs[1] else None)
-
-
-class FloorDivide(Elementwise):
-    """``a // b`` rounded toward −∞ (PyTorch's ``floor_divide`` since 1.13)."""
-
-    name, symbol = "floor_divide", "//"
-    rule = "floor division is flat: downstream = 0 for both inputs"
-
-    def forward(self, a: Any, b: Any) -> Any:
-        out = namespace(a).floor_divide(a, b)
-        self.saved = (out,)
-        return out
-
-    def local_grads(self) -> tuple[Any, ...]:
-        zeros = namespace(self.saved[0]).zeros_like(self.saved[0])
-        return (zeros if self.needs[0] else None), (zeros if self.needs[1] else None)
-
-
-class Lerp(Elementwise):
-    """``start + weight × (end − start)``."""
-
-    name, symbol = "lerp", "lerp"
-    rule = "lerp: start gets upstream × (1 − w), end gets upstream × w, w gets × (end − start)"
-
-    def forward(self, start: Any, end: Any, weight: Any) -> Any:
-        self.saved = (start, end, weight)  # the inputs themselves, so gradient graphs follow
-        return start + weight * (end - start)
-
-    def local_grads(self) -> tuple[Any, ...]:
-        start, end, weight = self.saved
-        needs = self.needs
-        return (
-            (1 - weight) if needs[0] else None,
-            weight if needs[1] else None,
-            (end - start) if needs[2] else None,
-        )

@@ -1,0 +1,91 @@
+"""Ops that read or write at index positions (gather, scatter_add, index_select, sort, topk,
+embedding lookups): the gradient goes back to the positions read, and repeats add up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from op_helpers import (
+    DISTINCT,
+    VECTORS,
+    check_case_gradcheck,
+    check_case_matches_torch,
+)
+
+import minigrad
+from minigrad.testing import assert_forward_matches, assert_gradients_match, shapes, tensors
+
+
+def _index(shape: tuple[int, ...], high: int) -> np.ndarray:
+    """A reproducible index array of ``shape`` with values in [0, high)."""
+    rng = np.random.default_rng(sum(shape) + len(shape))
+    return rng.integers(0, high, size=shape)
+
+
+# name: (fn(x, m, idx), shapes, element options); see op_helpers
+CASES = {
+    "sort": (lambda x, m, idx: x.sort(-1, descending=True).values, VECTORS, DISTINCT),
+    "topk": (lambda x, m, idx: x.topk(min(2, x.shape[0]), 0).values, VECTORS, DISTINCT),
+    "topk_smallest": (lambda x, m, idx: x.topk(1, -1, largest=False).values, VECTORS, DISTINCT),
+    "gather": (lambda x, m, idx: x.gather(-1, idx(_index(x.shape, x.shape[-1]))), VECTORS, {}),
+    "scatter_add": (
+        lambda x, m, idx: x.scatter_add(0, idx(_index(x.shape, x.shape[0])), x * x),
+        VECTORS,
+        {},
+    ),
+    "index_select": (
+        lambda x, m, idx: x.index_select(0, idx(np.array([x.shape[0] - 1, 0, x.shape[0] - 1]))),
+        VECTORS,
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
+    check_case_gradcheck(CASES[name], backend, data)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_matches_torch(name: str, data: st.DataObject) -> None:
+    check_case_matches_torch(CASES[name], data)
+
+
+def test_sort_and_argsort_indices_match_torch_stable_order() -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    values = [[3.0, 1.0, 3.0, 2.0], [0.0, 0.0, -1.0, 5.0]]
+    ours = minigrad.tensor(values).sort(dim=1, descending=True)
+    theirs = torch.tensor(values).sort(dim=1, descending=True, stable=True)
+    assert ours.indices.tolist() == theirs.indices.tolist()
+    assert minigrad.tensor(values).argmin(1, keepdim=True).tolist() == [[1], [2]]
+
+
+@given(data=st.data())
+def test_embedding_with_repeated_ids(backend: str, data: st.DataObject) -> None:
+    rows = data.draw(st.integers(1, 5), label="rows")
+    weight = data.draw(tensors((rows, data.draw(st.integers(1, 3))), backend=backend))
+    id_shape = data.draw(shapes(min_dims=1, max_dims=2, max_side=4), label="ids shape")
+    ids = data.draw(hnp.arrays(np.int64, id_shape, elements=st.integers(0, rows - 1)))
+    assert_forward_matches(lambda w: minigrad.embedding(w, ids), lambda w: w[ids], weight)
+    assert_gradients_match(lambda w: minigrad.embedding(w, ids), weight)
+    weight.grad = None
+    minigrad.embedding(weight, ids).sum().backward()
+    counts = np.bincount(ids.ravel(), minlength=rows).astype(float)
+    np.testing.assert_array_equal(
+        weight.grad.numpy(), np.broadcast_to(counts[:, None], weight.shape)
+    )
+
+
+def test_embedding_errors() -> None:
+    w = minigrad.ones(3, 2, requires_grad=True)
+    out_of_range = r"embedding indices must be in \[0, 3\), got values from 0 to 3"
+    with pytest.raises(IndexError, match=out_of_range):
+        minigrad.embedding(w, [0, 3])
+    with pytest.raises(TypeError, match="embedding indices must be integers"):
+        minigrad.embedding(w, [0.5])
+    assert w.grad is None
