@@ -160,3 +160,42 @@ def optional_axis(op: str, shape: tuple[int, ...], dim: Any = None, axis: Any = 
     """
     value = axis_arg(op, axis, dim)
     return None if value is None else check_axis(op, value, shape)
+
+
+Axis = int | tuple[int, ...] | None
+
+
+def normalize_axes(axis: Axis, ndim: int) -> tuple[int, ...]:
+    """Axes as a sorted tuple of non-negative ints; ``None`` means all of them.
+
+    What an op does with the axes it was given (already checked by :func:`check_axes` when
+    they came from a user).
+
+    Examples
+    --------
+    >>> normalize_axes(None, 3), normalize_axes(-1, 3), normalize_axes((2, 0), 3)
+    ((0, 1, 2), (2,), (0, 2))
+    """
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    size = max(ndim, 1)  # a 0-d tensor takes axis 0 or -1, as in PyTorch
+    normalized = []
+    for a in axes:
+        if not -size <= a < size:
+            raise AxisError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
+        normalized.append(a % size)
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"axis {axis} repeats an axis")
+    return tuple(sorted(normalized)) if ndim else ()
+
+
+def normalize_axis(axis: int, ndim: int) -> int:
+    """One axis as a non-negative int; a 0-d tensor takes ``0`` or ``-1`` (as in PyTorch).
+
+    Examples
+    --------
+    >>> normalize_axis(-1, 3), normalize_axis(-1, 0)
+    (2, 0)
+    """
+    return normalize_axes(axis, max(ndim, 1))[0]

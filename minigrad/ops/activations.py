@@ -14,9 +14,10 @@ from typing import Any
 
 from minigrad import backend
 from minigrad.backend import namespace
+from minigrad.dims import normalize_axes
 from minigrad.op import Elementwise, Op, as_mask
 from minigrad.ops.elementwise import OfX, erf_array
-from minigrad.ops.reduce import normalize_axes, stable_logsumexp
+from minigrad.ops.reduce import stable_logsumexp
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 

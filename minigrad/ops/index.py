@@ -17,8 +17,8 @@ import numpy as np
 
 from minigrad import backend
 from minigrad.backend import namespace, reshape
+from minigrad.dims import normalize_axis
 from minigrad.op import Op
-from minigrad.ops.reduce import normalize_axes
 
 
 def along_axis_positions(shape: tuple[int, ...], index: Any, dim: int) -> np.ndarray:
@@ -71,7 +71,7 @@ class Gather(Op):
         self.dim = dim
 
     def forward(self, x: Any, index: Any) -> Any:
-        self.dim = normalize_axes(self.dim, max(x.ndim, 1))[0]
+        self.dim = normalize_axis(self.dim, x.ndim)
         self.in_shape = tuple(x.shape)
         positions, out_shape = _positions_on(x, index, self.dim)
         self.saved = (positions,)
@@ -98,7 +98,7 @@ class ScatterAdd(Op):
         self.dim = dim
 
     def forward(self, x: Any, index: Any, src: Any) -> Any:
-        self.dim = normalize_axes(self.dim, max(x.ndim, 1))[0]
+        self.dim = normalize_axis(self.dim, x.ndim)
         positions, index_shape = _positions_on(x, index, self.dim)
         if src.ndim != len(index_shape) or any(
             s < m for s, m in zip(src.shape, index_shape, strict=True)
@@ -151,7 +151,7 @@ class Scatter(Op):
                 f"scatter needs NumPy or CuPy arrays, got {backend.library_name(xp)}; "
                 "use scatter_add, which works on every backend"
             )
-        self.dim = normalize_axes(self.dim, max(x.ndim, 1))[0]
+        self.dim = normalize_axis(self.dim, x.ndim)
         positions, index_shape = _positions_on(x, index, self.dim)
         if src.ndim != len(index_shape) or any(
             s < m for s, m in zip(src.shape, index_shape, strict=True)

@@ -11,26 +11,8 @@ import math
 from typing import Any
 
 from minigrad.backend import namespace
-from minigrad.dims import AxisError
+from minigrad.dims import Axis, AxisError, normalize_axes
 from minigrad.op import Op
-
-Axis = int | tuple[int, ...] | None
-
-
-def normalize_axes(axis: Axis, ndim: int) -> tuple[int, ...]:
-    """Axes as a sorted tuple of non-negative ints; ``None`` means all of them."""
-    if axis is None:
-        return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
-    size = max(ndim, 1)  # a 0-d tensor takes axis 0 or -1, as in PyTorch
-    normalized = []
-    for a in axes:
-        if not -size <= a < size:
-            raise AxisError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
-        normalized.append(a % size)
-    if len(set(normalized)) != len(normalized):
-        raise ValueError(f"axis {axis} repeats an axis")
-    return tuple(sorted(normalized)) if ndim else ()
 
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:

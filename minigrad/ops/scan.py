@@ -11,12 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from minigrad.backend import namespace
+from minigrad.dims import normalize_axis
 from minigrad.op import Op
-from minigrad.ops.reduce import normalize_axes, products_before
-
-
-def _scan_axis(dim: int, x: Any) -> int:
-    return normalize_axes(dim, max(x.ndim, 1))[0]
+from minigrad.ops.reduce import products_before
 
 
 def _at_least_1d(xp: Any, x: Any) -> Any:
@@ -35,7 +32,7 @@ class Cumsum(Op):
         self.dim = dim
 
     def forward(self, x: Any) -> Any:
-        self.axis, self.in_shape = _scan_axis(self.dim, x), tuple(x.shape)
+        self.axis, self.in_shape = normalize_axis(self.dim, x.ndim), tuple(x.shape)
         xp = namespace(x)
         out = xp.cumulative_sum(_at_least_1d(xp, x), axis=self.axis)
         return xp.reshape(out, self.in_shape)
@@ -59,7 +56,7 @@ class Cumprod(Op):
         self.dim = dim
 
     def forward(self, x: Any) -> Any:
-        self.axis, self.in_shape = _scan_axis(self.dim, x), tuple(x.shape)
+        self.axis, self.in_shape = normalize_axis(self.dim, x.ndim), tuple(x.shape)
         xp = namespace(x)
         x = _at_least_1d(xp, x)
         self.saved = (x,)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import Elementwise, Op, Tensor, backend
-from minigrad.ops.unary import sigmoid_array  # to become: from minigrad.ops import sigmoid_array
+from minigrad.ops import sigmoid_array
 
 
 def _targets(xp: Any, ids: Any, ignore_index: int | None, dtype: Any) -> tuple[Any, Any, Any]:
