@@ -13,7 +13,7 @@ from minigrad.graph import STATE
 
 if TYPE_CHECKING:
     from minigrad.graph import Node
-    from minigrad.op import Op
+    from minigrad.graph import OpLike as Op
 
 _LIBRARY_DIRS: list[str] = [os.path.dirname(os.path.abspath(__file__)) + os.sep]
 """Where library code lives: the user's line is the first frame outside every one of them."""

@@ -8,7 +8,6 @@ order, which is always a valid topological order because parents exist before ch
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import threading
 from collections.abc import Callable, Iterator
@@ -310,17 +309,3 @@ def time_step_of(path: str) -> int | None:
 def current_scope() -> str:
     """The scope path new nodes are tagged with now (``""`` at top level)."""
     return PER_THREAD.mode.scope_path
-
-
-def scoped(name: str) -> Callable[[F], F]:
-    """Decorator form of :func:`scope`."""
-
-    def decorate(fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with scope(name):
-                return fn(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorate

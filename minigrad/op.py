@@ -31,7 +31,7 @@ from minigrad import backend
 from minigrad.graph import PER_THREAD, STATE, Node, next_seq
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor as _TensorClass
+    from minigrad.graph import TensorLike as _TensorClass
 
 Tensor: Any = None
 """The Tensor class :func:`apply` makes (bound by ``minigrad.tensor`` through

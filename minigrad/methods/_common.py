@@ -18,7 +18,7 @@ from minigrad.dtypes import get_default_dtype, result_type
 from minigrad.op import apply
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
+    from minigrad.graph import TensorLike as Tensor
 
 _NUMBERS = (bool, int, float)
 

@@ -15,7 +15,7 @@ from minigrad.methods._common import as_tensor_like, cast, floating, leaf, promo
 from minigrad.op import apply
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
+    from minigrad.graph import TensorLike as Tensor
 
 
 class ArithmeticMethods:

@@ -18,7 +18,7 @@ from minigrad.methods._common import as_tensor_like, leaf, promote, promote_all
 from minigrad.op import apply
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
+    from minigrad.graph import TensorLike as Tensor
 
 
 def _compare(a: Tensor, b: Any, fn: Callable[[Any, Any], Any]) -> Tensor:

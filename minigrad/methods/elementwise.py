@@ -13,7 +13,7 @@ from minigrad.methods._common import floating
 from minigrad.op import apply
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
+    from minigrad.graph import TensorLike as Tensor
 
 
 class ElementwiseMethods:

@@ -18,7 +18,7 @@ from minigrad.methods._common import ValuesIndices, as_tensor_like, index_key, i
 from minigrad.op import apply
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
+    from minigrad.graph import TensorLike as Tensor
 
 
 def embedding(weight: Tensor, indices: Any) -> Tensor:

@@ -10,7 +10,7 @@ from minigrad.methods._common import promote
 from minigrad.op import apply
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
+    from minigrad.graph import TensorLike as Tensor
 
 
 def einsum(equation: str, *operands: Any) -> Tensor:

@@ -16,7 +16,7 @@ from minigrad.methods._common import ValuesIndices, floating, leaf
 from minigrad.op import apply
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
+    from minigrad.graph import TensorLike as Tensor
 
 
 def _max_or_min(t: Tensor, op: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Any:

@@ -9,7 +9,7 @@ from minigrad.dims import one_axis
 from minigrad.op import apply
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
+    from minigrad.graph import TensorLike as Tensor
 
 
 class ScanMethods:

@@ -14,7 +14,7 @@ from minigrad.methods._common import promote_all, shape_arg
 from minigrad.op import apply
 
 if TYPE_CHECKING:
-    from minigrad.tensor import Tensor
+    from minigrad.graph import TensorLike as Tensor
 
 
 def stack(tensors: Sequence[Any], dim: Any = None, *, axis: Any = None) -> Tensor:
