@@ -18,7 +18,7 @@ ops receives the sum of their contributions. At each node:
 4. the pass-down hands each input its gradient, summed back over broadcast axes and cast to
    its dtype (:meth:`Pass.fit`), adds it to what the input already has, and finishes a
    leaf once its last consumer has passed down (:meth:`Pass.finish_leaf`); without
-   ``retain_graph`` the node's op-made inputs become value-less records (:meth:`Pass.record`);
+   ``retain_graph`` the node's op-made inputs become value-less records (``Pass.records``);
 5. an observer, when one is attached (:func:`backward_steps` attaches
    :class:`minigrad.stepping.StepRecorder`), turns what happened into a step, yielded.
 """
@@ -223,6 +223,11 @@ class Pass:
     ``grads`` holds every gradient still being summed: a node's (its output's, keyed by the
     node) until the node's turn comes, a leaf's (keyed by the tensor) until its last consumer
     has passed down. *Copy sums* is that one dictionary.
+
+    ``records`` holds the value-less :class:`FreedTensor` that stands for each op-made tensor
+    once its consumers are freed (no ``retain_graph``): one per tensor per pass, found by the
+    node that made it. Keeping it on that node instead would make record → node → record, a
+    cycle only the garbage collector could free.
     """
 
     __slots__ = ("create_graph", "found", "grads", "leaf_uses", "observer", "records", "retain")
@@ -259,18 +264,6 @@ class Pass:
         elif out in found:
             found[out] = upstream
         return upstream
-
-    def record(self, tensor: Any, node: Node) -> FreedTensor:
-        """The value-less record that stands for the op-made ``tensor`` in a freed graph.
-
-        One per tensor per pass, found by the node that made it; keeping it on that node
-        instead would make record → node → record, a cycle only the garbage collector could
-        free.
-        """
-        record = self.records[node] = _new_record(FreedTensor)
-        record._node, record.name = node, tensor.name
-        record.shape, record.dtype = tensor.data.shape, tensor.data.dtype
-        return record
 
     def fit(
         self, node: Node, inputs: tuple[Any, ...], input_grads: tuple[Any, ...], parent: Any, g: Any
@@ -393,7 +386,11 @@ def run_backward(
                     kept.append(parent)
                 else:
                     record = records.get(parent_node)
-                    kept.append(state.record(parent, parent_node) if record is None else record)
+                    if record is None:  # one per tensor per pass (see Pass.records)
+                        record = records[parent_node] = _new_record(FreedTensor)
+                        record._node, record.name = parent_node, parent.name
+                        record.shape, record.dtype = data.shape, data.dtype
+                    kept.append(record)
             if g is None or not parent.requires_grad:
                 continue
             if g.shape != data.shape or (g.dtype is not data.dtype and g.dtype != data.dtype):
