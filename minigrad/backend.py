@@ -261,7 +261,20 @@ def dtype_name(dtype: Any) -> str:
 
 def is_floating(dtype: Any) -> bool:
     """True for floating-point dtypes of any backend."""
-    return dtype_name(dtype).startswith(("float", "bfloat"))
+    try:
+        return _FLOATING[type(dtype), dtype]
+    except KeyError:
+        floating = _FLOATING[type(dtype), dtype] = dtype_name(dtype).startswith(
+            ("float", "bfloat")
+        )
+        return floating
+    except TypeError:  # an unhashable dtype (none known): no caching
+        return dtype_name(dtype).startswith(("float", "bfloat"))
+
+
+_FLOATING: dict[tuple[type, Any], bool] = {}
+"""Per dtype object (keyed with its type, as :data:`_DTYPE_NAMES`): asked on every op with a
+Python-number operand."""
 
 
 # ---------------------------------------------------------------- outside the Array API

@@ -73,11 +73,28 @@ def as_tensor_like(value: Any, like: Tensor) -> Tensor:
 
 
 def number(value: bool | int | float, like: Tensor, dtype: Any) -> Tensor:
-    """A Python number as a 0-d tensor of ``dtype`` on ``like``'s backend and device."""
-    xp = backend.namespace(like.data)
+    """A Python number as a 0-d tensor of ``dtype`` on ``like``'s backend and device.
+
+    On NumPy the 0-d array of a nonzero number is made once per (number, dtype) and shared:
+    ops never write into their inputs, and ``x * 2.0`` in a loop then costs what a tensor
+    constant costs (zeros are left out: 0.0 and -0.0 are equal keys but not equal values).
+    """
+    data = like.data
+    if type(data) is np.ndarray or isinstance(data, np.generic):
+        key = (value, type(value), dtype)
+        array = _ZERO_D.get(key) if value else None
+        if array is None:
+            array = np.asarray(value, dtype=dtype)
+            if value and len(_ZERO_D) < 4096:  # NaN keys never match: the cap bounds them
+                _ZERO_D[key] = array
+        return _op.Tensor._make(array, False, None)
+    xp = backend.namespace(data)
     if isinstance(dtype, str):
         dtype = backend.dtype_of(xp, dtype)
-    return leaf(backend.asarray_on(xp, value, dtype=dtype, like=like.data))
+    return leaf(backend.asarray_on(xp, value, dtype=dtype, like=data))
+
+
+_ZERO_D: dict[tuple[Any, type, Any], Any] = {}
 
 
 def promote(a: Tensor, b: Any) -> tuple[Tensor, Tensor]:
