@@ -106,6 +106,7 @@ from minigrad.graph import (
 from minigrad.op import Elementwise, Op, apply
 from minigrad.stepping import BackwardStep, tensor_label
 from minigrad.tensor import Tensor
+from minigrad.threads import get_num_threads, set_num_threads
 
 functional = transforms
 """``minigrad.functional`` is the public name of :mod:`minigrad.transforms` (vjp, jvp,
@@ -155,6 +156,7 @@ __all__ = [
     "functional",
     "gather",
     "get_default_dtype",
+    "get_num_threads",
     "get_rng_state",
     "grad",
     "gradcheck",
@@ -192,6 +194,7 @@ __all__ = [
     "scatter_add",
     "scope",
     "set_default_dtype",
+    "set_num_threads",
     "set_rng_state",
     "softmax",
     "sort",

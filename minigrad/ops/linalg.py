@@ -10,6 +10,13 @@ from typing import Any
 from minigrad import backend
 from minigrad.backend import matrix_transpose, namespace, reshape
 from minigrad.op import Op
+from minigrad.threads import for_product
+
+
+def _multiply_adds(a: Any, b: Any) -> int:
+    """Multiply-adds of ``a @ b`` (for the BLAS thread policy; exact unless ``b`` is the
+    broadcast side of a batched product)."""
+    return a.size * (b.shape[-1] if b.ndim > 1 else 1)
 
 
 class MatMul(Op):
@@ -29,11 +36,13 @@ class MatMul(Op):
                 "the second-to-last axis of the right one"
             )
         self.saved = (a, b)
+        for_product(_multiply_adds(a, b))
         return a @ b
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         a, b = self.saved
         xp = namespace(grad)
+        for_product(_multiply_adds(a, b))  # each gradient is a product of the same size
         if a.ndim >= 2 and b.ndim == 2:
             # Rows times one matrix, the common case (a Linear layer, also on a sequence):
             # fold any leading axes, so each gradient is one 2-D matmul; B's would otherwise
@@ -109,6 +118,7 @@ class Linear(Op):
             )
         self.saved = (x, weight)
         rows = _fold(xp, x) if x.ndim > 1 else reshape(x, (1, -1))
+        for_product(x.size * weight.shape[0])
         out = rows @ weight.T
         if bias is not None:
             out += bias
@@ -117,6 +127,7 @@ class Linear(Op):
     def backward(self, grad: Any) -> tuple[Any, ...]:
         x, weight = self.saved
         xp = namespace(grad)
+        for_product(x.size * weight.shape[0])
         rows = _fold(xp, x) if x.ndim > 1 else reshape(x, (1, -1))
         grad_rows = _fold(xp, grad) if x.ndim > 1 else reshape(grad, (1, -1))
         grad_x = grad_w = grad_b = None

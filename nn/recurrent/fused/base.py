@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from minigrad import backend
+from minigrad import backend, threads
 from minigrad.backend import asarray_on, reshape
 from minigrad.kernels import POOL, Kernels
 from minigrad.op import Op
@@ -250,9 +250,13 @@ class FusedRecurrence(Op):
         w = w_ih if scale is None else w_ih * reshape(scale, (-1, 1))
         rows = reshape(x, (steps * batch, features))
         g = self.buffer(xp, (steps * batch, w.shape[0]), x.dtype)
+        threads.for_product(rows.size * w.shape[0])
         k.matmul(rows, w.T, out=g)
         if bias is not None:
             g += bias if scale is None else bias * scale
+        # each step's h @ W_hhᵀ next (and ∂ @ W_hh in backward): small products, one thread
+        self.step_products = batch * self.hidden * w.shape[0]
+        threads.for_product(self.step_products)
         return reshape(g, (steps, batch, w_ih.shape[0]))
 
     def weight_grads(
@@ -270,6 +274,7 @@ class FusedRecurrence(Op):
         want = self.wants(inputs)
         dx2 = reshape(dgx, (steps * batch, gh))
         dh2 = dx2 if dgh is dgx else reshape(dgh, (steps * batch, gh))
+        threads.for_product(dx2.size * features)  # products summed over all steps
         grads: dict[str, Any] = {}
         if want("x"):
             grads["x"] = reshape(dx2 @ w_ih, (steps, batch, features))
@@ -309,6 +314,7 @@ class FusedRecurrence(Op):
         return out
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
+        threads.for_product(self.step_products)
         return self.steps_backward(backend.namespace(grad), grad)
 
     @abstractmethod
