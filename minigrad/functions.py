@@ -19,23 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from minigrad.creation import (  # noqa: F401 (also reachable here, where they used to live)
-    arange,
-    as_tensor,
-    eye,
-    full,
-    full_like,
-    linspace,
-    ones,
-    ones_like,
-    rand,
-    randint,
-    randn,
-    randn_like,
-    tensor,
-    zeros,
-    zeros_like,
-)
+from minigrad.creation import as_tensor
 from minigrad.methods._common import SortResult, ValuesIndices  # noqa: F401
 from minigrad.methods.compare import maximum, minimum, where  # noqa: F401
 from minigrad.methods.index import embedding  # noqa: F401

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import backend, functions
+from minigrad import backend, creation, functions
 from minigrad.autograd import register_graph_backward
 from minigrad.graph import STATE, Node, enable_grad
 from minigrad.op import Op, apply
@@ -146,8 +146,9 @@ class TensorNamespace:
         def call(*args: Any, **kwargs: Any) -> Any:
             if args and isinstance(args[0], Tensor) and callable(getattr(args[0], name, None)):
                 return getattr(args[0], name)(*args[1:], **kwargs)
-            if callable(getattr(functions, name, None)):
-                return getattr(functions, name)(*args, **kwargs)
+            for module in (functions, creation):
+                if callable(getattr(module, name, None)):
+                    return getattr(module, name)(*args, **kwargs)
             raise NotImplementedError(
                 f"create_graph: a backward formula calls xp.{name}, which has no Tensor "
                 "version; higher-order gradients through this op are not supported"
