@@ -15,8 +15,9 @@ from minigrad.threads import for_product
 
 def _multiply_adds(a: Any, b: Any) -> int:
     """Multiply-adds of ``a @ b`` (for the BLAS thread policy; exact unless ``b`` is the
-    broadcast side of a batched product)."""
-    return a.size * (b.shape[-1] if b.ndim > 1 else 1)
+    broadcast side of a batched product). Shapes only: under ``create_graph`` these are
+    Tensors, whose ``size`` is a method."""
+    return math.prod(a.shape) * (b.shape[-1] if b.ndim > 1 else 1)
 
 
 class MatMul(Op):
@@ -118,7 +119,7 @@ class Linear(Op):
             )
         self.saved = (x, weight)
         rows = _fold(xp, x) if x.ndim > 1 else reshape(x, (1, -1))
-        for_product(x.size * weight.shape[0])
+        for_product(math.prod(x.shape) * weight.shape[0])
         out = rows @ weight.T
         if bias is not None:
             out += bias
@@ -127,7 +128,7 @@ class Linear(Op):
     def backward(self, grad: Any) -> tuple[Any, ...]:
         x, weight = self.saved
         xp = namespace(grad)
-        for_product(x.size * weight.shape[0])
+        for_product(math.prod(x.shape) * weight.shape[0])
         rows = _fold(xp, x) if x.ndim > 1 else reshape(x, (1, -1))
         grad_rows = _fold(xp, grad) if x.ndim > 1 else reshape(grad, (1, -1))
         grad_x = grad_w = grad_b = None
