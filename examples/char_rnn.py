@@ -612,7 +612,7 @@ def samples_figure(samples: list[tuple[int, str, str]], args: argparse.Namespace
         samples = [samples[i] for i in picks]
     lines_each = 5
     fig = plt.figure(figsize=(16, 9))
-    fig.suptitle(f"Samples while training: {title(args)}", fontsize=20, y=0.98)
+    fig.suptitle(f"Samples while training: {title(args)}", fontsize=20, y=0.99, x=0.02, ha="left")
     height = 0.9 / max(len(samples), 1)
     for i, (step, heading, text) in enumerate(samples):
         top = 0.92 - i * height
