@@ -12,13 +12,18 @@ of ``nn.text_features`` are computed for the same characters, and for each featu
 with the largest Pearson |r| are reported with a thresholded accuracy next to the
 majority-class rate. Outputs: heatmaps (HTML with hover values, and PNG) of the top unit of
 each feature, a page of randomly chosen units, the two-pane view of the best unit, and
-``summary.json``. ``--compare`` trains a vanilla RNN (tanh and ReLU) and an LSTM of the same
-size on the same text and plots every unit's range of values side by side.
+``summary.json``. On Python source the features include ``indentation`` and
+``inside_if_block`` (the body of an if/elif/else), the decks' "if statement" cell. ``--compare``
+trains a vanilla RNN (tanh and ReLU) and an LSTM of the same size on the same text, plots
+every unit's range of values side by side, and draws deck 001's two-pane view (a unit's
+firing over the text above the top-5 next-character predictions) for each model, one under
+the other (``two_pane_models.png``).
 
 Run:
     python examples/activations.py --checkpoint run/model.npz --corpus python --chars 3000
     python examples/activations.py --train-steps 600              # train an LSTM here first
     python examples/activations.py --compare                      # RNN vs LSTM value ranges
+    python examples/activations.py --corpus python --train-steps 600   # indentation, if-blocks
     python examples/activations.py --compare --compare-checkpoints rnn.npz lstm.npz
     python examples/activations.py --smoke                        # seconds (the tests)
 """
@@ -156,6 +161,16 @@ def present(features: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {name: v for name, v in features.items() if np.ptp(v) > 0}
 
 
+def best_unit(acts: np.ndarray, features: dict[str, np.ndarray]) -> tuple[int, str, float]:
+    """The (unit, feature, r) with the largest |r| over every unit and feature."""
+    best = (0, "", 0.0)
+    for name, values in features.items():
+        (unit, r), *_ = tf.top_units(acts, values, 1)
+        if abs(r) > abs(best[2]):
+            best = (unit, name, r)
+    return best
+
+
 def best_abs_r(acts: np.ndarray, features: dict[str, np.ndarray]) -> np.ndarray:
     """Each unit's largest |r| over all (non-constant) features."""
     return np.max([np.abs(tf.pearson(acts, f)) for f in present(features).values()], axis=0)
@@ -223,10 +238,11 @@ def two_pane_html(text: str, values: np.ndarray, probs: np.ndarray, vocab, unit:
     return _page(f"Unit {unit} (top row) and the top-5 next-character predictions", [style, *cols])
 
 
-def two_pane_png(out: Path, text: str, values: np.ndarray, probs, vocab, unit: str) -> list[str]:
-    """The same view as a picture, for the first 70 characters."""
-    n, scale = min(len(text), 70), scale_of(values)
-    fig, ax = plt.subplots(figsize=(0.17 * n + 0.5, 2.4))
+def draw_two_pane(ax, text: str, values: np.ndarray, probs, vocab, title: str, n: int = 70):
+    """Deck 001's two panes on one axis: the first ``n`` characters coloured by a unit (blue
+    −, red +, scaled to the unit's own largest |value|) and under each the top-5 next-character
+    predictions, darker red = more probable."""
+    n, scale = min(len(text), n), scale_of(values)
     for i in range(n):
         ax.add_patch(plt.Rectangle((i, -1), 1, 1, color=viz.plots.heat_colour(values[i], scale)))
         ax.text(i + 0.5, -0.5, _shown(text[i]), ha="center", va="center", family="monospace")
@@ -237,12 +253,42 @@ def two_pane_png(out: Path, text: str, values: np.ndarray, probs, vocab, unit: s
     ax.set_xlim(0, n)
     ax.set_ylim(-6.2, 0)
     ax.axis("off")
-    ax.set_title(
-        f"top: unit {unit} (blue −, red +, ±{scale:.3g}); below: top-5 next-character "
-        "predictions, darker = more probable",
-        fontsize=9,
-    )
+    ax.set_title(title, fontsize=12, loc="left")
+
+
+def two_pane_png(out: Path, text: str, values: np.ndarray, probs, vocab, unit: str) -> list[str]:
+    """The same view as a picture, for the first 70 characters."""
+    n = min(len(text), 70)
+    fig, ax = plt.subplots(figsize=(0.17 * n + 0.5, 2.4))
+    draw_two_pane(
+        ax, text, values, probs, vocab,
+        f"top: unit {unit} (blue −, red +, ±{scale_of(values):.3g}); below: top-5 "
+        "next-character predictions, darker = more probable",
+    )  # fmt: skip
     return save_figure(fig, out, "two_pane")
+
+
+def two_pane_models(out: Path, panes: list[tuple[str, str, np.ndarray, Any, Any]]) -> list[str]:
+    """Deck 001's view for several models reading the same text, one under the other: each
+    model's chosen unit over the text and its top-5 predictions. ``panes`` holds
+    ``(label, text, values, probs, vocab)``; the colour range of each is its own unit's."""
+    n = min(min(len(p[1]) for p in panes), 70)
+    fig, axes = plt.subplots(len(panes), 1, figsize=(0.2 * n + 0.5, 2.9 * len(panes)))
+    for ax, (label, text, values, probs, vocab) in zip(np.atleast_1d(axes), panes, strict=True):
+        lo, hi = float(values[:n].min()), float(values[:n].max())
+        draw_two_pane(
+            ax, text, values, probs, vocab,
+            f"{label}   (values here {lo:+.2f} … {hi:+.2f}; "
+            f"colour scale ±{scale_of(values):.3g})",
+            n,
+        )  # fmt: skip
+    fig.suptitle(
+        "Predictions and a neuron's firing, model by model (deck 001): top row of each block = "
+        "the unit (blue −, red +), below = top-5 next characters, darker = more probable",
+        fontsize=12,
+    )
+    fig.tight_layout()
+    return save_figure(fig, out, "two_pane_models")
 
 
 # ------------------------------------------------------------------ modes
@@ -354,13 +400,23 @@ def compare(args, out: Path, text: str) -> None:
     """Vanilla RNN(s) and an LSTM read the same text; plot each unit's range of values."""
     paths = args.compare_checkpoints
     runs = loaded_pair(paths) if paths else trained_pair(args, text)
-    ranges = {}
+    ranges, panes, chosen = {}, [], {}
     for label, (charlm, vocab, _) in runs.items():
         known = "".join(ch for ch in text if ch in vocab)
-        states, _ = record(charlm, vocab, known[tail_start(known, args.chars) :])
+        start = tail_start(known, args.chars)
+        shown = known[start:]
+        states, probs = record(charlm, vocab, shown)
         for kind, acts in states.items():
             ranges[f"{label} {kind}"] = np.stack([acts.min(axis=0), acts.max(axis=0)], axis=1)
-    figures = range_plot(out, ranges)
+        features = tf.text_features(known, quotes=args.quotes)
+        tail = present({name: v[start:] for name, v in features.items()})
+        column, feature, r = best_unit(states["h"], tail)
+        chosen[label] = {"unit": f"h{column}", "feature": feature, "r": r}
+        panes.append(
+            (f"{label}: unit h{column} ({feature}, r = {r:+.2f})", shown,
+             states["h"][:, column], probs, vocab)
+        )  # fmt: skip
+    figures = range_plot(out, ranges) + two_pane_models(out, panes)
     spans = {k: [float(v[:, 0].min()), float(v[:, 1].max())] for k, v in ranges.items()}
     widest = {k: float(np.abs(v).max()) for k, v in spans.items()}
     targets: list[dict[str, Any]] = []
@@ -378,7 +434,10 @@ def compare(args, out: Path, text: str) -> None:
         "LSTM's cell state c) is what ranges wider."
     )
     seconds = {k: v[2] for k, v in runs.items()}
-    write_summary(out, NAME, finding, figures, targets, ranges=spans, train_seconds=seconds)
+    write_summary(
+        out, NAME, finding, figures, targets, ranges=spans, two_pane_units=chosen,
+        train_seconds=seconds,
+    )  # fmt: skip
 
 
 def range_plot(out: Path, ranges: dict[str, np.ndarray]) -> list[str]:

@@ -1,21 +1,30 @@
 """Train a character-level language model (LSTM, GRU or vanilla RNN) and sample from it.
 
+LECTURE: decks 002 and 004 (after Karpathy 2015, "The unreasonable effectiveness of
+recurrent neural networks"): the same model sampled at increasing numbers of training steps
+goes from noise to words to the text's structure (speaker names, line breaks, indentation).
+
 The char-rnn recipe on minigrad: embedding (or one-hot) → recurrent layers → linear →
 cross-entropy, trained statefully over (T, B) streams with the hidden state carried (detached)
 from chunk to chunk. The text's contiguous tail is held out for validation (in nats and bits
-per character); the best checkpoint by validation loss is kept, samples at set steps go to
-``samples.md``, and a run resumes exactly from its checkpoint.
+per character); the best checkpoint by validation loss is kept, and a run resumes exactly from
+its checkpoint. By default a sample is drawn before training (step 0: noise) and every
+``--sample-every`` steps; all go to ``samples.md`` and the picture ``samples.png`` shows them
+one under the other. Built-in corpora (nothing downloaded): ``verse`` (a few KB written for
+minigrad), ``shakespeare`` (~300 K characters of Shakespeare's plays, shipped compressed) and
+``python`` (this machine's Python standard library, the lectures' "Linux source" analogue).
 
 Run:
     python examples/char_rnn.py                          # built-in verse, a few seconds
+    python examples/char_rnn.py --corpus shakespeare --steps 1500 --sample-every 300
     python examples/char_rnn.py --corpus python --steps 3000 --sample-every 500
     python examples/char_rnn.py --text input.txt --optimizer rmsprop --lr 2e-3 --alpha 0.95
     python examples/char_rnn.py --resume runs/lstm-verse-<time>/last.npz --steps 600
 
 The run folder (``--out``, default ``runs/<model>-<corpus>-<time>``) holds ``last.npz`` and
 ``best.npz`` (model, optimizer, vocabulary, arguments, RNG state), ``loss.png``,
-``samples.md``, ``bptt_graph.png`` (a short window unrolled, one box per step, coloured by
-gradient norm) and ``summary.json``.
+``samples.md``, ``samples.png``, ``bptt_graph.png`` (a short window unrolled, one box per
+step, coloured by gradient norm) and ``summary.json``.
 """
 
 from __future__ import annotations
@@ -47,7 +56,7 @@ from experiment_kit import (
 
 MODELS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 OPTIMIZERS = ("adam", "rmsprop", "sgd", "adagrad")
-CORPORA = ("verse", "python")
+CORPORA = ("verse", "python", "shakespeare")
 # options that fix the model, the data or the optimizer: a resumed run takes them from the
 # checkpoint and refuses a different value on the command line
 STRUCTURAL = (
@@ -183,7 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("--eval-every", type=int, default=100, help="validation every N steps (and at the end)")
     add("--eval-chars", type=int, default=0, help="validate on the split's first N chars (0: all)")
     add("--log-every", type=int, default=50)
-    add("--sample-every", type=int, default=0, help="write a sample to samples.md every N steps")
+    add(
+        "--sample-every",
+        type=int,
+        default=100,
+        help="write a sample to samples.md before training and every N steps (0: at the end only)",
+    )
     add("--sample-length", type=int, default=300)
     add("--temperature", type=float, default=0.8, help="0: greedy")
     add("--top-k", type=int, default=0, help="sample among the k likeliest (0: all)")
@@ -254,6 +268,8 @@ def load_text(args: argparse.Namespace) -> str:
         return Path(args.text).read_text(encoding="utf-8")
     if args.corpus == "python":
         return nn.python_corpus(max_chars=args.corpus_chars)
+    if args.corpus == "shakespeare":
+        return nn.shakespeare_corpus()
     return nn.default_corpus()
 
 
@@ -565,6 +581,52 @@ def loss_figure(run: Run) -> Any:
     return fig
 
 
+def read_samples(path: Path) -> list[tuple[int, str, str]]:
+    r"""The ``(step, heading, text)`` of every sample in a ``samples.md``, in order.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> page = Path(tempfile.mkdtemp()) / "samples.md"
+    >>> fence = "```"
+    >>> _ = page.write_text(f"## step 0\n\n{fence}text\nab\n{fence}\n\n"
+    ...                     f"## step 5, x\n\n{fence}text\nc\n\nd\n{fence}\n\n")
+    >>> read_samples(page)
+    [(0, 'step 0', 'ab'), (5, 'step 5, x', 'c\n\nd')]
+    """
+    found = []
+    for block in path.read_text(encoding="utf-8").split("## ")[1:]:
+        heading, _, rest = block.partition("\n")
+        body = rest.split("```text\n", 1)[1].rsplit("\n```", 1)[0]
+        found.append((int(heading.split()[1].rstrip(",")), heading.strip(), body))
+    return found
+
+
+def samples_figure(samples: list[tuple[int, str, str]], args: argparse.Namespace) -> Any:
+    """Up to five samples (the first, the last and evenly spaced ones between) one under the
+    other, each cut to a few lines: noise → words → structure, for a slide."""
+    import matplotlib.pyplot as plt
+
+    if len(samples) > 5:
+        picks = np.unique(np.linspace(0, len(samples) - 1, 5).round().astype(int))
+        samples = [samples[i] for i in picks]
+    lines_each = 5
+    fig = plt.figure(figsize=(16, 9))
+    fig.suptitle(f"Samples while training: {title(args)}", fontsize=20, y=0.99, x=0.02, ha="left")
+    height = 0.9 / max(len(samples), 1)
+    for i, (step, heading, text) in enumerate(samples):
+        top = 0.92 - i * height
+        lines = [line[:95] + ("…" if len(line) > 95 else "") for line in text.split("\n")]
+        shown = "\n".join(lines[:lines_each])
+        heading = (
+            "before training (step 0)" if step == 0 else heading.replace("step", "after step", 1)
+        )
+        fig.text(0.02, top, heading, fontsize=15,
+                 weight="bold", va="top", color="tab:blue")  # fmt: skip
+        fig.text(0.03, top - 0.035, shown, fontsize=12.5, family="monospace", va="top")
+    return fig
+
+
 def ema(values: list[float], decay: float = 0.95) -> np.ndarray:
     """The exponential moving average the progress bar shows.
 
@@ -620,6 +682,7 @@ def finish(run: Run, out: Path, seconds: float, steps_run: int, ids: np.ndarray,
         write_sample(run, out)
     print("\nsample:\n" + run.last_sample[1])
     figures = save_figure(loss_figure(run), out, "loss")
+    figures += save_figure(samples_figure(read_samples(out / "samples.md"), args), out, "samples")
     figures += [name for name in [bptt_graph(run, ids, out)] if name]
     final, (best, best_step) = run.val[-1][1], run.best
     targets: list[dict[str, Any]] = []
@@ -673,6 +736,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"{sum(p.numel() for p in run.model.parameters()):,} parameters; run folder {out}"
     )
     start_step = run.step
+    if args.sample_every and run.step == 0:
+        write_sample(run, out)  # step 0: what the untrained model writes (noise)
     seconds = train(run, chunks, valid, out)
     unigram = unigram_entropy(train_ids, len(vocab))
     return finish(run, out, seconds, run.step - start_step, val_ids, unigram)

@@ -78,6 +78,19 @@ EXPERIMENTS = (
         "Dynamics of recurrences",
     ),
     Experiment(
+        "tbptt_context",
+        "Truncated BPTT limits the context",
+        "deck 004 (TBPTT: 'the size of the context is determined by the chunk size'), deck 002",
+        "Dynamics of recurrences",
+    ),
+    Experiment(
+        "skip_connections",
+        "Skip connections carry the gradient",
+        "deck 000 (skip connections, ResNet), deck 004 (residual block: the gradient flows "
+        "back uninterrupted through '+x')",
+        "Dynamics of recurrences",
+    ),
+    Experiment(
         "addition_parity",
         "Binary addition and parity",
         "items 12–13 — deck 003",

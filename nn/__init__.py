@@ -10,6 +10,7 @@ from nn.data import (
     batchify,
     default_corpus,
     python_corpus,
+    shakespeare_corpus,
     sliding_windows,
     tbptt_chunks,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "load",
     "optim",
     "python_corpus",
+    "shakespeare_corpus",
     "save",
     "sliding_windows",
     "tbptt_chunks",

@@ -1,12 +1,15 @@
 """Data helpers for sequence models: a character vocabulary, (T, B) streams for stateful
 char-level training with truncated BPTT, sliding windows for time series, a small corpus of
-verse and a source-code corpus built from the local Python standard library.
+verse, a stretch of Shakespeare shipped compressed, and a source-code corpus built from the
+local Python standard library.
 """
 
 from __future__ import annotations
 
+import lzma
 import sysconfig
 from collections.abc import Iterable, Iterator
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -220,6 +223,31 @@ def default_corpus() -> str:
     True
     """
     return TEXT
+
+
+def shakespeare_corpus(max_chars: int | None = None) -> str:
+    """Plays of Shakespeare (public domain): about 300,000 characters shipped with minigrad.
+
+    The first ~300 K characters of the "tiny Shakespeare" text of Karpathy's char-rnn (from
+    *Coriolanus* on), cut at a speech boundary and stored xz-compressed inside the package
+    (about 100 KB), so nothing is downloaded. Speaker names on their own line, then the
+    speech, then a blank line: the structure a char model learns after the words. Cut to
+    ``max_chars`` characters if given.
+
+    Examples
+    --------
+    >>> from nn.data import shakespeare_corpus
+    >>> text = shakespeare_corpus()
+    >>> text.startswith("First Citizen:") and len(text) > 250_000
+    True
+    >>> shakespeare_corpus(14)
+    'First Citizen:'
+    """
+    if max_chars is not None and max_chars < 1:
+        raise ValueError(f"shakespeare_corpus: max_chars must be at least 1, got {max_chars}")
+    packed = resources.files("nn").joinpath("_text", "shakespeare.txt.xz").read_bytes()
+    text = lzma.decompress(packed).decode("utf-8")
+    return text if max_chars is None else text[:max_chars]
 
 
 PYTHON_CORPUS_CHARS = 2_000_000

@@ -27,7 +27,15 @@ import numpy as np
 
 VOWELS = "aeiouAEIOU"
 BRACKETS = {"(": ")", "[": "]", "{": "}"}
-BINARY = ("inside_quotes", "inside_brackets", "inside_comment", "word_start", "vowel")
+BINARY = (
+    "inside_quotes",
+    "inside_brackets",
+    "inside_comment",
+    "inside_if_block",
+    "word_start",
+    "vowel",
+)
+_IF_HEADERS = ("if ", "if(", "elif ", "elif(", "else:", "else :")
 
 
 def line_position(text: str) -> np.ndarray:
@@ -83,6 +91,44 @@ def bracket_depth(text: str, brackets: dict[str, str] | None = None) -> np.ndarr
     return out
 
 
+def indentation_and_if_blocks(text: str) -> np.ndarray:
+    """Two columns per character: the indentation of its line (leading spaces, a tab counts
+    4) and whether the line is inside the body of an ``if``/``elif``/``else`` block.
+
+    Python's rule, line by line: a line's block ends at the first later non-blank line
+    indented no deeper than its header; blank lines keep the state of the line before. A
+    line's indentation is known once its leading whitespace is read, so unlike the other
+    features these two are given to the whole line (its newline included).
+
+    >>> code = "if x:\\n    y = 1\\n    if z:\\n        w\\nv\\n"
+    >>> feats = indentation_and_if_blocks(code)
+    >>> [int(feats[code.index(c), 1]) for c in "iyzwv"]
+    [0, 1, 1, 1, 0]
+    >>> [int(feats[code.index(c), 0]) for c in "iyzwv"]
+    [0, 4, 4, 8, 0]
+    """
+    out = np.zeros((len(text), 2))
+    headers: list[tuple[int, bool]] = []  # (indentation, is an if/elif/else) of open blocks
+    start, inside = 0, False
+    for line in text.split("\n"):
+        expanded = line.replace("\t", "    ")
+        content = expanded.lstrip(" ")
+        indent = len(expanded) - len(content)
+        if content.strip():
+            while headers and headers[-1][0] >= indent:
+                headers.pop()
+            inside = any(is_if for _, is_if in headers)
+            code = content.split("#", 1)[0].rstrip()
+            if code.endswith(":"):
+                headers.append((indent, code.startswith(_IF_HEADERS)))
+        else:
+            indent = 0
+        stop = min(start + len(line) + 1, len(text))
+        out[start:stop] = (indent, inside)
+        start = stop
+    return out
+
+
 def word_start(text: str) -> np.ndarray:
     """1 for a letter that follows a non-letter (or starts the text), else 0.
 
@@ -108,19 +154,23 @@ def text_features(text: str, quotes: str = '"', comment: str = "#") -> dict[str,
     """Every feature of ``text``, name → one float per character.
 
     ``line_position``, ``inside_quotes``, ``inside_brackets``, ``bracket_depth``,
-    ``inside_comment``, ``word_start`` and ``vowel`` (the binary ones are 0/1; see
-    :data:`BINARY`).
+    ``inside_comment``, ``indentation``, ``inside_if_block`` (for source code: see
+    :func:`indentation_and_if_blocks`), ``word_start`` and ``vowel`` (the binary ones are
+    0/1; see :data:`BINARY`).
 
     >>> sorted(text_features("a(b)"))[:3]
-    ['bracket_depth', 'inside_brackets', 'inside_comment']
+    ['bracket_depth', 'indentation', 'inside_brackets']
     """
     qc, depth = quotes_and_comments(text, quotes, comment), bracket_depth(text)
+    blocks = indentation_and_if_blocks(text)
     return {
         "line_position": line_position(text),
         "inside_quotes": qc[:, 0],
         "inside_brackets": (depth > 0).astype(float),
         "bracket_depth": depth,
         "inside_comment": qc[:, 1],
+        "indentation": blocks[:, 0],
+        "inside_if_block": blocks[:, 1],
         "word_start": word_start(text),
         "vowel": vowel(text),
     }

@@ -68,6 +68,33 @@ def test_word_start_and_vowel() -> None:
     assert ints(feats["vowel"]) == [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
 
 
+def test_indentation_and_if_blocks_follow_python_blocks() -> None:
+    code = (
+        "def f(x):\n"
+        "    if x:  # a comment\n"
+        "        y = 1\n"
+        "\n"
+        "        z = 2\n"
+        "    else:\n"
+        "        y = 3\n"
+        "    for i in x:\n"
+        "        w = i\n"
+        "\tif q: r\n"
+        "done\n"
+    )
+    feats = tf.text_features(code)
+    lines = code.split("\n")
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines])[: len(lines) - 1]
+    inside = [int(feats["inside_if_block"][s]) for s in starts]
+    indent = [int(feats["indentation"][s]) for s in starts]
+    assert inside == [0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0]
+    assert indent == [0, 4, 8, 0, 8, 4, 8, 4, 8, 4, 0]
+    assert "inside_if_block" in tf.BINARY and "indentation" not in tf.BINARY
+    # a whole line (its newline too) carries its line's values
+    third = slice(starts[2], starts[3])
+    assert set(feats["inside_if_block"][third]) == {1.0}
+
+
 def test_empty_text_gives_empty_features() -> None:
     assert all(len(v) == 0 for v in tf.text_features("").values())
 
@@ -162,6 +189,11 @@ def test_compare_smoke_plots_ranges_and_tanh_states_stay_in_unit_interval(tmp_pa
     check_png(tmp_path / "value_ranges.png")
     ranges = summary["ranges"]
     assert set(ranges) == {"RNN tanh h", "RNN relu h", "LSTM h", "LSTM c"}
+    check_png(tmp_path / "two_pane_models.png")  # deck 001's view, one block per model
+    assert "two_pane_models.png" in summary["figures"]
+    assert set(summary["two_pane_units"]) == {"RNN tanh", "RNN relu", "LSTM"}
+    for unit in summary["two_pane_units"].values():
+        assert unit["unit"].startswith("h") and -1 <= unit["r"] <= 1 and unit["feature"]
     for name in ("RNN tanh h", "LSTM h"):
         assert -1 <= ranges[name][0] <= ranges[name][1] <= 1
     assert ranges["RNN relu h"][0] >= 0

@@ -50,8 +50,27 @@ def test_smoke_run_writes_valid_outputs(smoke: tuple[Path, dict]) -> None:
                 image.verify()
     assert "loss.png" in on_disk["figures"]
     samples = (out / "samples.md").read_text(encoding="utf-8")
-    steps = char_rnn.SMOKE["steps"] // char_rnn.SMOKE["sample_every"]
+    steps = 1 + char_rnn.SMOKE["steps"] // char_rnn.SMOKE["sample_every"]  # step 0 too
     assert samples.count("## step ") == steps and samples.count("```text\n") == steps
+    assert [step for step, _, _ in char_rnn.read_samples(out / "samples.md")] == [0, 15, 30]
+    assert "samples.png" in on_disk["figures"]
+
+
+def test_samples_are_drawn_by_default_before_and_during_training() -> None:
+    args, _ = char_rnn.parse_args([])
+    assert args.sample_every > 0 and args.sample_every < args.steps
+    assert "shakespeare" in char_rnn.CORPORA
+
+
+def test_shakespeare_ships_compressed_in_the_package() -> None:
+    text = nn.shakespeare_corpus()
+    assert text.startswith("First Citizen:\n") and 250_000 < len(text) < 400_000
+    assert text.count("\n\n") > 1000  # speeches separated by blank lines: structure to learn
+    packed = Path(nn.__file__).parent / "_text" / "shakespeare.txt.xz"
+    assert packed.stat().st_size < 150_000
+    assert nn.shakespeare_corpus(max_chars=5) == "First"
+    with pytest.raises(ValueError):
+        nn.shakespeare_corpus(max_chars=0)
 
 
 def test_checkpoints_load_as_the_contract_says(smoke: tuple[Path, dict]) -> None:
