@@ -23,7 +23,7 @@ def test_packages_are_typed() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())
     data = config["tool"]["setuptools"]["package-data"]
     for package in ("minigrad", "nn", "viz"):
-        assert (ROOT / package / "py.typed").exists() and data[package] == ["py.typed"]
+        assert (ROOT / package / "py.typed").exists() and "py.typed" in data[package]
 
 
 def test_testing_module_without_hypothesis_says_which_extra(tmp_path) -> None:
