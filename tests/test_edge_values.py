@@ -266,3 +266,60 @@ def test_invalid_index_and_shape_mismatch_errors() -> None:
         x @ x
     with pytest.raises(ValueError, match=r"add failed on inputs of shape/dtype \[\(2, 3\)"):
         x + minigrad.ones(4)
+
+
+def test_relu_of_minus_inf_is_zero_like_torch() -> None:
+    # logsumexp over an empty axis is −inf; relu of it must be 0, not −inf × 0 = NaN.
+    (out, ref), [(grad, tgrad)] = _both(
+        lambda x: x.relu() if isinstance(x, minigrad.Tensor) else torch.relu(x),
+        [-np.inf, -1.0, 0.0, 2.0, np.inf],
+    )
+    assert out.tolist() == ref.tolist() == [0.0, 0.0, 0.0, 2.0, np.inf]
+    assert np.signbit(out.numpy()).tolist() == np.signbit(ref.detach().numpy()).tolist()
+    assert grad.tolist() == tgrad.tolist()
+    empty = minigrad.zeros(2, 0).logsumexp(dim=1).relu()
+    assert empty.tolist() == [0.0, 0.0]
+
+
+_AFTER = {
+    "sigmoid": lambda t: t.sigmoid(),
+    "sqrt": lambda t: t.sqrt(),
+    "max": lambda t: t.max(),
+    "logsumexp": lambda t: t.reshape(1).logsumexp(0),
+}
+
+
+@pytest.mark.parametrize("after", sorted(_AFTER))
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_loss_over_only_ignored_targets_has_a_zero_gradient_like_torch(
+    after: str, loss: str, weighted: bool
+) -> None:
+    logits = [[1.0, 2.0, 0.5], [3.0, 4.0, -1.0]]
+    kwargs = {"weight": [1.0, 2.0, 0.5]} if weighted else {}
+
+    def run(lib, functional, x):
+        extra = {k: lib.tensor(v, dtype=x.dtype) for k, v in kwargs.items()}
+        value = getattr(functional, loss)(x, lib.tensor([-100, -100]), **extra)
+        return _AFTER[after](value)
+
+    (out, ref), [(grad, tgrad)] = _both(
+        lambda x: (
+            run(minigrad, F, x)
+            if isinstance(x, minigrad.Tensor)
+            else run(torch, torch.nn.functional, x)
+        ),
+        logits,
+    )
+    assert np.isnan(out.item()) and np.isnan(ref.item())
+    assert grad.tolist() == tgrad.tolist() == [[0.0] * 3] * 2
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int64", "float32"])
+@pytest.mark.parametrize("which", ["tril", "triu"])
+def test_tril_triu_keep_the_dtype_like_torch(dtype: str, which: str) -> None:
+    x = minigrad.tensor(np.ones((3, 3)), dtype=dtype)
+    got = getattr(minigrad, which)(x, 1)
+    ref = getattr(torch, which)(torch.from_numpy(np.array(x.numpy())), 1)
+    assert str(got.dtype) == str(ref.dtype).removeprefix("torch.")
+    assert got.tolist() == ref.tolist()

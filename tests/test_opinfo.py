@@ -97,7 +97,7 @@ def compare(ours: Any, theirs: Any, dtype: str) -> str | None:
     if len(a) != len(b):
         return f"{len(a)} outputs, PyTorch gives {len(b)}"
     rtol, atol = _TOL[dtype]
-    for i, (x, y) in enumerate(zip(a, b)):
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
         if isinstance(y, torch.Tensor) and not isinstance(x, minigrad.Tensor):
             return f"output {i} is {type(x).__name__}, PyTorch gives a tensor"
         xa, ya = _np(x), _np(y)
@@ -142,7 +142,7 @@ def _expected_reason(name: str, x: Any, args: tuple, kwargs: dict) -> str | None
         try:
             if predicate(x, args, kwargs):
                 return reason
-        except Exception:  # noqa: BLE001 (a predicate that does not apply)
+        except Exception:
             continue
     return None
 
@@ -179,7 +179,7 @@ def _forward(report: Report, name: str, info: Any, ours: Any, dtype: str) -> Non
     for sample in info.sample_inputs("cpu", tdtype, requires_grad=False):
         try:
             theirs = info.op(sample.input, *sample.args, **sample.kwargs)
-        except Exception:  # noqa: BLE001 (a sample PyTorch itself refuses on this machine)
+        except Exception:
             continue
         report.samples += 1
         conv: tuple = (None, (), {})
@@ -189,7 +189,7 @@ def _forward(report: Report, name: str, info: Any, ours: Any, dtype: str) -> Non
                 warnings.simplefilter("ignore")
                 got = ours(conv[0], *conv[1], **conv[2])
             problem = compare(got, theirs, dtype)
-        except Exception as error:  # noqa: BLE001 (any error is a failure to report)
+        except Exception as error:
             problem = f"{dtype}: {type(error).__name__}: {str(error)[:160]}"
         else:
             problem = problem and f"{dtype}: {problem}"
@@ -203,7 +203,7 @@ def _gradients(report: Report, name: str, info: Any, ours: Any) -> None:
     for sample in info.sample_inputs("cpu", torch.float64, requires_grad=True):
         try:
             theirs = info.op(sample.input, *sample.args, **sample.kwargs)
-        except Exception:  # noqa: BLE001
+        except Exception:
             continue
         outs = [o for o in _flat(theirs) if isinstance(o, torch.Tensor) and o.requires_grad]
         leaves: list = []
@@ -225,18 +225,16 @@ def _gradients(report: Report, name: str, info: Any, ours: Any) -> None:
         )
         report.samples += 1
         try:
-            got = [
-                o for o in _flat(ours(conv[0], *conv[1], **conv[2])) if _differentiable(o)
-            ]
+            got = [o for o in _flat(ours(conv[0], *conv[1], **conv[2])) if _differentiable(o)]
             if len(got) != len(outs):
                 raise AssertionError(f"{len(got)} differentiable outputs, PyTorch {len(outs)}")
             loss = None
-            for o, u in zip(got, ups):
+            for o, u in zip(got, ups, strict=True):
                 term = (o * minigrad.tensor(u, dtype="float64")).sum()
                 loss = term if loss is None else loss + term
             grads = minigrad.grad(loss, [m for _, m in leaves], allow_unused=True)
             problem = None
-            for k, (g, tg) in enumerate(zip(grads, tgrads)):
+            for k, (g, tg) in enumerate(zip(grads, tgrads, strict=True)):
                 mine = np.zeros(leaves[k][1].shape) if g is None else _np(g)
                 ref = np.zeros(mine.shape) if tg is None else _np(tg)
                 if mine.shape != ref.shape or not np.allclose(
@@ -244,7 +242,7 @@ def _gradients(report: Report, name: str, info: Any, ours: Any) -> None:
                 ):
                     problem = f"gradient of input {k} differs (max |Δ| {_maxdiff(mine, ref)})"
                     break
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             problem = f"gradient: {type(error).__name__}: {str(error)[:160]}"
         _record(report, name, sample, problem, conv)
 
@@ -259,7 +257,7 @@ def _errors(report: Report, name: str, info: Any, ours: Any) -> None:
     torch.manual_seed(0)
     try:
         errors = list(info.error_inputs("cpu"))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return
     for error_input in errors:
         sample = error_input.sample_input
@@ -270,7 +268,7 @@ def _errors(report: Report, name: str, info: Any, ours: Any) -> None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 ours(conv[0], *conv[1], **conv[2])
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             problem = (
                 None
                 if isinstance(error, error_input.error_type)
@@ -334,7 +332,8 @@ def main() -> None:
                 print("    ", line)
     c, l_ = result["claimed"], result["listed"]
     print(f"claimed ops passing every sample: {c[0]} / {c[1]}")
-    print(f"listed ops passing every sample: {l_[0]} / {l_[1]} ({math.floor(100 * l_[0] / l_[1])} %)")
+    percent = math.floor(100 * l_[0] / l_[1])
+    print(f"listed ops passing every sample: {l_[0]} / {l_[1]} ({percent} %)")
 
 
 if __name__ == "__main__":

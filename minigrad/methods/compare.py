@@ -93,7 +93,9 @@ def _triangle(t: Tensor, keep: Callable[[Any], Any]) -> Tensor:
         raise ValueError(f"tril/triu need at least 2 dimensions, got shape {t.shape}")
     mask = keep(np.ones(t.shape[-2:], dtype=bool))
     xp = backend.namespace(t.data)
-    return where(leaf(backend.asarray_on(xp, mask, like=t.data)), t, 0.0)
+    kind = t.data.dtype
+    zero = 0.0 if backend.is_floating(kind) else (False if kind == xp.bool else 0)
+    return where(leaf(backend.asarray_on(xp, mask, like=t.data)), t, zero)  # bool stays bool
 
 
 class CompareMethods:

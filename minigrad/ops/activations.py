@@ -69,9 +69,10 @@ class ReLU(Elementwise):
     rule = "relu routes: downstream = upstream where x > 0, else 0"
 
     def forward(self, x: Any) -> Any:
-        mask = as_mask(x > 0, x)
-        self.saved = (mask,)
-        return x * mask
+        positive = x > 0
+        self.saved = (as_mask(positive, x),)
+        # where, not x × mask: relu(−inf) is 0 (−inf × 0 is NaN) and relu(−1) is 0, not −0.
+        return namespace(x).where(positive, x, 0)
 
     def local_grads(self) -> tuple[Any, ...]:
         return (self.saved[0],)

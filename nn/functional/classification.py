@@ -13,7 +13,7 @@ import numpy as np
 
 from minigrad import Tensor, apply, backend
 from nn.functional._common import as_tensor_like, check_reduction
-from nn.functional.loss_ops import CrossEntropyOp, NLLLossOp, RowsLossOp
+from nn.functional.loss_ops import CrossEntropyOp, NLLLossOp, RowsLossOp, WeightedMeanOp
 
 
 def _class_last(x: Tensor, axis: int, who: str) -> tuple[Tensor, tuple[int, ...]]:
@@ -263,12 +263,8 @@ def _weighted_reduce(
     losses: Tensor, row_weights: Tensor, reduction: str, rest: tuple, ndim: int
 ) -> Tensor:
     if reduction == "mean":
-        xp = backend.namespace(row_weights.data)
-        total = backend.sum(row_weights.data)
         # Nothing counted: NaN, as PyTorch's mean of nothing, with a zero gradient (not NaN).
-        safe = xp.where(total == 0, xp.ones_like(total), total)
-        nothing = xp.where(total == 0, xp.full_like(total, float("nan")), xp.zeros_like(total))
-        return losses.sum() / Tensor.from_array(safe) + Tensor.from_array(nothing)
+        return apply(WeightedMeanOp(backend.sum(row_weights.data)), losses.sum())
     if reduction == "sum":
         return losses.sum()
     return losses.reshape(rest if ndim > 1 else ())
