@@ -323,3 +323,39 @@ def test_tril_triu_keep_the_dtype_like_torch(dtype: str, which: str) -> None:
     ref = getattr(torch, which)(torch.from_numpy(np.array(x.numpy())), 1)
     assert str(got.dtype) == str(ref.dtype).removeprefix("torch.")
     assert got.tolist() == ref.tolist()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.ones(2, 3) @ m.ones(2, 3),  # shapes
+        lambda m: m.ones(4).tril(),  # needs 2 dimensions
+        lambda m: m.ones(3).scatter(0, m.tensor([0]), m.ones(1, dtype=m.float32)),
+        lambda m: m.ones(2, 2).masked_fill(m.tensor(True), m.ones(1)),
+        lambda m: m.ones(3).gather(0, m.tensor([5])),
+    ],
+)
+def test_errors_pytorch_raises_as_runtime_error_are_runtime_errors(call) -> None:
+    class Lib:  # minigrad with float64 tensors, as the scatter case needs
+        float32 = "float32"
+
+        @staticmethod
+        def ones(*shape, dtype="float64"):
+            return minigrad.ones(*shape, dtype=dtype)
+
+        tensor = staticmethod(minigrad.tensor)
+
+    class TorchLib:
+        float32 = torch.float32
+
+        @staticmethod
+        def ones(*shape, dtype=torch.float64):
+            return torch.ones(*shape, dtype=dtype)
+
+        tensor = staticmethod(torch.tensor)
+
+    with pytest.raises(RuntimeError):
+        call(TorchLib)
+    with pytest.raises(RuntimeError) as caught:
+        call(Lib)
+    assert isinstance(caught.value, (ValueError, IndexError, TypeError))  # minigrad's own too

@@ -32,9 +32,9 @@ except ImportError as error:  # torch, or expecttest (which torch's test helpers
 else:
     _REASON = ""
 
-from opinfo_map import CLAIMED, EXPECTED, LISTED, OPS
+from opinfo_map import CLAIMED, EXPECTED, LISTED, NOT_YET, OPS
 
-_TOL = {"float64": (1e-7, 1e-7), "float32": (1.3e-5, 1e-5)}
+_TOL = {"float64": (1e-7, 1e-7), "float32": (1.3e-5, 1e-5), "int64": (0, 0)}
 
 
 def _opinfos() -> dict[str, Any]:
@@ -283,7 +283,8 @@ def _errors(report: Report, name: str, info: Any, ours: Any) -> None:
 def run_op(name: str, info: Any) -> Report:
     report = Report(name)
     ours = OPS[name]
-    for dtype in ("float64", "float32"):
+    floats = torch.float64 in info.supported_dtypes("cpu")
+    for dtype in ("float64", "float32") if floats else ("int64",):  # one_hot: integers only
         _forward(report, name, info, ours, dtype)
     _gradients(report, name, info, ours)
     _errors(report, name, info, ours)
@@ -295,7 +296,15 @@ def run_op(name: str, info: Any) -> Report:
 _INFOS = _opinfos()
 
 
-@pytest.mark.parametrize("name", CLAIMED)
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(reason=NOT_YET[n], strict=True))
+        if n in NOT_YET
+        else n
+        for n in CLAIMED
+    ],
+)
 def test_claimed_op_passes_pytorch_samples(name: str) -> None:
     if torch is None:
         pytest.skip(_REASON)

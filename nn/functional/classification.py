@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import Tensor, apply, backend
+from minigrad import IndexOutOfRangeError, ShapeError, Tensor, apply, backend
 from nn.functional._common import as_tensor_like, check_reduction
 from nn.functional.loss_ops import CrossEntropyOp, NLLLossOp, RowsLossOp, WeightedMeanOp
 
@@ -19,7 +19,7 @@ from nn.functional.loss_ops import CrossEntropyOp, NLLLossOp, RowsLossOp, Weight
 def _class_last(x: Tensor, axis: int, who: str) -> tuple[Tensor, tuple[int, ...]]:
     """Move the class axis of ``x`` last and flatten the rest: ``(M, C)`` and the rest's shape."""
     if x.ndim < 1:
-        raise ValueError(f"{who}: input must have a class axis, got a 0-d tensor")
+        raise ShapeError(f"{who}: input must have a class axis, got a 0-d tensor")
     if x.ndim == 1:
         return x.reshape(1, -1), (1,)
     axis %= x.ndim
@@ -50,7 +50,7 @@ def _check_target(
         )
     expected = rest if len(input_shape) > 1 else ()
     if tuple(target.shape) != expected:
-        raise ValueError(
+        raise ShapeError(
             f"{who}: target shape {tuple(target.shape)} does not match input shape "
             f"{input_shape} without its class axis, {expected}; for (T, B, C) logits with "
             "(T, B) targets pass axis=-1"
@@ -62,7 +62,7 @@ def _check_target(
     ignored = ids == ignore_index
     bad = ids[~ignored & ((ids < 0) | (ids >= classes))]
     if bad.size:
-        raise IndexError(
+        raise IndexOutOfRangeError(
             f"{who}: target class ids must be in [0, {classes}) (or ignore_index="
             f"{ignore_index}); found {sorted(set(bad.tolist()))[:5]}"
         )
@@ -247,7 +247,7 @@ def _class_weights(weight: Any, rows: Tensor, who: str) -> Tensor:
         return Tensor.from_array(backend.namespace(rows.data).ones((classes,), dtype=rows.dtype))
     weight = as_tensor_like(weight, rows)
     if tuple(weight.shape) != (classes,):
-        raise ValueError(f"{who}: weight must have one entry per class, shape ({classes},)")
+        raise ShapeError(f"{who}: weight must have one entry per class, shape ({classes},)")
     return weight
 
 
@@ -284,7 +284,7 @@ def _soft_cross_entropy(
     who = "cross_entropy"
     check_reduction(reduction, who)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"{who}: label_smoothing must be in [0, 1], got {label_smoothing}")
+        raise ShapeError(f"{who}: label_smoothing must be in [0, 1], got {label_smoothing}")
     if _holds_probabilities(target, logits):
         flat, rest = _class_last(logits, axis, who)
         weighted = flat.log_softmax(axis=-1) * _class_weights(weight, flat, who)
