@@ -39,7 +39,7 @@ from minigrad.creation import (
     zeros,
     zeros_like,
 )
-from minigrad.dims import AxisError
+from minigrad.dims import AxisError, DTypeError, IndexOutOfRangeError, ShapeError
 from minigrad.dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
 from minigrad.functions import (
     SortResult,
@@ -119,10 +119,13 @@ __all__ = [
     "AnomalyError",
     "AxisError",
     "BackwardStep",
+    "DTypeError",
     "Elementwise",
     "GradcheckError",
+    "IndexOutOfRangeError",
     "Node",
     "Op",
+    "ShapeError",
     "SortResult",
     "Tensor",
     "ValuesIndices",

@@ -15,6 +15,42 @@ class AxisError(IndexError, ValueError):
     NumPy's ``AxisError``)."""
 
 
+class ShapeError(ValueError, RuntimeError):
+    """A shape, size or argument that an op cannot take: a ``ValueError`` (as minigrad has
+    always raised) that is also the ``RuntimeError`` PyTorch raises, so ``except
+    RuntimeError`` written for PyTorch catches it.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> try:
+    ...     minigrad.ones(2, 3) @ minigrad.ones(2, 3)
+    ... except RuntimeError as error:
+    ...     print(type(error).__name__, isinstance(error, ValueError))
+    ShapeError True
+    """
+
+
+class IndexOutOfRangeError(IndexError, RuntimeError):
+    """An index outside the size it indexes: an ``IndexError`` that is also the
+    ``RuntimeError`` PyTorch raises for out-of-range gather, scatter and embedding ids."""
+
+
+class DTypeError(TypeError, RuntimeError):
+    """Operands whose dtypes an op will not mix (``scatter`` of float32 into float64): a
+    ``TypeError`` that is also the ``RuntimeError`` PyTorch raises."""
+
+
+def both_classes(exc: BaseException) -> type:
+    """The class to re-raise ``exc`` as: a plain ``ValueError``/``IndexError`` (from an array
+    library) becomes the :class:`ShapeError`/:class:`IndexOutOfRangeError` that is also
+    PyTorch's ``RuntimeError``; any other class stays."""
+    kind = type(exc)
+    return (
+        ShapeError if kind is ValueError else IndexOutOfRangeError if kind is IndexError else kind
+    )
+
+
 def axis_arg(op: str, axis: Any, dim: Any) -> Any:
     """The axis given as NumPy's ``axis=`` or PyTorch's ``dim=`` (None when neither).
 

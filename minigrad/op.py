@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from minigrad import backend
+from minigrad.dims import both_classes
 from minigrad.graph import PER_THREAD, STATE, Node, next_seq
 
 if TYPE_CHECKING:
@@ -336,7 +337,7 @@ def apply(op: Op, *inputs: _TensorClass) -> _TensorClass:
     try:
         out = op.forward(*arrays)
     except (ValueError, TypeError, IndexError) as exc:
-        raise type(exc)(failure_message(op, inputs, exc)) from exc
+        raise both_classes(exc)(failure_message(op, inputs, exc)) from exc
     if type(out) is not first and isinstance(out, np.generic):
         # NumPy gives 0-d results as scalars; remember which one, since backward may have
         # saved it: a gradient graph (create_graph) must know it is the output

@@ -245,6 +245,7 @@ def load(path: str | os.PathLike[str]) -> Any:
         magic = f.read(4)
     if magic != _ZIP_MAGIC:  # np.load would otherwise try to unpickle a foreign file
         raise _unreadable(path, ValueError(f"it starts with {magic!r}, not a zip header"))
+    _check_not_cut_short(path)
     try:
         members, comment = _read_members(path)
         arrays = {name: _parse_npy(path, name, data) for name, data in members.items()}
@@ -262,6 +263,31 @@ def load(path: str | os.PathLike[str]) -> Any:
             )
         return arrays  # a plain numpy .npz: a flat dict of its arrays
     return _rebuild(path, arrays, members)
+
+
+_END_RECORD = b"PK\x05\x06"  # the zip's end-of-central-directory record: 22 bytes + comment
+
+
+def _check_not_cut_short(path: str | os.PathLike[str]) -> None:
+    """Raise when the file ends before its zip end record says it does.
+
+    zipfile finds the end record by searching for it and reads whatever comment bytes are
+    left, so a file cut inside its last bytes (the record's comment) would load.
+    """
+    with open(path, "rb") as f:
+        f.seek(0, os.SEEK_END)
+        size = f.tell()
+        f.seek(max(0, size - 22 - 65535))
+        tail = f.read()
+    start = tail.rfind(_END_RECORD)
+    if start < 0 or len(tail) - start < 22:
+        return  # no end record at all: zipfile's own error says so
+    declared = int.from_bytes(tail[start + 20 : start + 22], "little")
+    present = len(tail) - start - 22
+    if present < declared:
+        raise _unreadable(
+            path, ValueError(f"its zip comment is {present} of the {declared} bytes it declares")
+        )
 
 
 def _read_members(path: str | os.PathLike[str]) -> tuple[dict[str, bytes], bytes]:

@@ -266,3 +266,96 @@ def test_invalid_index_and_shape_mismatch_errors() -> None:
         x @ x
     with pytest.raises(ValueError, match=r"add failed on inputs of shape/dtype \[\(2, 3\)"):
         x + minigrad.ones(4)
+
+
+def test_relu_of_minus_inf_is_zero_like_torch() -> None:
+    # logsumexp over an empty axis is −inf; relu of it must be 0, not −inf × 0 = NaN.
+    (out, ref), [(grad, tgrad)] = _both(
+        lambda x: x.relu() if isinstance(x, minigrad.Tensor) else torch.relu(x),
+        [-np.inf, -1.0, 0.0, 2.0, np.inf],
+    )
+    assert out.tolist() == ref.tolist() == [0.0, 0.0, 0.0, 2.0, np.inf]
+    assert np.signbit(out.numpy()).tolist() == np.signbit(ref.detach().numpy()).tolist()
+    assert grad.tolist() == tgrad.tolist()
+    empty = minigrad.zeros(2, 0).logsumexp(dim=1).relu()
+    assert empty.tolist() == [0.0, 0.0]
+
+
+_AFTER = {
+    "sigmoid": lambda t: t.sigmoid(),
+    "sqrt": lambda t: t.sqrt(),
+    "max": lambda t: t.max(),
+    "logsumexp": lambda t: t.reshape(1).logsumexp(0),
+}
+
+
+@pytest.mark.parametrize("after", sorted(_AFTER))
+@pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_loss_over_only_ignored_targets_has_a_zero_gradient_like_torch(
+    after: str, loss: str, weighted: bool
+) -> None:
+    logits = [[1.0, 2.0, 0.5], [3.0, 4.0, -1.0]]
+    kwargs = {"weight": [1.0, 2.0, 0.5]} if weighted else {}
+
+    def run(lib, functional, x):
+        extra = {k: lib.tensor(v, dtype=x.dtype) for k, v in kwargs.items()}
+        value = getattr(functional, loss)(x, lib.tensor([-100, -100]), **extra)
+        return _AFTER[after](value)
+
+    (out, ref), [(grad, tgrad)] = _both(
+        lambda x: (
+            run(minigrad, F, x)
+            if isinstance(x, minigrad.Tensor)
+            else run(torch, torch.nn.functional, x)
+        ),
+        logits,
+    )
+    assert np.isnan(out.item()) and np.isnan(ref.item())
+    assert grad.tolist() == tgrad.tolist() == [[0.0] * 3] * 2
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int64", "float32"])
+@pytest.mark.parametrize("which", ["tril", "triu"])
+def test_tril_triu_keep_the_dtype_like_torch(dtype: str, which: str) -> None:
+    x = minigrad.tensor(np.ones((3, 3)), dtype=dtype)
+    got = getattr(minigrad, which)(x, 1)
+    ref = getattr(torch, which)(torch.from_numpy(np.array(x.numpy())), 1)
+    assert str(got.dtype) == str(ref.dtype).removeprefix("torch.")
+    assert got.tolist() == ref.tolist()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.ones(2, 3) @ m.ones(2, 3),  # shapes
+        lambda m: m.ones(4).tril(),  # needs 2 dimensions
+        lambda m: m.ones(3).scatter(0, m.tensor([0]), m.ones(1, dtype=m.float32)),
+        lambda m: m.ones(2, 2).masked_fill(m.tensor(True), m.ones(1)),
+        lambda m: m.ones(3).gather(0, m.tensor([5])),
+    ],
+)
+def test_errors_pytorch_raises_as_runtime_error_are_runtime_errors(call) -> None:
+    class Lib:  # minigrad with float64 tensors, as the scatter case needs
+        float32 = "float32"
+
+        @staticmethod
+        def ones(*shape, dtype="float64"):
+            return minigrad.ones(*shape, dtype=dtype)
+
+        tensor = staticmethod(minigrad.tensor)
+
+    class TorchLib:
+        float32 = torch.float32
+
+        @staticmethod
+        def ones(*shape, dtype=torch.float64):
+            return torch.ones(*shape, dtype=dtype)
+
+        tensor = staticmethod(torch.tensor)
+
+    with pytest.raises(RuntimeError):
+        call(TorchLib)
+    with pytest.raises(RuntimeError) as caught:
+        call(Lib)
+    assert isinstance(caught.value, (ValueError, IndexError, TypeError))  # minigrad's own too

@@ -91,3 +91,35 @@ def test_pool_reuses_released_arrays_and_keeps_a_bounded_number():
     assert pool.take((3, 4), f64).dtype == f64  # another dtype is another key
     pool.give([np.empty(2), np.empty(3)])  # two newer shapes evict the oldest
     assert ((3, 4), f32) not in pool._free
+
+
+def _fused_ops(*outputs):
+    """The fused ops in the graphs of ``outputs`` (found before backward frees them)."""
+    found, stack, seen = [], [t.node for t in outputs if t.node is not None], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.op.name.startswith("fused_"):
+            found.append(node.op)
+        stack.extend(p.node for p in node.parents if getattr(p, "node", None) is not None)
+    return found
+
+
+@pytest.mark.parametrize("cls", KINDS)
+@pytest.mark.parametrize("options", [{}, {"num_layers": 2, "bidirectional": True}])
+@pytest.mark.parametrize("loss_on", ["output", "final_state"])
+def test_backward_without_retain_graph_releases_every_saved_array(cls, options, loss_on):
+    minigrad.manual_seed(0)
+    layer = cls(3, 5, **options)
+    x = minigrad.randn(6, 2, 3, requires_grad=True)
+    out, state = layer(x)
+    final = state[0] if isinstance(state, tuple) else state
+    ops = _fused_ops(out, final)
+    assert len(ops) == options.get("num_layers", 1) * (2 if options.get("bidirectional") else 1)
+    assert all(op.saved is not None for op in ops)
+    (out.sum() if loss_on == "output" else final.sum()).backward()
+    for op in ops:
+        assert op.saved is None, f"{op.name} still holds its saved arrays"
+        assert op._pooled == [], f"{op.name} kept {len(op._pooled)} buffers out of the pool"

@@ -260,3 +260,17 @@ def test_every_single_byte_flip_is_a_checkpoint_error_or_harmless(tmp_path):
         np.testing.assert_array_equal(loaded["model"]["w"], state["model"]["w"])
         assert loaded["step"] == state["step"]
     assert outcomes["refused"] > 0.8 * len(raw)
+
+
+def test_every_truncation_raises_checkpoint_error(tmp_path):
+    # A cut inside the last bytes (the zip's closing comment) used to load without error.
+    path = tmp_path / "full.npz"
+    nn.save({"w": np.arange(12.0).reshape(3, 4), "step": 7, "betas": (0.9, 0.999)}, path)
+    data = path.read_bytes()
+    cut = tmp_path / "cut.npz"
+    for size in range(len(data)):
+        cut.write_bytes(data[:size])
+        with pytest.raises(nn.CheckpointError):
+            nn.load(cut)
+    cut.write_bytes(data)
+    assert nn.load(cut)["step"] == 7

@@ -14,6 +14,7 @@ import numpy as np
 
 from minigrad import backend, ops
 from minigrad import op as _op
+from minigrad.dims import ShapeError
 from minigrad.dtypes import get_default_dtype, result_type
 from minigrad.op import apply
 
@@ -113,7 +114,7 @@ def promote_all(values: Sequence[Any], op_name: str, like: Tensor | None = None)
     the backend and device of the first tensor among them (or of ``like``)."""
     items = list(values)
     if not items:
-        raise ValueError(f"{op_name} needs at least one tensor")
+        raise ShapeError(f"{op_name} needs at least one tensor")
     like = next((t for t in items if isinstance(t, _op.Tensor)), like)
     if like is None:
         like = _op.Tensor(items[0])

@@ -85,16 +85,18 @@ class ArithmeticMethods:
         return apply(ops.Pow(), base_t, exponent)
 
     def __mod__(self: Tensor, other: Any) -> Tensor:
-        return apply(ops.Remainder(), self, as_tensor_like(other, self))
+        return apply(ops.Remainder(), *promote(self, other))
 
     def __rmod__(self: Tensor, other: Any) -> Tensor:
-        return apply(ops.Remainder(), as_tensor_like(other, self), self)
+        b, a = promote(self, other)
+        return apply(ops.Remainder(), a, b)
 
     def __floordiv__(self: Tensor, other: Any) -> Tensor:
-        return apply(ops.FloorDivide(), self, as_tensor_like(other, self))
+        return apply(ops.FloorDivide(), *promote(self, other))
 
     def __rfloordiv__(self: Tensor, other: Any) -> Tensor:
-        return apply(ops.FloorDivide(), as_tensor_like(other, self), self)
+        b, a = promote(self, other)
+        return apply(ops.FloorDivide(), a, b)
 
     def add(self: Tensor, other: Any, alpha: float = 1) -> Tensor:
         """``self + alpha × other`` (PyTorch's ``add``)."""
@@ -122,11 +124,11 @@ class ArithmeticMethods:
 
     def remainder(self: Tensor, other: Any) -> Tensor:
         """``self % other`` with the divisor's sign (PyTorch's ``remainder``)."""
-        return apply(ops.Remainder(), self, as_tensor_like(other, self))
+        return self % other
 
     def floor_divide(self: Tensor, other: Any) -> Tensor:
         """``self // other`` rounded toward −∞; zero gradient."""
-        return apply(ops.FloorDivide(), self, as_tensor_like(other, self))
+        return self // other
 
     def lerp(self: Tensor, end: Any, weight: Any) -> Tensor:
         """``self + weight × (end − self)``; ``weight`` is a number or a tensor.

@@ -14,7 +14,8 @@ import numpy as np
 
 from minigrad import backend, ops
 from minigrad import op as _op
-from minigrad.methods._common import as_tensor_like, leaf, promote, promote_all
+from minigrad.dims import ShapeError
+from minigrad.methods._common import as_tensor_like, cast, leaf, promote, promote_all
 from minigrad.op import apply
 
 if TYPE_CHECKING:
@@ -90,10 +91,12 @@ def minimum(input: Any, other: Any) -> Tensor:
 
 def _triangle(t: Tensor, keep: Callable[[Any], Any]) -> Tensor:
     if t.ndim < 2:
-        raise ValueError(f"tril/triu need at least 2 dimensions, got shape {t.shape}")
+        raise ShapeError(f"tril/triu need at least 2 dimensions, got shape {t.shape}")
     mask = keep(np.ones(t.shape[-2:], dtype=bool))
     xp = backend.namespace(t.data)
-    return where(leaf(backend.asarray_on(xp, mask, like=t.data)), t, 0.0)
+    kind = t.data.dtype
+    zero = 0.0 if backend.is_floating(kind) else (False if kind == xp.bool else 0)
+    return where(leaf(backend.asarray_on(xp, mask, like=t.data)), t, zero)  # bool stays bool
 
 
 class CompareMethods:
@@ -194,7 +197,13 @@ class CompareMethods:
         >>> x.masked_fill(x > 1.5, 0.0).tolist()
         [1.0, 0.0]
         """
-        return where(mask, value, self)
+        if not isinstance(value, (bool, int, float)) and getattr(value, "ndim", 0) != 0:
+            raise ShapeError(
+                f"masked_fill takes a number or a 0-d tensor as value, got shape "
+                f"{tuple(value.shape)}; use where(mask, value, x) to fill from a tensor"
+            )
+        out = where(mask, value, self)
+        return out if out.dtype == self.dtype else cast(out, backend.dtype_name(self.dtype))
 
     def tril(self: Tensor, diagonal: int = 0) -> Tensor:
         """The lower triangle (on and below ``diagonal``) of the last two axes; 0 elsewhere."""

@@ -51,67 +51,67 @@ class ElementwiseMethods:
 
     def sin(self: Tensor) -> Tensor:
         """sin(x); local gradient cos(x)."""
-        return apply(ops.Sin(), self)
+        return apply(ops.Sin(), floating(self))
 
     def cos(self: Tensor) -> Tensor:
         """cos(x); local gradient −sin(x)."""
-        return apply(ops.Cos(), self)
+        return apply(ops.Cos(), floating(self))
 
     def tan(self: Tensor) -> Tensor:
         """tan(x); local gradient 1 + tan²(x)."""
-        return apply(ops.Tan(), self)
+        return apply(ops.Tan(), floating(self))
 
     def asin(self: Tensor) -> Tensor:
         """arcsin(x) for −1 < x < 1; local gradient 1/√(1 − x²)."""
-        return apply(ops.Asin(), self)
+        return apply(ops.Asin(), floating(self))
 
     def acos(self: Tensor) -> Tensor:
         """arccos(x) for −1 < x < 1; local gradient −1/√(1 − x²)."""
-        return apply(ops.Acos(), self)
+        return apply(ops.Acos(), floating(self))
 
     def atan(self: Tensor) -> Tensor:
         """arctan(x); local gradient 1/(1 + x²)."""
-        return apply(ops.Atan(), self)
+        return apply(ops.Atan(), floating(self))
 
     def erf(self: Tensor) -> Tensor:
         """The error function; local gradient 2/√π · exp(−x²)."""
-        return apply(ops.Erf(), self)
+        return apply(ops.Erf(), floating(self))
 
     def sinh(self: Tensor) -> Tensor:
         """sinh(x); local gradient cosh(x)."""
-        return apply(ops.Sinh(), self)
+        return apply(ops.Sinh(), floating(self))
 
     def cosh(self: Tensor) -> Tensor:
         """cosh(x); local gradient sinh(x)."""
-        return apply(ops.Cosh(), self)
+        return apply(ops.Cosh(), floating(self))
 
     def log1p(self: Tensor) -> Tensor:
         """log(1 + x), accurate near 0; local gradient 1/(1 + x)."""
-        return apply(ops.Log1p(), self)
+        return apply(ops.Log1p(), floating(self))
 
     def expm1(self: Tensor) -> Tensor:
         """eˣ − 1, accurate near 0; local gradient eˣ."""
-        return apply(ops.Expm1(), self)
+        return apply(ops.Expm1(), floating(self))
 
     def log2(self: Tensor) -> Tensor:
         """log₂(x); local gradient 1/(x ln 2)."""
-        return apply(ops.Log2(), self)
+        return apply(ops.Log2(), floating(self))
 
     def log10(self: Tensor) -> Tensor:
         """log₁₀(x); local gradient 1/(x ln 10)."""
-        return apply(ops.Log10(), self)
+        return apply(ops.Log10(), floating(self))
 
     def exp2(self: Tensor) -> Tensor:
         """2ˣ; local gradient 2ˣ ln 2."""
-        return apply(ops.Exp2(), self)
+        return apply(ops.Exp2(), floating(self))
 
     def rsqrt(self: Tensor) -> Tensor:
         """1/√x; local gradient −½ x^(−3/2)."""
-        return apply(ops.Rsqrt(), self)
+        return apply(ops.Rsqrt(), floating(self))
 
     def reciprocal(self: Tensor) -> Tensor:
         """1/x; local gradient −1/x²."""
-        return apply(ops.Reciprocal(), self)
+        return apply(ops.Reciprocal(), floating(self))
 
     def square(self: Tensor) -> Tensor:
         """x²; local gradient 2x."""

@@ -13,7 +13,7 @@ import numpy as np
 
 from minigrad import backend, ops
 from minigrad import op as _op
-from minigrad.dims import check_axes, check_axis, one_axis
+from minigrad.dims import DTypeError, ShapeError, check_axes, check_axis, one_axis
 from minigrad.methods._common import ValuesIndices, as_tensor_like, index_key, index_tensor, leaf
 from minigrad.op import apply
 
@@ -73,6 +73,15 @@ def _split_ints(key: Any) -> tuple[Any, Any]:
     return first, rest
 
 
+def _same_dtype(op: str, x: Tensor, src: Any) -> None:
+    """PyTorch refuses to scatter a source of another dtype (nothing is promoted silently)."""
+    if isinstance(src, _op.Tensor) and src.dtype != x.dtype:
+        raise DTypeError(
+            f"{op}: the source's dtype {src.dtype} differs from the tensor's {x.dtype}; "
+            f"convert it first, e.g. src.to({str(x.dtype)!r})"
+        )
+
+
 class IndexMethods:
     """Picking elements by position, and putting them back.
 
@@ -99,6 +108,7 @@ class IndexMethods:
 
     def scatter_add(self: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
         """A copy with ``src`` added at ``index`` along ``dim`` (not in place)."""
+        _same_dtype("scatter_add", self, src)
         return apply(ops.ScatterAdd(dim), self, index_tensor(index, self), src)
 
     def scatter(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:
@@ -108,6 +118,7 @@ class IndexMethods:
         if not isinstance(src, _op.Tensor):
             xp = backend.namespace(self.data)
             src = leaf(xp.full(index.shape, src, dtype=self.dtype))
+        _same_dtype("scatter", self, src)
         return apply(ops.Scatter(dim), self, index, src)
 
     def index_select(self: Tensor, dim: int, index: Any) -> Tensor:
@@ -115,7 +126,7 @@ class IndexMethods:
         gradients."""
         key = index_key(index, self)
         if key.ndim != 1:
-            raise ValueError(f"index_select needs a 1-D index, got shape {tuple(key.shape)}")
+            raise ShapeError(f"index_select needs a 1-D index, got shape {tuple(key.shape)}")
         return self[(*(slice(None),) * check_axis("index_select", dim, self.shape), key, Ellipsis)]
 
     def argsort(
@@ -153,7 +164,7 @@ class IndexMethods:
         axis = one_axis("topk", self.shape, dim, axis, default=-1)
         size = self.shape[axis] if self.ndim else 1
         if not 0 <= k <= size:
-            raise ValueError(f"topk k={k} is out of range for a dimension of size {size}")
+            raise ShapeError(f"topk k={k} is out of range for a dimension of size {size}")
         order = self.argsort(axis, descending=largest)
         key = (*(slice(None),) * axis, slice(0, k), Ellipsis)
         indices = leaf(order.data[key])
@@ -175,7 +186,7 @@ class IndexMethods:
         shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
         dims = (dims,) if isinstance(dims, int) else tuple(dims)
         if len(shifts) != len(dims):
-            raise ValueError(f"roll needs one shift per dim, got shifts={shifts} and dims={dims}")
+            raise ShapeError(f"roll needs one shift per dim, got shifts={shifts} and dims={dims}")
         out = self
         for shift, dim in zip(shifts, dims, strict=True):
             n = self.shape[check_axis("roll", dim, self.shape)]
@@ -187,7 +198,7 @@ class IndexMethods:
         order)."""
         first, second = (check_axis("diagonal", d, self.shape) for d in (dim1, dim2))
         if first == second:
-            raise ValueError(f"diagonal needs two different dims, got {dim1} and {dim2}")
+            raise ShapeError(f"diagonal needs two different dims, got {dim1} and {dim2}")
         rest = [i for i in range(self.ndim) if i not in (first, second)]
         moved = self.permute(*rest, first, second)
         rows, cols = self.shape[first], self.shape[second]
@@ -206,7 +217,7 @@ class IndexMethods:
         else:
             counts = np.asarray(backend.to_numpy(index_key(repeats, t)))
         if counts.size and counts.min() < 0:
-            raise ValueError(f"repeat_interleave needs non-negative repeats, got {counts.tolist()}")
+            raise ShapeError(f"repeat_interleave needs non-negative repeats, got {counts.tolist()}")
         positions = np.repeat(
             np.arange(t.shape[check_axis("repeat_interleave", dim, t.shape)]), counts
         )

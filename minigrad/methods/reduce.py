@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from minigrad import backend, ops
 from minigrad import op as _op
-from minigrad.dims import AxisError, axis_arg, check_axis, keep_arg, optional_axis, reduce_axes
+from minigrad.dims import (
+    AxisError,
+    ShapeError,
+    axis_arg,
+    check_axis,
+    keep_arg,
+    optional_axis,
+    reduce_axes,
+)
 from minigrad.methods._common import ValuesIndices, floating, leaf
 from minigrad.op import apply
 
@@ -85,7 +93,7 @@ def _variance_args(op: str, dim: Any, unbiased: Any, correction: Any) -> tuple[A
             raise TypeError(f"{op}() got a bool as dim and unbiased={unbiased!r}; pass one")
         dim, unbiased = None, dim
     if unbiased is not None and correction is not None:
-        raise ValueError("pass either unbiased= or correction=, not both")
+        raise ShapeError("pass either unbiased= or correction=, not both")
     if correction is not None:
         return dim, float(correction)
     return dim, 0.0 if unbiased is False else 1.0
@@ -223,7 +231,7 @@ class ReduceMethods:
         if p == "fro":
             p = 2.0
         if isinstance(p, str):
-            raise ValueError(f"norm supports p = 'fro', a number >= 1 or inf; got {p!r}")
+            raise ShapeError(f"norm supports p = 'fro', a number >= 1 or inf; got {p!r}")
         axes, keep = reduce_axes("norm", self.shape, dim, axis, keepdim, keepdims)
         return apply(ops.Norm(p, axes, keep), self)
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from minigrad import ops
-from minigrad.dims import axis_arg, check_axes, check_axis, one_axis
+from minigrad.dims import ShapeError, axis_arg, check_axes, check_axis, one_axis
 from minigrad.methods._common import promote_all, shape_arg
 from minigrad.op import apply
 
@@ -29,7 +29,7 @@ def stack(tensors: Sequence[Any], dim: Any = None, *, axis: Any = None) -> Tenso
     items = promote_all(tensors, "stack")
     shapes = {t.shape for t in items}
     if len(shapes) > 1:
-        raise ValueError(f"stack needs tensors of one shape, got shapes {sorted(shapes)}")
+        raise ShapeError(f"stack needs tensors of one shape, got shapes {sorted(shapes)}")
     axis = one_axis("stack", items[0].shape, dim, axis, default=0, extra=1)
     return apply(ops.Stack(axis), *items)
 
@@ -45,7 +45,7 @@ def concat(tensors: Sequence[Any], dim: Any = None, *, axis: Any = None) -> Tens
     """
     items = promote_all(tensors, "concat")
     if items[0].ndim == 0:
-        raise ValueError("concat needs tensors with at least one dimension; use stack")
+        raise ShapeError("concat needs tensors with at least one dimension; use stack")
     axis = one_axis("concat", items[0].shape, dim, axis, default=0)
     return apply(ops.Concat(axis), *items)
 
@@ -100,7 +100,7 @@ class ShapeMethods:
         start = check_axis("flatten", start_dim, self.shape)
         end = check_axis("flatten", end_dim, self.shape)
         if start > end:
-            raise ValueError(
+            raise ShapeError(
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor "
                 f"of shape {self.shape}"
             )
@@ -115,7 +115,7 @@ class ShapeMethods:
     def transpose(self: Tensor, dim0: int = -2, dim1: int = -1) -> Tensor:
         """Swap two axes (the last two by default)."""
         if self.ndim < 2:
-            raise ValueError(f"transpose needs at least 2 dimensions, this tensor has {self.ndim}")
+            raise ShapeError(f"transpose needs at least 2 dimensions, this tensor has {self.ndim}")
         axes = list(range(self.ndim))
         dim0, dim1 = (check_axis("transpose", d, self.shape) for d in (dim0, dim1))
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
@@ -124,7 +124,7 @@ class ShapeMethods:
     def t(self: Tensor) -> Tensor:
         """A matrix transposed; a 0-d or 1-D tensor as it is (PyTorch's ``t``)."""
         if self.ndim > 2:
-            raise ValueError(
+            raise ShapeError(
                 f"t() expects a tensor with at most 2 dimensions, this one has shape "
                 f"{self.shape}; use transpose(dim0, dim1) or permute"
             )
@@ -174,19 +174,19 @@ class ShapeMethods:
         [(2,), (2,), (1,)]
         """
         if self.ndim == 0:
-            raise ValueError("split needs a tensor with at least one dimension")
+            raise ShapeError("split needs a tensor with at least one dimension")
         axis = one_axis("split", self.shape, dim, axis, default=0)
         length = self.shape[axis]
         if isinstance(split_size_or_sections, int):
             if split_size_or_sections <= 0:
-                raise ValueError(f"split size must be positive, got {split_size_or_sections}")
+                raise ShapeError(f"split size must be positive, got {split_size_or_sections}")
             sizes = [split_size_or_sections] * (length // split_size_or_sections)
             if length % split_size_or_sections:
                 sizes.append(length % split_size_or_sections)
         else:
             sizes = [int(s) for s in split_size_or_sections]
             if sum(sizes) != length:
-                raise ValueError(
+                raise ShapeError(
                     f"split sizes {sizes} add up to {sum(sizes)}, not to axis length {length}"
                 )
         lead = (slice(None),) * axis
@@ -207,7 +207,7 @@ class ShapeMethods:
         [(2,), (2,), (1,)]
         """
         if chunks <= 0:
-            raise ValueError(f"chunk needs a positive number of chunks, got {chunks}")
+            raise ShapeError(f"chunk needs a positive number of chunks, got {chunks}")
         axis = one_axis("chunk", self.shape, dim, axis, default=0)
         return self.split(max(math.ceil(self.shape[axis] / chunks), 1), axis)
 
@@ -223,7 +223,7 @@ class ShapeMethods:
         """
         sizes = shape_arg(sizes)
         if len(sizes) < self.ndim:
-            raise ValueError(
+            raise ShapeError(
                 f"repeat needs at least {self.ndim} sizes (one per axis), got {len(sizes)}"
             )
         shape = (1,) * (len(sizes) - self.ndim) + tuple(self.shape)

@@ -14,7 +14,7 @@ from typing import Any
 
 from minigrad import backend
 from minigrad.backend import namespace
-from minigrad.dims import normalize_axes
+from minigrad.dims import ShapeError, normalize_axes
 from minigrad.op import Elementwise, Op, as_mask
 from minigrad.ops.elementwise import OfX, erf_array
 from minigrad.ops.reduce import stable_logsumexp
@@ -69,9 +69,10 @@ class ReLU(Elementwise):
     rule = "relu routes: downstream = upstream where x > 0, else 0"
 
     def forward(self, x: Any) -> Any:
-        mask = as_mask(x > 0, x)
-        self.saved = (mask,)
-        return x * mask
+        positive = x > 0
+        self.saved = (as_mask(positive, x),)
+        # where, not x × mask: relu(−inf) is 0 (−inf × 0 is NaN) and relu(−1) is 0, not −0.
+        return namespace(x).where(positive, x, 0)
 
     def local_grads(self) -> tuple[Any, ...]:
         return (self.saved[0],)
@@ -131,7 +132,7 @@ class GELU(OfX):
 
     def __init__(self, approximate: str = "none") -> None:
         if approximate not in ("none", "tanh"):
-            raise ValueError(f"gelu approximate must be 'none' or 'tanh', got {approximate!r}")
+            raise ShapeError(f"gelu approximate must be 'none' or 'tanh', got {approximate!r}")
         self.approximate = approximate
 
     def describe(self) -> str:
@@ -199,7 +200,7 @@ class Hardtanh(OfX):
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
         if min_val > max_val:
-            raise ValueError(f"hardtanh needs min_val <= max_val, got {min_val} > {max_val}")
+            raise ShapeError(f"hardtanh needs min_val <= max_val, got {min_val} > {max_val}")
         self.min_val, self.max_val = min_val, max_val
 
     def compute(self, xp: Any, x: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from minigrad.backend import namespace
+from minigrad.dims import ShapeError
 from minigrad.op import NEGATES, PASSES, Elementwise
 
 
@@ -111,7 +112,7 @@ class RPowScalar(Elementwise):
 
     def __init__(self, base: float) -> None:
         if base <= 0:
-            raise ValueError(f"{base} ** tensor needs a positive base to be differentiable")
+            raise ShapeError(f"{base} ** tensor needs a positive base to be differentiable")
         self.base = base
 
     def forward(self, x: Any) -> Any:

@@ -17,7 +17,7 @@ import numpy as np
 
 from minigrad import backend
 from minigrad.backend import namespace, reshape
-from minigrad.dims import normalize_axis
+from minigrad.dims import IndexOutOfRangeError, ShapeError, normalize_axis
 from minigrad.op import Op
 
 
@@ -36,15 +36,15 @@ def along_axis_positions(shape: tuple[int, ...], index: Any, dim: int) -> np.nda
     if host.dtype.kind not in "iu":
         raise TypeError(f"index must hold integers, got dtype {host.dtype}")
     if host.ndim != len(shape):
-        raise ValueError(
+        raise ShapeError(
             f"index has {host.ndim} dimensions but the input has {len(shape)}; they must match"
         )
     for axis, (n, m) in enumerate(zip(shape, host.shape, strict=True)):
         if axis != dim and m > n:
-            raise ValueError(f"index size {m} along axis {axis} exceeds the input's size {n} there")
+            raise ShapeError(f"index size {m} along axis {axis} exceeds the input's size {n} there")
     size = shape[dim]
     if host.size and (host.min() < -size or host.max() >= size):
-        raise IndexError(
+        raise IndexOutOfRangeError(
             f"index values must be in [{-size}, {size}) for axis {dim}, "
             f"got values from {host.min()} to {host.max()}"
         )
@@ -103,7 +103,7 @@ class ScatterAdd(Op):
         if src.ndim != len(index_shape) or any(
             s < m for s, m in zip(src.shape, index_shape, strict=True)
         ):
-            raise ValueError(
+            raise ShapeError(
                 f"src of shape {tuple(src.shape)} must be at least as large as index "
                 f"{index_shape} in every axis"
             )
@@ -156,7 +156,7 @@ class Scatter(Op):
         if src.ndim != len(index_shape) or any(
             s < m for s, m in zip(src.shape, index_shape, strict=True)
         ):
-            raise ValueError(
+            raise ShapeError(
                 f"src of shape {tuple(src.shape)} must be at least as large as index "
                 f"{index_shape} in every axis"
             )
@@ -196,12 +196,12 @@ class Embedding(Op):
     def forward(self, weight: Any, indices: Any) -> Any:
         xp = namespace(weight)
         if weight.ndim != 2:
-            raise ValueError(f"embedding weight must be 2-D (rows, features), got {weight.shape}")
+            raise ShapeError(f"embedding weight must be 2-D (rows, features), got {weight.shape}")
         flat = reshape(indices, (-1,))
         if flat.shape[0]:
             low, high = int(backend.min(flat)), int(backend.max(flat))
             if low < 0 or high >= weight.shape[0]:
-                raise IndexError(
+                raise IndexOutOfRangeError(
                     f"embedding indices must be in [0, {weight.shape[0]}), "
                     f"got values from {low} to {high}"
                 )

@@ -9,6 +9,7 @@ from typing import Any
 
 from minigrad import backend
 from minigrad.backend import matrix_transpose, namespace, reshape
+from minigrad.dims import ShapeError
 from minigrad.op import Op
 from minigrad.threads import for_product
 
@@ -28,10 +29,10 @@ class MatMul(Op):
 
     def forward(self, a: Any, b: Any) -> Any:
         if a.ndim == 0 or b.ndim == 0:
-            raise ValueError("matmul needs tensors with at least one dimension; use * for scalars")
+            raise ShapeError("matmul needs tensors with at least one dimension; use * for scalars")
         if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
             inner_b = b.shape[-2] if b.ndim > 1 else b.shape[0]
-            raise ValueError(
+            raise ShapeError(
                 f"inner dimensions differ: {tuple(a.shape)} @ {tuple(b.shape)} "
                 f"({a.shape[-1]} vs {inner_b}); the last axis of the left operand must equal "
                 "the second-to-last axis of the right one"
@@ -108,12 +109,12 @@ class Linear(Op):
     def forward(self, x: Any, weight: Any, bias: Any = None) -> Any:
         xp = namespace(x)
         if x.ndim == 0 or weight.ndim != 2 or x.shape[-1] != weight.shape[1]:
-            raise ValueError(
+            raise ShapeError(
                 f"linear: input of shape {tuple(x.shape)} does not fit a weight of shape "
                 f"{tuple(weight.shape)}; the input's last axis must equal the weight's second"
             )
         if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-            raise ValueError(
+            raise ShapeError(
                 f"linear: bias of shape {tuple(bias.shape)} does not fit a weight of shape "
                 f"{tuple(weight.shape)}; it must be ({weight.shape[0]},)"
             )
@@ -153,18 +154,18 @@ def parse_einsum(equation: str, ndims: list[int]) -> tuple[list[str], str]:
     """
     equation = equation.replace(" ", "")
     if "." in equation:
-        raise ValueError(f"einsum {equation!r}: write every axis out; '...' is not supported")
+        raise ShapeError(f"einsum {equation!r}: write every axis out; '...' is not supported")
     inputs, arrow, output = equation.partition("->")
     subscripts = inputs.split(",")
     if len(subscripts) != len(ndims):
-        raise ValueError(
+        raise ShapeError(
             f"einsum {equation!r} names {len(subscripts)} operands but got {len(ndims)}"
         )
     for sub, ndim in zip(subscripts, ndims, strict=True):
         if len(sub) != ndim or not sub.isalpha():
-            raise ValueError(f"einsum {equation!r}: subscripts {sub!r} for a {ndim}-D operand")
+            raise ShapeError(f"einsum {equation!r}: subscripts {sub!r} for a {ndim}-D operand")
         if len(set(sub)) != len(sub):
-            raise ValueError(
+            raise ShapeError(
                 f"einsum {equation!r}: {sub!r} repeats a letter (a diagonal); use "
                 "Tensor.diagonal first"
             )

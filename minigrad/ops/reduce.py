@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from minigrad.backend import namespace
-from minigrad.dims import Axis, AxisError, normalize_axes
+from minigrad.dims import Axis, AxisError, ShapeError, normalize_axes
 from minigrad.op import Op
 
 
@@ -216,7 +216,7 @@ class Norm(Op):
 
     def __init__(self, p: float = 2.0, dim: Any = None, keepdim: bool = False) -> None:
         if not (p == math.inf or p >= 1):
-            raise ValueError(f"norm supports p >= 1 or inf, got p={p}")
+            raise ShapeError(f"norm supports p >= 1 or inf, got p={p}")
         self.p, self.dim, self.keepdim = float(p), dim, keepdim
 
     def forward(self, x: Any) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 
 from minigrad import backend
 from minigrad.backend import namespace, reshape
+from minigrad.dims import ShapeError
 from minigrad.op import Op
 
 
@@ -29,7 +30,7 @@ class Reshape(Op):
             or (-1 not in self.shape and known != x.size)
             or (-1 in self.shape and (known == 0 or x.size % known))
         ):
-            raise ValueError(f"cannot reshape {self.in_shape} ({x.size} elements) to {self.shape}")
+            raise ShapeError(f"cannot reshape {self.in_shape} ({x.size} elements) to {self.shape}")
         return reshape(x, self.shape)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
@@ -47,7 +48,7 @@ class Permute(Op):
 
     def forward(self, x: Any) -> Any:
         if sorted(a % max(x.ndim, 1) for a in self.axes) != list(range(x.ndim)):
-            raise ValueError(
+            raise ShapeError(
                 f"axes {self.axes} are not a permutation of a {x.ndim}-D tensor's axes"
             )
         self.axes = tuple(a % x.ndim for a in self.axes)
@@ -177,7 +178,7 @@ class Concat(Op):
     def forward(self, *arrays: Any) -> Any:
         ndim = arrays[0].ndim
         if ndim == 0:
-            raise ValueError("concat needs tensors with at least one dimension; use stack")
+            raise ShapeError("concat needs tensors with at least one dimension; use stack")
         self.axis %= ndim
         self.sizes = [a.shape[self.axis] for a in arrays]
         return namespace(arrays[0]).concat(arrays, axis=self.axis)

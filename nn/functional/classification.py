@@ -11,15 +11,15 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import Tensor, apply, backend
+from minigrad import IndexOutOfRangeError, ShapeError, Tensor, apply, backend
 from nn.functional._common import as_tensor_like, check_reduction
-from nn.functional.loss_ops import CrossEntropyOp, NLLLossOp, RowsLossOp
+from nn.functional.loss_ops import CrossEntropyOp, NLLLossOp, RowsLossOp, WeightedMeanOp
 
 
 def _class_last(x: Tensor, axis: int, who: str) -> tuple[Tensor, tuple[int, ...]]:
     """Move the class axis of ``x`` last and flatten the rest: ``(M, C)`` and the rest's shape."""
     if x.ndim < 1:
-        raise ValueError(f"{who}: input must have a class axis, got a 0-d tensor")
+        raise ShapeError(f"{who}: input must have a class axis, got a 0-d tensor")
     if x.ndim == 1:
         return x.reshape(1, -1), (1,)
     axis %= x.ndim
@@ -50,7 +50,7 @@ def _check_target(
         )
     expected = rest if len(input_shape) > 1 else ()
     if tuple(target.shape) != expected:
-        raise ValueError(
+        raise ShapeError(
             f"{who}: target shape {tuple(target.shape)} does not match input shape "
             f"{input_shape} without its class axis, {expected}; for (T, B, C) logits with "
             "(T, B) targets pass axis=-1"
@@ -62,7 +62,7 @@ def _check_target(
     ignored = ids == ignore_index
     bad = ids[~ignored & ((ids < 0) | (ids >= classes))]
     if bad.size:
-        raise IndexError(
+        raise IndexOutOfRangeError(
             f"{who}: target class ids must be in [0, {classes}) (or ignore_index="
             f"{ignore_index}); found {sorted(set(bad.tolist()))[:5]}"
         )
@@ -247,7 +247,7 @@ def _class_weights(weight: Any, rows: Tensor, who: str) -> Tensor:
         return Tensor.from_array(backend.namespace(rows.data).ones((classes,), dtype=rows.dtype))
     weight = as_tensor_like(weight, rows)
     if tuple(weight.shape) != (classes,):
-        raise ValueError(f"{who}: weight must have one entry per class, shape ({classes},)")
+        raise ShapeError(f"{who}: weight must have one entry per class, shape ({classes},)")
     return weight
 
 
@@ -263,12 +263,8 @@ def _weighted_reduce(
     losses: Tensor, row_weights: Tensor, reduction: str, rest: tuple, ndim: int
 ) -> Tensor:
     if reduction == "mean":
-        xp = backend.namespace(row_weights.data)
-        total = backend.sum(row_weights.data)
         # Nothing counted: NaN, as PyTorch's mean of nothing, with a zero gradient (not NaN).
-        safe = xp.where(total == 0, xp.ones_like(total), total)
-        nothing = xp.where(total == 0, xp.full_like(total, float("nan")), xp.zeros_like(total))
-        return losses.sum() / Tensor.from_array(safe) + Tensor.from_array(nothing)
+        return apply(WeightedMeanOp(backend.sum(row_weights.data)), losses.sum())
     if reduction == "sum":
         return losses.sum()
     return losses.reshape(rest if ndim > 1 else ())
@@ -288,7 +284,7 @@ def _soft_cross_entropy(
     who = "cross_entropy"
     check_reduction(reduction, who)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"{who}: label_smoothing must be in [0, 1], got {label_smoothing}")
+        raise ShapeError(f"{who}: label_smoothing must be in [0, 1], got {label_smoothing}")
     if _holds_probabilities(target, logits):
         flat, rest = _class_last(logits, axis, who)
         weighted = flat.log_softmax(axis=-1) * _class_weights(weight, flat, who)

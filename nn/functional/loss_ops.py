@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import Elementwise, Op, Tensor, backend
+from minigrad import Elementwise, Op, Tensor, backend, where
 from minigrad.ops import sigmoid_array
 
 
@@ -69,10 +69,12 @@ class RowsLossOp(Op):
         With no row counted every row's factor is 0, as in PyTorch: a loss over nothing sends
         no gradient (never NaN, which the next optimizer step would spread everywhere).
         """
-        if self.reduction == "none":
-            return _masked(grad, kept)
         scaled = grad / _at_least_one(xp, count) if self.reduction == "mean" else grad
-        return _masked(scaled, kept)
+        if kept is None:
+            return scaled
+        # where, not × kept: the upstream of a loss over nothing is NaN (that loss is NaN, and
+        # whatever follows it passes NaN on), and NaN × 0 would still be NaN.
+        return xp.where(kept != 0, scaled, xp.zeros_like(kept))
 
 
 class NLLLossOp(RowsLossOp):
@@ -142,6 +144,34 @@ class CrossEntropyOp(RowsLossOp):
             xp.zeros_like(exp), safe, xp.ones_like(safe, dtype=exp.dtype)
         )
         return ((inputs[0].softmax(axis=1) - one_hot) * scale.reshape(-1, 1), None)
+
+
+class WeightedMeanOp(Op):
+    """``loss_sum / total`` for a weighted mean, NaN when ``total`` is 0 (nothing counted, as
+    PyTorch's mean of nothing) with a zero gradient then, even when the upstream is NaN (the
+    NaN of this very loss passed on by whatever follows it)."""
+
+    name, symbol = "weighted_mean", "÷Σw"
+    rule = "weighted mean: the sum gets upstream / Σw (0 when Σw = 0)"
+    local_rules = ("upstream / Σw, or 0 when nothing is counted",)
+
+    def __init__(self, total: Any) -> None:
+        self.total = total
+
+    def forward(self, loss_sum: Any) -> Any:
+        xp = backend.namespace(loss_sum)
+        empty = self.total == 0
+        self.saved = (empty, xp.where(empty, xp.ones_like(self.total), self.total))
+        return xp.where(empty, xp.full_like(loss_sum, float("nan")), loss_sum / self.saved[1])
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        empty, safe = self.saved
+        xp = backend.namespace(grad)
+        return (xp.where(empty, xp.zeros_like(grad), grad / safe),)
+
+    def backward_graph(self, grad: Tensor, inputs: tuple[Tensor, ...], output: Tensor) -> Any:
+        empty, safe = self.saved
+        return (where(Tensor.from_array(empty), 0.0, grad / Tensor.from_array(safe)),)
 
 
 class BCEWithLogitsOp(Elementwise):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from minigrad import Tensor, apply, backend, ops, where
+from minigrad import ShapeError, Tensor, apply, backend, ops, where
 from nn.functional._common import (
     REDUCTIONS,
     as_tensor_like,
@@ -73,7 +73,7 @@ def binary_cross_entropy(
     check_same_shape(input, target, "binary_cross_entropy")
     probs = backend.to_numpy(input.data)
     if probs.size and (probs.min() < 0 or probs.max() > 1):
-        raise ValueError(
+        raise ShapeError(
             "binary_cross_entropy: input must hold probabilities in [0, 1]; for logits use "
             "binary_cross_entropy_with_logits"
         )
@@ -99,7 +99,7 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
     0.6931
     """
     if reduction not in (*REDUCTIONS, "batchmean"):
-        raise ValueError(
+        raise ShapeError(
             f"kl_div: reduction must be one of {(*REDUCTIONS, 'batchmean')}, got {reduction!r}"
         )
     target = as_tensor_like(target, input)

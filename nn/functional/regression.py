@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from minigrad import Tensor, where
+from minigrad import ShapeError, Tensor, where
 from nn.functional._common import (
     as_tensor_like,
     check_reduction,
@@ -59,7 +59,7 @@ def huber_loss(input: Tensor, target: Any, reduction: str = "mean", delta: float
     """
     check_reduction(reduction, "huber_loss")
     if delta <= 0:
-        raise ValueError(f"huber_loss needs delta > 0, got {delta}")
+        raise ShapeError(f"huber_loss needs delta > 0, got {delta}")
     return reduce_losses(_huber(input, target, delta, "huber_loss"), reduction)
 
 
@@ -77,7 +77,7 @@ def smooth_l1_loss(
     """
     check_reduction(reduction, "smooth_l1_loss")
     if beta < 0:
-        raise ValueError(f"smooth_l1_loss needs beta >= 0, got {beta}")
+        raise ShapeError(f"smooth_l1_loss needs beta >= 0, got {beta}")
     if beta == 0:
         return l1_loss(input, target, reduction)
     return reduce_losses(_huber(input, target, beta, "smooth_l1_loss") / beta, reduction)
