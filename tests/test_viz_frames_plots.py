@@ -240,3 +240,57 @@ def test_text_heatmap_png_and_html(tmp_path) -> None:
     assert is_png(tmp_path / "h.png") and page.count("<span") == len(text)
     with pytest.raises(ValueError, match="one activation per character"):
         viz.text_heatmap("abc", [0.1])
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def test_import_viz_leaves_matplotlib_backend_alone() -> None:
+    import subprocess
+    import sys
+
+    code = "import matplotlib; matplotlib.use('svg'); import viz; print(matplotlib.get_backend())"
+    env = {"PYTHONPATH": str(ROOT), "PATH": ""}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "svg"
+
+
+def test_plots_show_inline_once_in_jupyter() -> None:
+    """In a real kernel (inline backend): a plot that is a cell's result shows once, as PNG."""
+    import os
+
+    nbclient = pytest.importorskip("nbclient", reason="nbclient (dev extra) runs the kernel")
+    nbformat = pytest.importorskip("nbformat", reason="nbformat (dev extra) builds the notebook")
+    notebook = nbformat.v4.new_notebook()
+    cells = [
+        "import matplotlib; before = matplotlib.get_backend(); import viz\n"
+        "assert matplotlib.get_backend() == before, matplotlib.get_backend()",
+        "viz.training_curves({'train': [3.0, 2.0, 1.5]})",
+        "for _ in range(3): viz.training_curves({'train': [1.0, 0.5]})",
+        "import matplotlib.pyplot as plt; print(len(plt.get_fignums()))",
+    ]
+    notebook.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["PYTHONPATH"] = str(ROOT)
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute(env=env)
+    outputs = [cell.outputs for cell in notebook.cells]
+    assert not [o for out in outputs for o in out if o.output_type == "error"]
+    images = [o for o in outputs[1] if "image/png" in o.get("data", {})]
+    assert len(images) == 1  # shown, and only once
+    assert outputs[3][0]["text"].strip() == "0"  # no figures pile up in pyplot
+
+
+def test_no_raw_tex_in_plot_titles_and_no_time_derivative_legend() -> None:
+    """Titles and labels write subscripts as mathtext ($h_{t-1}$) or Unicode, never bare."""
+    calls = re.compile(r"(set_title|suptitle|set_ylabel|set_xlabel|title=|ylabel=|xlabel=)")
+    sources = [*(ROOT / "viz").glob("*.py"), *(ROOT / "examples").glob("*.py")]
+    bare = []
+    for path in sources:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if calls.search(line) and "_{" in re.sub(r"\$[^$]*\$", "", line):
+                bare.append(f"{path.name}:{number}: {line.strip()}")
+    assert bare == []
+    x = Tensor(2.0, requires_grad=True, name="x")
+    legend = viz.draw_graph(x * x, color_by="grad").source
+    assert "‖∂L/∂·‖ (log scale)" in legend and "∂L/∂t" not in legend
