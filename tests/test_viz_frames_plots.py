@@ -169,6 +169,10 @@ def test_animation_of_the_frames(tmp_path, fmt, name) -> None:
     with Image.open(path) as image:
         assert image.size == (960, 540) and image.n_frames == 5  # 16:9 at 72 dpi
         assert image.info["duration"] == 1500 and image.info.get("loop") == 0
+        image.seek(2)  # a backward step: its highlight keeps its colour in the one palette
+        colours = {c for _, c in image.convert("RGB").getcolors(1 << 16)}
+        red = tuple(int(viz.get_theme("slides").highlight[i : i + 2], 16) for i in (1, 3, 5))
+        assert any(sum(abs(a - b) for a, b in zip(c, red, strict=True)) < 30 for c in colours)
 
 
 def test_png_frames_on_exact_slides(tmp_path) -> None:

@@ -34,7 +34,7 @@ from viz.walk import walk
 
 FRAME_FORMATS = ("png", "svg", "pdf", "gif", "apng")
 DECKS = {"pdf": "frames.pdf", "gif": "frames.gif", "apng": "frames.png"}
-WRAP = 58  # a band row wraps at this many characters, into the same box on every frame
+WRAP = 64  # a band row wraps at this many characters, into the same box on every frame
 BAND_ROWS = ("rule", "upstream", "local", "local rule", "downstream")
 
 

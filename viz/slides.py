@@ -268,8 +268,14 @@ def animation(frames: Sequence[bytes], path: Path, seconds: float) -> Path:
     options: dict[str, Any] = {"save_all": True, "append_images": images[1:], "loop": 0}
     options["duration"] = round(seconds * 1000)
     if path.suffix.lower() == ".gif":
-        # one shared palette keeps colours still from frame to frame
-        palette = images[0].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+        # one palette from (a sample of) every frame: colours stay put from frame to frame,
+        # and a highlight that only later frames show keeps its colour
+        sample = images[:: max(1, len(images) // 16)]
+        small = [im.resize((max(1, im.width // 2), max(1, im.height // 2))) for im in sample]
+        sheet = Image.new("RGB", (small[0].width, small[0].height * len(small)))
+        for k, im in enumerate(small):
+            sheet.paste(im, (0, k * small[0].height))
+        palette = sheet.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
         images = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
         options["append_images"] = images[1:]
         options["optimize"] = False
