@@ -95,7 +95,7 @@ def figure_surface(grid: tuple[np.ndarray, np.ndarray, np.ndarray], runs: dict):
         ax.plot(p[:, 0], p[:, 1], "o-", color=color, ms=2.5, lw=1, label=label)
     ax.plot(*runs["without clipping"]["path"][0], "k*", ms=14, label="start")
     ax.set(xlim=W_RANGE, ylim=B_RANGE, xlabel="w", ylabel="b")
-    ax.set_title("Loss (h₅₀ − 0.7)² of h_t = w·σ(h_{t−1}) + b: the cliff")
+    ax.set_title(r"Loss $(h_{50} - 0.7)^2$ of $h_t = w\,\sigma(h_{t-1}) + b$: the cliff")
     ax.legend(loc="lower left", fontsize=8)
     return fig
 

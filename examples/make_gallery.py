@@ -144,7 +144,9 @@ def main(argv: list[str] | None = None) -> None:
     fig = viz.grad_norm_plot(
         {label: np.stack(r) for label, r in runs.items()},
         styles={"LSTM, forget-gate bias 1": {"linestyle": "--", "color": "black"}},
-        title="‖∂L/∂h_t‖ over 40 steps (t = 0…39), L = Σ h_39, H = 16, PyTorch init\n"
+        title=r"$\Vert \partial L / \partial h_t \Vert$ over 40 steps (t = 0…39), "
+        r"$L = \sum h_{39}$, H = 16, PyTorch init"
+        "\n"
         "except dashed; geometric mean of 8 seeds, band = min–max",
     )
     fig.savefig(OUT / "grad_flow.png", dpi=DPI)

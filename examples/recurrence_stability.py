@@ -105,7 +105,7 @@ def figure_linear(cases: dict[str, np.ndarray], steps: int, n: int):
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     axes[2].legend(fontsize=7, loc="lower left")
-    fig.suptitle("Linear recursion h_t = W h_{t−1}")
+    fig.suptitle(r"Linear recursion $h_t = W\,h_{t-1}$")
     return fig, rates, sign_changes
 
 

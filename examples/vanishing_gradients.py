@@ -162,7 +162,7 @@ def figure_depth(grads: dict[str, list[np.ndarray]]):
         title = f"{act}: every neuron" + (f" ({zero} at 0, not drawn)" if zero else "")
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("layer (input → output)")
-    axes[0].set_ylabel("log₁₀ ‖∇_{W_neuron} E‖")
+    axes[0].set_ylabel(r"$\log_{10} \Vert \nabla_{W_\mathrm{neuron}} E \Vert$")
     for (act, layers), style in zip(grads.items(), ("o-", "s--", "^-", "x:"), strict=False):
         levels = [np.log10(rms(g) + 1e-30) for g in layers]
         axes[-1].plot(range(1, len(layers) + 1), levels, style, ms=4, label=act)

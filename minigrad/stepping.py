@@ -187,22 +187,46 @@ class BackwardStep:
         return self.node.op.rule
 
     def __str__(self) -> str:
+        rows = self.rows()
+        lines = [rows[0][1]]
+        lines.extend(f"  {key:<11} {text}" if key else f"  {text}" for key, text in rows[1:])
+        return "\n".join(lines)
+
+    def rows(self) -> list[tuple[str, str]]:
+        """The step as ``(key, text)`` rows, the lecture's words: what ``str(step)`` prints.
+
+        The first row (key ``"step"``) is the heading; then ``rule``, ``upstream``,
+        ``local`` (or ``local rule``), ``downstream``, and one row (key ``""``) per copy sum,
+        un-broadcast and finished leaf. Pictures (``viz.backward_frames``) write these same
+        rows, so a tensor has the same name in text and in pictures.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> x = minigrad.tensor(-2.0, requires_grad=True, name="x")
+        >>> z = minigrad.tensor(-4.0, requires_grad=True, name="z")
+        >>> step = next(minigrad.backward_steps(x * z))
+        >>> [key for key, _ in step.rows()]
+        ['step', 'rule', 'upstream', 'local', 'downstream', '', '']
+        >>> dict(step.rows())["local"]
+        '∂#0/∂x = -4   ∂#0/∂z = -2'
+        """
         op, out = self.op, self._label(self.output, self.node)
         names = [self._label(p) for p in self.inputs]
-        lines = [f"step {self.index} · {op.describe()}: {out} = {_formula(op, names)}"]
+        heading = f"step {self.index} · {op.describe()}: {out} = {_formula(op, names)}"
         if self.node.scope:
-            lines[0] += f"   [{self.node.scope}]"
-        lines.append(f"  rule        {op.rule}")
-        lines.append(f"  upstream    ∂L/∂{out} = {format_value(self.upstream)}")
+            heading += f"   [{self.node.scope}]"
+        rows = [("step", heading), ("rule", op.rule)]
+        rows.append(("upstream", f"∂L/∂{out} = {format_value(self.upstream)}"))
         if self.local is not None:
             parts = [
                 f"∂{out}/∂{n} = {format_value(v)}"
                 for n, v, p in zip(names, self.local, self.inputs, strict=True)
                 if p.requires_grad
             ]
-            lines.append(f"  local       {'   '.join(parts)}")
+            rows.append(("local", "   ".join(parts)))
         elif op.local_rules:
-            lines.append(f"  local rule  {'   '.join(self._local_rules(names))}")
+            rows.append(("local rule", "   ".join(self._local_rules(names))))
         down = []
         for i, (n, g, p) in enumerate(zip(names, self.downstream, self.inputs, strict=True)):
             if g is None or not p.requires_grad:
@@ -214,13 +238,13 @@ class BackwardStep:
                 down.append(f"∂L/∂{n} = {product}{format_value(g)}")
             else:
                 down.append(f"∂L/∂{n} = {format_value(g)}")
-        lines.append(f"  downstream  {'   '.join(down) if down else '(no input needs a gradient)'}")
-        lines.extend(f"  {u.describe(self.numbers)}" for u in self.unbroadcasts)
-        lines.extend(f"  {a.describe(self.numbers)}" for a in self.accumulations)
-        lines.extend(
-            f"  {self._label(t)}.grad = {format_value(t.grad.data)}" for t in self.completed
+        rows.append(("downstream", "   ".join(down) if down else "(no input needs a gradient)"))
+        rows.extend(("", u.describe(self.numbers)) for u in self.unbroadcasts)
+        rows.extend(("", a.describe(self.numbers)) for a in self.accumulations)
+        rows.extend(
+            ("", f"{self._label(t)}.grad = {format_value(t.grad.data)}") for t in self.completed
         )
-        return "\n".join(lines)
+        return rows
 
     def _label(self, t: Tensor | None, node: Node | None = None) -> str:
         return tensor_label(t, node, self.numbers)

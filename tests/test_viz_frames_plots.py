@@ -42,10 +42,36 @@ def test_frames_write_upstream_local_downstream() -> None:
     x = Tensor(-2.0, requires_grad=True, name="x")
     z = Tensor(-4.0, requires_grad=True, name="z")
     f = x * z
-    step = frames(f)[1]
-    notes = dict(next(iter(step.annotate.values())))
-    assert notes["upstream"] == "1" and notes["local ∂/∂x"] == "-4"
-    assert sorted(step.edge_labels.values()) == ["↓ -2", "↓ -4"]
+    rows = dict(frames(f)[1].rows)
+    assert rows["upstream"] == "∂L/∂#0 = 1" and rows["local"] == "∂#0/∂x = -4   ∂#0/∂z = -2"
+    assert rows["downstream"] == "∂L/∂x = 1 × -4 = -4   ∂L/∂z = 1 × -2 = -2"
+
+
+def test_frames_name_tensors_as_stepping_and_pictures_do(tmp_path) -> None:
+    """An unnamed intermediate is ``#k`` in the band, in ``str(step)`` and in the picture."""
+    from viz.frames import frames
+
+    x = Tensor(-2.0, requires_grad=True, name="x")
+    y = Tensor(5.0, requires_grad=True, name="y")
+    z = Tensor(-4.0, requires_grad=True, name="z")
+    f = (x + y) * z
+    shown = frames(f)
+    steps = list(minigrad.backward_steps(f, retain_graph=True))
+    for frame, step in zip(shown[1:-1], steps, strict=True):
+        assert frame.rows == step.rows()[1:]  # the band is what stepping prints
+        assert frame.caption.endswith(step.rows()[0][1].split(" · ", 1)[1])
+    assert "∂L/∂#0 = 1 × -4 = -4" in dict(shown[1].rows)["downstream"]
+    assert "in0" not in str([f.rows for f in shown])
+    svg = viz.backward_frames(f, tmp_path, fmt="svg")[1].read_text(encoding="utf-8")
+    assert ">#0<" in svg and ">∂L/∂#0 = 1 × &#45;4 = &#45;4" in svg.replace("-", "&#45;")
+
+
+def test_op_circles_stay_small_whatever_the_notes(tmp_path) -> None:
+    """An op node holds its symbol only: the same size on every frame, and small."""
+    svgs = [p.read_text() for p in viz.backward_frames(broadcast_graph(), tmp_path, fmt="svg")]
+    for svg in svgs:
+        radii = re.findall(r'<ellipse[^>]*rx="([\d.]+)" ry="([\d.]+)"', svg)
+        assert radii and all(float(rx) < 40 and float(ry) < 40 for rx, ry in radii), radii
 
 
 def _node_positions(svg: str) -> dict[str, str]:
@@ -78,11 +104,13 @@ def test_every_frame_has_one_canvas_and_one_layout(tmp_path) -> None:
 def test_frames_show_copy_sums_and_unbroadcast() -> None:
     from viz.frames import frames
 
-    notes = [dict(n) for frame in frames(broadcast_graph()) for n in frame.annotate.values()]
-    unbroadcast = [n["un-broadcast"] for n in notes if "un-broadcast" in n]
-    assert unbroadcast == ["b was broadcast from (3,) to (2, 3): its gradient sums over axis 0"]
-    copies = [n["copy sums"] for n in notes if "copy sums" in n]
-    assert len(copies) == 1 and copies[0].endswith("= μ 9 ‖·‖ 24")
+    notes = [text for frame in frames(broadcast_graph()) for _, text in frame.rows]
+    unbroadcast = [n for n in notes if "was broadcast" in n]
+    assert unbroadcast == [
+        "copy sums: b was broadcast from (3,) to (2, 3): its gradient sums over axis 0"
+    ]
+    copies = [n for n in notes if n.startswith("copy sums: ∂L/∂W")]
+    assert len(copies) == 1 and copies[0].endswith("= [[ 3.,  6.,  9.], [ 9., 12., 15.]]")
 
 
 def test_collapsed_frames_advance_per_visible_box(tmp_path) -> None:
@@ -103,19 +131,57 @@ def test_collapsed_frames_advance_per_visible_box(tmp_path) -> None:
     assert len(paths) == len(boxed)
 
 
-def test_pdf_frames_make_one_multipage_deck(tmp_path) -> None:
-    (deck,) = viz.backward_frames(broadcast_graph(), tmp_path, fmt="pdf", dpi=60)
-    data = deck.read_bytes()
-    assert deck.name == "frames.pdf" and data.startswith(b"%PDF")
-    assert (
-        data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page>")
-        == len(list(tmp_path.glob("frame_*.png")))
-        == 5
-    )
-    page = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "frame_004.png" in page and ".pdf" not in page  # browsers show PNG
-    with pytest.raises(ValueError, match="fmt='gif'"):
-        viz.backward_frames(broadcast_graph(), tmp_path, fmt="gif")
+@pytest.mark.parametrize("page, aspect", [(None, 16 / 9), ("4:3", 4 / 3)])
+def test_pdf_deck_is_vector_slides_and_nothing_else(tmp_path, page, aspect) -> None:
+    import pypdf
+
+    options = {} if page is None else {"page": page}
+    (deck,) = viz.backward_frames(broadcast_graph(), tmp_path, fmt="pdf", **options)
+    assert [p.name for p in tmp_path.iterdir()] == ["frames.pdf"]  # no PNGs, no index.html
+    reader = pypdf.PdfReader(deck)
+    assert len(reader.pages) == 5  # forward, 3 ops, done
+    for page_ in reader.pages:
+        width, height = float(page_.mediabox.width), float(page_.mediabox.height)
+        assert abs(width / height - aspect) < 1e-9 and height == 540  # 7.5 inches
+        assert not page_.images  # drawn, not pictures of a drawing
+    text = reader.pages[2].extract_text()
+    assert "upstream" in text and "downstream" in text and "∂L/∂W" in text
+    with pytest.raises(ValueError, match="fmt='jpeg'"):
+        viz.backward_frames(broadcast_graph(), tmp_path, fmt="jpeg")
+    with pytest.raises(ValueError, match="page='3:2'"):
+        viz.backward_frames(broadcast_graph(), tmp_path, fmt="pdf", page="3:2")
+
+
+def test_pdf_deck_without_dot(tmp_path, monkeypatch) -> None:
+    import pypdf
+
+    monkeypatch.setenv("MINIGRAD_RENDERER", "graphviz-pure")
+    (deck,) = viz.backward_frames(broadcast_graph(), tmp_path, fmt="pdf")
+    assert "∂L/∂W" in pypdf.PdfReader(deck).pages[3].extract_text()
+
+
+@pytest.mark.parametrize("fmt, name", [("gif", "frames.gif"), ("apng", "frames.png")])
+def test_animation_of_the_frames(tmp_path, fmt, name) -> None:
+    from PIL import Image
+
+    (path,) = viz.backward_frames(broadcast_graph(), tmp_path, fmt=fmt, dpi=72, seconds=1.5)
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+    with Image.open(path) as image:
+        assert image.size == (960, 540) and image.n_frames == 5  # 16:9 at 72 dpi
+        assert image.info["duration"] == 1500 and image.info.get("loop") == 0
+        image.seek(2)  # a backward step: its highlight keeps its colour in the one palette
+        colours = {c for _, c in image.convert("RGB").getcolors(1 << 16)}
+        red = tuple(int(viz.get_theme("slides").highlight[i : i + 2], 16) for i in (1, 3, 5))
+        assert any(sum(abs(a - b) for a, b in zip(c, red, strict=True)) < 30 for c in colours)
+
+
+def test_png_frames_on_exact_slides(tmp_path) -> None:
+    from PIL import Image
+
+    paths = viz.backward_frames(broadcast_graph(), tmp_path, dpi=150, page="16:9")
+    for path in paths:
+        with Image.open(path) as image:
+            assert image.size == (2000, 1125)
 
 
 def composed_loss(layer: type, steps: int) -> Tensor:
@@ -178,3 +244,57 @@ def test_text_heatmap_png_and_html(tmp_path) -> None:
     assert is_png(tmp_path / "h.png") and page.count("<span") == len(text)
     with pytest.raises(ValueError, match="one activation per character"):
         viz.text_heatmap("abc", [0.1])
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def test_import_viz_leaves_matplotlib_backend_alone() -> None:
+    import subprocess
+    import sys
+
+    code = "import matplotlib; matplotlib.use('svg'); import viz; print(matplotlib.get_backend())"
+    env = {"PYTHONPATH": str(ROOT), "PATH": ""}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "svg"
+
+
+def test_plots_show_inline_once_in_jupyter() -> None:
+    """In a real kernel (inline backend): a plot that is a cell's result shows once, as PNG."""
+    import os
+
+    nbclient = pytest.importorskip("nbclient", reason="nbclient (dev extra) runs the kernel")
+    nbformat = pytest.importorskip("nbformat", reason="nbformat (dev extra) builds the notebook")
+    notebook = nbformat.v4.new_notebook()
+    cells = [
+        "import matplotlib; before = matplotlib.get_backend(); import viz\n"
+        "assert matplotlib.get_backend() == before, matplotlib.get_backend()",
+        "viz.training_curves({'train': [3.0, 2.0, 1.5]})",
+        "for _ in range(3): viz.training_curves({'train': [1.0, 0.5]})",
+        "import matplotlib.pyplot as plt; print(len(plt.get_fignums()))",
+    ]
+    notebook.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
+    env["PYTHONPATH"] = str(ROOT)
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3").execute(env=env)
+    outputs = [cell.outputs for cell in notebook.cells]
+    assert not [o for out in outputs for o in out if o.output_type == "error"]
+    images = [o for o in outputs[1] if "image/png" in o.get("data", {})]
+    assert len(images) == 1  # shown, and only once
+    assert outputs[3][0]["text"].strip() == "0"  # no figures pile up in pyplot
+
+
+def test_no_raw_tex_in_plot_titles_and_no_time_derivative_legend() -> None:
+    """Titles and labels write subscripts as mathtext ($h_{t-1}$) or Unicode, never bare."""
+    calls = re.compile(r"(set_title|suptitle|set_ylabel|set_xlabel|title=|ylabel=|xlabel=)")
+    sources = [*(ROOT / "viz").glob("*.py"), *(ROOT / "examples").glob("*.py")]
+    bare = []
+    for path in sources:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if calls.search(line) and "_{" in re.sub(r"\$[^$]*\$", "", line):
+                bare.append(f"{path.name}:{number}: {line.strip()}")
+    assert bare == []
+    x = Tensor(2.0, requires_grad=True, name="x")
+    legend = viz.draw_graph(x * x, color_by="grad").source
+    assert "‖∂L/∂·‖ (log scale)" in legend and "∂L/∂t" not in legend

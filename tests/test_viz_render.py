@@ -69,10 +69,16 @@ def test_graphviz_pure_explicitly(tmp_path, suffix: str) -> None:
 
 @pytest.mark.skipif(shutil.which("graphviz-pure") is None, reason="graphviz-pure not installed")
 def test_falls_back_to_graphviz_pure_without_dot(tmp_path, monkeypatch) -> None:
+    import pypdf
+
     hide(monkeypatch, "dot")
     assert viz.render(small_graph(), tmp_path / "g.png").read_bytes().startswith(PNG)
-    with pytest.raises(viz.RendererNotFoundError, match="apt-get install graphviz"):
-        viz.render(small_graph(), tmp_path / "g.pdf")
+    pdf = viz.render(small_graph(), tmp_path / "g.pdf")  # vector, drawn from the SVG
+    page = pypdf.PdfReader(pdf).pages[0]
+    assert "x² + 1" in page.extract_text() and not page.images
+    with pytest.raises(viz.RendererNotFoundError) as err:
+        render_module.renderer_command("pdf")  # no *command* writes PDF here
+    assert "MINIGRAD_RENDERER" not in str(err.value)  # the user never set it
 
 
 def test_missing_renderers_say_what_to_install(tmp_path, monkeypatch) -> None:

@@ -696,7 +696,7 @@ def legend(scale: LogScale, theme: Theme) -> str:
         f'POINT-SIZE="{theme.small:g}">{label}</FONT></TD>'
         for label, colour in scale.ticks()
     )
-    caption = f'<FONT COLOR="{theme.text}" POINT-SIZE="{theme.small:g}">‖∂L/∂t‖ (log scale)</FONT>'
+    caption = f'<FONT COLOR="{theme.text}" POINT-SIZE="{theme.small:g}">‖∂L/∂·‖ (log scale)</FONT>'
     return (
         f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
         f'<TR><TD COLSPAN="{len(scale.ticks())}" BORDER="0">{caption}</TD></TR>'

@@ -1,5 +1,9 @@
 """Matplotlib plots for RNN lectures: gradient flow through time, W_hh spectra, training
 curves, and text heatmaps of a hidden unit. Each returns the Figure and can save it.
+
+Importing this never touches matplotlib's backend. A plot's figure is handed back and not
+kept by pyplot: in Jupyter it shows inline exactly once when it is a cell's result (or with
+``display(fig)``), ``save=`` writes it, and plotting in a loop piles up no open figures.
 """
 
 from __future__ import annotations
@@ -8,10 +12,6 @@ import html
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-import matplotlib
-
-matplotlib.use("Agg")  # pictures are files here; never open a window
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,10 +25,12 @@ from viz.grads import gradients, magnitude
 from viz.walk import walk
 
 
-def _finish(fig: Figure, save: str | Path | None) -> Figure:
+def _finish(fig: Figure, save: str | Path | None, ours: bool = True) -> Figure:
     fig.tight_layout()
     if save is not None:
         fig.savefig(save, dpi=120)
+    if ours:  # pyplot lets go: shown once as a cell's result, never again at the cell's end
+        plt.close(fig)
     return fig
 
 
@@ -90,7 +92,7 @@ def grad_norm_plot(
             ax.plot(ts, ys, **_style(styles, label))
     ax.set_yscale("log")
     ax.set_xlabel("time step t")
-    ax.set_ylabel("‖∂L/∂h_t‖")
+    ax.set_ylabel(r"$\Vert \partial L / \partial h_t \Vert$")
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
@@ -181,7 +183,7 @@ def eigenvalue_plot(
     ax.axvline(0, color="0.8", lw=0.8)
     ax.set_xlabel("Re λ")
     ax.set_ylabel("Im λ")
-    ax.set_title(f"eigenvalues of W_hh · ρ = {radius:.3g} · σ_max = {sigma:.3g}")
+    ax.set_title(f"eigenvalues of $W_{{hh}}$ · ρ = {radius:.3g} · $\\sigma_\\max$ = {sigma:.3g}")
     ax.legend(loc="upper right", fontsize=8)
     return _finish(fig, save)
 
@@ -290,6 +292,7 @@ def text_heatmap(
         lines.append((row, col, ch, v))
         col += 1
     rows = row + 1
+    ours = ax is None
     if ax is None:
         _, ax = plt.subplots(figsize=(0.16 * width + 0.4, 0.3 * rows + 0.6))
     for r, c, ch, v in lines:
@@ -300,7 +303,7 @@ def text_heatmap(
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=10)
-    return _finish(ax.figure, save)
+    return _finish(ax.figure, save, ours)
 
 
 def _check_lengths(text: str, activations: Sequence[float]) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Turning DOT into SVG/PNG/PDF with whatever renderer the machine has.
 
 Graphviz's ``dot`` is used when it is installed (every format); otherwise the
-pip-installable ``graphviz-pure`` command (SVG and PNG), so ``pip install`` alone is enough
-for the common formats. Both are looked for on ``PATH`` *and* beside the running Python
+pip-installable ``graphviz-pure`` command writes SVG and PNG, and PDF is drawn from its SVG by
+:mod:`viz.slides` (svglib and ReportLab, also pip wheels), so ``pip install`` alone is enough
+for every format. Both are looked for on ``PATH`` *and* beside the running Python
 (``sys.executable``'s folder and the environment's scripts folder), so a virtual environment
 works when it is not activated: its python run by path, a Jupyter kernel, an IDE. The
 environment variable ``MINIGRAD_RENDERER`` (``dot`` or ``graphviz-pure``) forces one.
@@ -36,8 +37,8 @@ MAX_PIXELS = 89_000_000
 """The largest PNG :func:`render` draws. Pillow (and so matplotlib and most image viewers)
 refuses or warns about bigger images, and a renderer asked for one can need tens of GB."""
 INSTALL = (
-    "install Graphviz for SVG, PNG and PDF (`apt-get install graphviz`, `brew install "
-    "graphviz` or `conda install graphviz`), or `pip install graphviz-pure` for SVG and PNG"
+    "install Graphviz (`apt-get install graphviz`, `brew install graphviz` or `conda install "
+    "graphviz`), or `pip install graphviz-pure`"
 )
 
 
@@ -105,18 +106,14 @@ def renderer_command(fmt: str, renderer: str | None = None) -> list[str]:
 
 
 def _missing_message(fmt: str, candidates: list[str]) -> str:
-    found = [n for n in candidates if find_executable(n)]
     forced = os.environ.get(ENV_RENDERER)
-    if found == [PURE]:
-        why = (
-            f"{ENV_RENDERER}={forced} rules out Graphviz's `dot`"
-            if forced == PURE and find_executable("dot")
-            else "Graphviz's `dot` is not installed"
-        )
+    if [n for n in candidates if find_executable(n)] == [PURE]:
+        why = "Graphviz's `dot` is not installed"
+        if forced == PURE and find_executable("dot"):
+            why = f"{ENV_RENDERER}={forced} rules out Graphviz's `dot`"
         return (
-            f"cannot render {fmt.upper()}: graphviz-pure writes only SVG and PNG, and {why}; "
-            "install Graphviz (`apt-get install graphviz`, `brew install graphviz` or "
-            f"`conda install graphviz`) for PDF, or unset {ENV_RENDERER}"
+            f"cannot render {fmt.upper()} with a command: graphviz-pure writes only SVG and "
+            f"PNG, and {why}"
         )
     tried = " or ".join(f"`{n}`" for n in candidates)
     return (
@@ -136,6 +133,10 @@ def pipe(source: str, fmt: str, renderer: str | None = None, dpi: float | None =
     >>> pipe("digraph { a -> b }", "svg")[:5]
     b'<?xml'
     """
+    if fmt == "pdf" and dpi is None and not _has_command("pdf", renderer):
+        from viz.slides import svg_to_pdf  # vector PDF from the SVG, no system library
+
+        return svg_to_pdf([pipe(source, "svg", renderer)])
     command = renderer_command(fmt, renderer)
     if dpi is not None:
         if fmt != "png":
@@ -143,10 +144,33 @@ def pipe(source: str, fmt: str, renderer: str | None = None, dpi: float | None =
         if dpi <= 0:
             raise ValueError(f"dpi must be positive, got {dpi}")
         command.append(f"-Gdpi={dpi:g}")
-    if fmt == "png":
-        svg = _run([command[0], "-Tsvg"], source, "svg")
-        check_pixels(svg_size_points(svg), dpi or DEFAULT_DPI)
-    return _run(command, source, fmt)
+    if fmt != "png":
+        return _run(command, source, fmt)
+    svg = _run([command[0], "-Tsvg"], source, "svg")
+    check_pixels(svg_size_points(svg), dpi or DEFAULT_DPI)
+    png = _run(command, source, fmt)
+    exact = _EXACT_SIZE.search(source)
+    if exact is None or not _FILL.search(source):
+        return png
+    from viz.slides import fit_png, svg_background
+
+    inches = float(exact.group(1)), float(exact.group(2))
+    pixels = (round(inches[0] * (dpi or DEFAULT_DPI)), round(inches[1] * (dpi or DEFAULT_DPI)))
+    return fit_png(png, pixels, svg_background(svg))
+
+
+# ``size="13.333,7.5!"`` with ``ratio=fill`` (draw_graph's ``fit=``): the picture *is* that
+# size, so its PNG is exactly inches × dpi pixels, whatever margins Graphviz rounds
+_EXACT_SIZE = re.compile(r'\bsize="([\d.]+),([\d.]+)!"')
+_FILL = re.compile(r'\bratio="?fill\b')
+
+
+def _has_command(fmt: str, renderer: str | None) -> bool:
+    try:
+        renderer_command(fmt, renderer)
+    except RendererNotFoundError:
+        return False
+    return True
 
 
 def _run(command: list[str], source: str, fmt: str) -> bytes:
