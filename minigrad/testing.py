@@ -7,6 +7,13 @@ inside ``@given``. minigrad's own op tests are written with them.
 
 Hypothesis is imported here only: ``import minigrad`` works without it.
 
+Importing this module registers the Hypothesis profile ``"minigrad"`` (:data:`PROFILE`): no
+deadline and no too-slow health check (a gradient check evaluates the function twice per
+element), and no *explain* phase, whose "Explanation" would point at lines of minigrad's own
+gradient checker rather than at your op. It is loaded at once unless you loaded a profile of
+your own; build yours on it with ``settings.register_profile("mine",
+parent=settings.get_profile("minigrad"), ...)``.
+
 Examples
 --------
 >>> from hypothesis import given, settings
@@ -26,7 +33,7 @@ from typing import Any
 import numpy as np
 
 try:
-    from hypothesis import assume
+    from hypothesis import HealthCheck, Phase, assume, settings
     from hypothesis import strategies as st
     from hypothesis.extra import numpy as hnp
 except ImportError as exc:  # pragma: no cover - exercised in a subprocess by the tests
@@ -41,6 +48,7 @@ from minigrad.tensor import Tensor
 
 __all__ = [
     "BACKENDS",
+    "PROFILE",
     "assert_forward_matches",
     "assert_gradients_match",
     "assert_second_gradients_match",
@@ -55,6 +63,24 @@ __all__ = [
 
 #: Every backend name the strategies understand.
 BACKENDS = ("numpy", "array_api_strict", "cupy")
+
+#: The Hypothesis profile this module registers (and loads, unless another one was loaded).
+PROFILE = "minigrad"
+settings.register_profile(
+    PROFILE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=tuple(phase for phase in Phase if phase is not Phase.explain),
+)
+
+
+def _current_profile() -> str | None:
+    current = getattr(settings, "get_current_profile_name", None)
+    return current() if current is not None else getattr(settings, "_current_profile", None)
+
+
+if _current_profile() in (None, "default"):
+    settings.load_profile(PROFILE)
 
 ShapeLike = tuple[int, ...] | st.SearchStrategy[tuple[int, ...]] | None
 
