@@ -520,8 +520,14 @@ def gradgradcheck(
             out = (fn(*args) * v).sum()
             chosen = [a for a, t in zip(args, inputs, strict=True) if t.requires_grad]
             grads = grad_of(out, chosen, create_graph=True, allow_unused=True)
+            # a gradient that is None or constant (a linear fn: second derivative 0) still
+            # joins the graph, through a * 0
             flat = [
-                (a * 0).reshape(-1) if g is None else g.reshape(-1)
+                (a * 0).reshape(-1)
+                if g is None
+                else g.reshape(-1)
+                if g.requires_grad
+                else g.reshape(-1) + (a * 0).reshape(-1)
                 for a, g in zip(chosen, grads, strict=True)
             ]
             from minigrad.functions import concat
