@@ -350,17 +350,19 @@ def _jacobian_report(
     out_ndim = jacobian.ndim - t.ndim
     where = [tuple(int(k) for k in w) for w in np.argwhere(wrong)]
     where.sort(key=lambda w: -abs(jacobian[w] - numeric[w]))
+    shown = [(w[:out_ndim], w[out_ndim:], w) for w in where[:8]]
+    ow = max(7, *(len(str(o)) for o, _, _ in shown))
+    iw = max(10, *(len(str(j)) for _, j, _ in shown))
     rows = [
         f"gradcheck failed: input {i} (shape {t.shape}): {len(where)} of {jacobian.size} "
         "Jacobian entries disagree; worst first:",
-        f"  {'output':<7} {'input':>5}  {'index':<10} {'value':>6} "
+        f"  {'output':<{ow}} {'input':>5}  {'index':<{iw}} {'value':>6} "
         f"{'analytic':>14} {'numeric':>14} {'|diff|':>10}",
     ]
-    for w in where[:8]:
-        o, j = w[:out_ndim], w[out_ndim:]
+    for o, j, w in shown:
         a, n = jacobian[w], numeric[w]
         rows.append(
-            f"  {o!s:<7} {i:>5}  {j!s:<10} {values[j]:>6.4g} {a:>14.6g} {n:>14.6g} "
+            f"  {o!s:<{ow}} {i:>5}  {j!s:<{iw}} {values[j]:>6.4g} {a:>14.6g} {n:>14.6g} "
             f"{abs(a - n):>10.3g}"
         )
     rows.append("  each entry is ∂output[output]/∂input[index] at that input value")
