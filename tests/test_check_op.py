@@ -176,7 +176,7 @@ class ConstantSecondDerivative(Elementwise):
     """x³ with local gradient 3x² computed from a copy of x: right once, but under
     create_graph the copy is a constant, so the second derivative is lost."""
 
-    name, symbol, rule = "cube", "x³", "cube: downstream = upstream × 3x²"
+    name, symbol, rule = "cube", "cube", "cube: downstream = upstream × 3x²"
 
     def forward(self, x):
         self.saved = (namespace(x).asarray(x, copy=True),)
