@@ -13,7 +13,7 @@ What is measured
    step: matmul, add, tanh), the same way.
 
 Each is timed for minigrad, for a micrograd-style pure-Python ``Value`` (our own minimal
-reimplementation in ``benchmarks/micrograd_style.py``; scalar chain only) and for PyTorch eager
+reimplementation in ``benchmarks/_micrograd_style.py``; scalar chain only) and for PyTorch eager
 on the CPU with two threads, when PyTorch is importable. All are measured in the same run; the
 ratios compare minigrad with the others (below 1.0 means minigrad is faster). Target:
 minigrad no slower than PyTorch eager per op on both scalar chains.
@@ -52,7 +52,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from micrograd_style import Value
+from _micrograd_style import Value
 
 import minigrad
 

@@ -16,7 +16,7 @@ Run:  python examples/backprop_by_hand.py          (a few seconds; figures in ru
 """
 
 import numpy as np
-from experiment_kit import check_target, experiment_parser, run_folder, save_figure, write_summary
+from _experiment_kit import check_target, experiment_parser, run_folder, save_figure, write_summary
 
 import minigrad
 from minigrad import Tensor, backward_steps

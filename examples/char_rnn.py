@@ -46,7 +46,7 @@ import nn
 from nn import functional as F  # noqa: N812 (the PyTorch idiom)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from experiment_kit import (
+from _experiment_kit import (
     check_target,
     experiment_parser,
     run_folder,

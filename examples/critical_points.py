@@ -17,7 +17,7 @@ Run:  python examples/critical_points.py            (a few seconds)
 from __future__ import annotations
 
 import numpy as np
-from experiment_kit import check_target, experiment_parser, run_folder, save_figure, write_summary
+from _experiment_kit import check_target, experiment_parser, run_folder, save_figure, write_summary
 
 import minigrad
 from minigrad.functional import hessian

@@ -13,7 +13,7 @@ Run:  python examples/gradient_penalty.py            (about half a minute)
 from __future__ import annotations
 
 import numpy as np
-from experiment_kit import (
+from _experiment_kit import (
     check_target,
     experiment_parser,
     progress,

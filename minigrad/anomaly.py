@@ -8,6 +8,8 @@ import traceback
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from minigrad import backend
 from minigrad.graph import STATE
 
@@ -44,7 +46,11 @@ class AnomalyError(FloatingPointError):
 def detect_anomaly() -> Iterator[None]:
     """Raise at the first NaN/Inf made in forward or backward, naming the op and the user's line.
 
-    Slower (every op checks its output and records a stack), so use it to debug.
+    The report also names the first bad element: its index, its value and the op's inputs
+    there. NumPy's own floating-point warnings (``RuntimeWarning: divide by zero``) are
+    silenced inside the block, since every op's result is checked and reported instead; this
+    holds for any NumPy code run inside it. Slower (every op checks its output and records a
+    stack), so use it to debug.
 
     Examples
     --------
@@ -60,7 +66,8 @@ def detect_anomaly() -> Iterator[None]:
     previous = STATE.anomaly
     STATE.anomaly = True
     try:
-        yield
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            yield
     finally:
         STATE.anomaly = previous
 
@@ -78,6 +85,33 @@ def _nonfinite(array: Any) -> str | None:
     return "inf" if bool(xp.any(array == float("inf"))) else "-inf"
 
 
+def _first_bad(array: Any, inputs: tuple[Any, ...] = ()) -> str:
+    """Where the first non-finite element of ``array`` is, its value, and the inputs' values
+    at that element (those that broadcast to ``array``'s shape)."""
+    if hasattr(array, "requires_grad"):
+        array = array.data
+    host = np.asarray(backend.to_numpy(array))
+    bad = np.argwhere(~np.isfinite(host))
+    index = tuple(int(k) for k in bad[0])
+    shown = f"{index}" if host.ndim else "()"
+    text = f"  first bad element: index {shown} = {host[index]}"
+    if bad.shape[0] > 1:
+        text += f" (1 of {bad.shape[0]} bad elements)"
+    values = []
+    for k, t in enumerate(inputs):
+        data = getattr(t, "data", None)
+        if data is None:
+            continue
+        value = np.asarray(backend.to_numpy(data))
+        try:
+            values.append(f"input {k} = {np.broadcast_to(value, host.shape)[index]:.6g}")
+        except (ValueError, TypeError):
+            continue
+    if values:
+        text += f"; there {', '.join(values)}"
+    return text
+
+
 def _user_frame(stack: list[traceback.FrameSummary] | None) -> str:
     for frame in reversed(stack or []):
         if not os.path.abspath(frame.filename).startswith(tuple(_LIBRARY_DIRS)):
@@ -92,8 +126,10 @@ def check_forward(op: Op, out: Any, node: Node | None) -> None:
     if kind is None:
         return
     where = _user_frame(getattr(node, "created_at", None) if node else traceback.extract_stack())
+    inputs = node.parents if node is not None else ()
     raise AnomalyError(
-        f"detect_anomaly: forward of {op.describe()} produced {kind}\n  created at {where}"
+        f"detect_anomaly: forward of {op.describe()} produced {kind}\n"
+        f"{_first_bad(out, inputs)}\n  created at {where}"
     )
 
 
@@ -108,5 +144,6 @@ def check_backward(node: Node, grads: tuple[Any, ...]) -> None:
             raise AnomalyError(
                 f"detect_anomaly: backward of {node.op.describe()} (node #{node.seq}{scope}) "
                 f"produced {kind} in the gradient of input {i}\n"
+                f"{_first_bad(g, node.parents)}\n"
                 f"  the op was created at {_user_frame(getattr(node, 'created_at', None))}"
             )

@@ -215,6 +215,16 @@ def _own(array: Any) -> Any:
 _new_record = object.__new__
 _seq = operator.attrgetter("seq")
 
+KEEP_VALUES_UP_TO = 16
+"""A freed graph keeps the value and gradient of op-made tensors of at most this many
+elements (see :class:`minigrad.graph.FreedTensor`): forward, backward, then draw shows
+them, while a training loop's activations (larger) are still released."""
+FreedTensor._as_tensor = staticmethod(
+    lambda array: op_module.Tensor._make(
+        np.asarray(array) if isinstance(array, np.generic) else array, False, None
+    )
+)
+
 
 class Pass:
     """The state of one backward pass: the gradients waiting, and where the finished ones go
@@ -364,10 +374,15 @@ def run_backward(
     for root, seed in zip(roots, seeds, strict=True):
         state.seed(root, seed)
     grads, records, check = state.grads, state.records, STATE.anomaly
+    small = KEEP_VALUES_UP_TO
     for node in nodes:
         upstream = grads.pop(node, None)
         if upstream is None:
             continue
+        if records:  # a small freed record keeps its gradient too (for pictures after backward)
+            record = records.get(node)
+            if record is not None and record.data is not None:
+                record._grad = upstream
         out = output_of.get(node) if output_of else None
         if out is not None:
             upstream = state.at_output(out, upstream)
@@ -390,6 +405,7 @@ def run_backward(
                         record = records[parent_node] = _new_record(FreedTensor)
                         record._node, record.name = parent_node, parent.name
                         record.shape, record.dtype = data.shape, data.dtype
+                        record.data = data if data.size <= small else None
                     kept.append(record)
             if g is None or not parent.requires_grad:
                 continue
@@ -592,8 +608,8 @@ def grads_set_aside(tensors: Iterable[Any]) -> Iterator[None]:
     >>> inside, x.grad.item()
     (4.0, 10.0)
     """
-    # freed records (FreedTensor) have no gradient, hooks or retain_grad to set aside
-    saved = [(t, t.grad, t._hooks, t._retain) for t in tensors if t.data is not None]
+    # freed records (FreedTensor) have no hooks or retain_grad, and no .grad of their own
+    saved = [(t, t.grad, t._hooks, t._retain) for t in tensors if type(t) is not FreedTensor]
     for t, *_ in saved:
         t.grad, t._hooks, t._retain = None, None, False
     try:

@@ -13,6 +13,10 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol, TypeVar
 
+import numpy as np
+
+from minigrad import backend
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -127,32 +131,48 @@ class FreedTensor:
 
     After a backward without ``retain_graph``, each op's inputs that were made by other ops
     are replaced in its node by this record: the name, shape, dtype and node stay (so
-    the graph can still be walked, drawn and named in the "freed" error), the values do not,
-    so a loss kept in a list no longer keeps the step's activations alive — as in PyTorch.
-    Tensors the user still holds keep their values; tensors with hooks or ``retain_grad()``
-    stay whole in the graph. ``data`` is ``None``; ``grad``, hooks and ``retain_grad`` are
-    always empty. The backward driver fills the four fields directly, without ``__init__``
-    (it makes one record per op-made tensor of every pass).
+    the graph can still be walked, drawn and named in the "freed" error), large values do
+    not, so a loss kept in a list no longer keeps the step's activations alive — as in
+    PyTorch. A *small* tensor (at most ``minigrad.autograd.KEEP_VALUES_UP_TO`` = 16
+    elements) keeps its value in ``data`` and its gradient in ``grad``, so the lecture order
+    — forward, ``backward()``, then draw — still shows values and gradients; the few numbers
+    cost no more than the record itself. Tensors the user still holds keep their values;
+    tensors with hooks or ``retain_grad()`` stay whole in the graph. Hooks and
+    ``retain_grad`` of a record are always empty. The backward driver fills the fields
+    directly, without ``__init__`` (it makes one record per op-made tensor of every pass).
 
     Examples
     --------
+    >>> import minigrad
     >>> from minigrad import Tensor
     >>> x = Tensor([1.0, 2.0], requires_grad=True)
     >>> loss = (x * 2).sum()
     >>> loss.backward()
-    >>> freed = loss.node.parents[0]
-    >>> freed
-    <freed tensor (2,) float32 made by mul: its values were released by backward()>
-    >>> freed.data is None, freed.node.freed
-    (True, True)
+    >>> kept = loss.node.parents[0]          # 2 elements: value and gradient kept
+    >>> kept
+    <freed tensor (2,) float32 made by mul: value [2., 4.] kept, its graph released by backward()>
+    >>> kept.data.tolist(), kept.grad.tolist(), kept.node.freed
+    ([2.0, 4.0], [1.0, 1.0], True)
+    >>> big = minigrad.ones(100, requires_grad=True)
+    >>> loss = (big * 2).sum()
+    >>> loss.backward()
+    >>> loss.node.parents[0]                 # 100 elements: released
+    <freed tensor (100,) float32 made by mul: its values were released by backward()>
     """
 
-    __slots__ = ("_node", "dtype", "name", "shape")
-    data = None
-    grad = None
+    __slots__ = ("_grad", "_node", "data", "dtype", "name", "shape")
     requires_grad = True
     _hooks = None
     _retain = False
+    _as_tensor: Any = None
+    """Wraps a kept gradient array as a Tensor (registered by the backward driver, which
+    sits above the Tensor class; this module imports none)."""
+
+    @property
+    def grad(self) -> Any:
+        """The gradient of a small tensor, as a Tensor (``None`` once released)."""
+        kept = getattr(self, "_grad", None)  # set only on small records, at their node's turn
+        return None if kept is None else FreedTensor._as_tensor(kept)
 
     @property
     def node(self) -> Node | None:
@@ -170,10 +190,11 @@ class FreedTensor:
     def __repr__(self) -> str:
         name = f"{self.name} " if self.name else ""
         shape = tuple(int(n) for n in self.shape)
-        return (
-            f"<freed tensor {name}{shape} {self.dtype} made by {self._node.op.name}: "
-            "its values were released by backward()>"
-        )
+        made = f"<freed tensor {name}{shape} {self.dtype} made by {self._node.op.name}: "
+        if self.data is None:
+            return made + "its values were released by backward()>"
+        value = np.array2string(backend.to_numpy(self.data), precision=4, separator=", ")
+        return made + f"value {' '.join(value.split())} kept, its graph released by backward()>"
 
 
 class _GradMode(contextlib.ContextDecorator):

@@ -337,7 +337,10 @@ def apply(op: Op, *inputs: _TensorClass) -> _TensorClass:
     try:
         out = op.forward(*arrays)
     except (ValueError, TypeError, IndexError) as exc:
-        raise both_classes(exc)(failure_message(op, inputs, exc)) from exc
+        # one message, which repeats the op's own: not chained to it (a chained traceback
+        # printed it twice), but carrying its traceback, so the op's failing line still shows
+        error = both_classes(exc)(failure_message(op, inputs, exc))
+        raise error.with_traceback(exc.__traceback__) from None
     if type(out) is not first and isinstance(out, np.generic):
         # NumPy gives 0-d results as scalars; remember which one, since backward may have
         # saved it: a gradient graph (create_graph) must know it is the output

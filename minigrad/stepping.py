@@ -63,8 +63,21 @@ def node_numbers(nodes: Iterable[Node]) -> Numbers:
     return {node: k for k, node in enumerate(sorted(nodes, key=lambda n: n.seq))}
 
 
+FULL_UP_TO = 16
+"""Arrays with at most this many elements are printed in full (a 3 × 3 or 4 × 4 matrix)."""
+
+
 def format_value(value: Any) -> str:
-    """Numbers as ``-4``/``0.25``, small arrays in full, large ones as a summary."""
+    """Numbers as ``-4``/``0.25``, arrays of up to 16 elements in full, larger ones as a summary.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> format_value(np.zeros((3, 3)))
+    '[[0., 0., 0.], [0., 0., 0.], [0., 0., 0.]]'
+    >>> format_value(np.ones((5, 4)))
+    '[5×4 array: mean 1, |max| 1]'
+    """
     if value is None:
         return "—"
     if isinstance(value, (int, float)):
@@ -72,10 +85,9 @@ def format_value(value: Any) -> str:
     array = backend.to_numpy(value)
     if array.size == 1:
         return f"{array.reshape(()).item():.4g}"
-    if array.size <= 6:
-        return np.array2string(array, precision=3, separator=", ", suppress_small=True).replace(
-            "\n", ""
-        )
+    if array.size <= FULL_UP_TO:
+        text = np.array2string(array, precision=3, separator=", ", suppress_small=True)
+        return " ".join(line.strip() for line in text.splitlines() if line.strip())
     return (
         f"[{'×'.join(map(str, array.shape))} array: mean {array.mean():.3g}, "
         f"|max| {np.abs(array).max():.3g}]"
@@ -213,19 +225,24 @@ class BackwardStep:
         """
         op, out = self.op, self._label(self.output, self.node)
         names = [self._label(p) for p in self.inputs]
-        heading = f"step {self.index} · {op.describe()}: {out} = {_formula(op, names)}"
+        formula = _formula(op, names)
+        heading = f"step {self.index} · {op.describe()}: {out} = {formula}"
         if self.node.scope:
             heading += f"   [{self.node.scope}]"
-        rows = [("step", heading), ("rule", op.rule)]
+        rule, _ = rules_for(op, self.inputs)
+        rows = [("step", heading), ("rule", rule)]
         rows.append(("upstream", f"∂L/∂{out} = {format_value(self.upstream)}"))
+        # the local gradient is ∂(this op's output)/∂input; a root named L would make it read
+        # like the downstream ∂L/∂input, so it is then written with the op's formula
+        of = f"({formula})" if out == "L" else out
         if self.local is not None:
             parts = [
-                f"∂{out}/∂{n} = {format_value(v)}"
+                f"∂{of}/∂{n} = {format_value(v)}"
                 for n, v, p in zip(names, self.local, self.inputs, strict=True)
                 if p.requires_grad
             ]
             rows.append(("local", "   ".join(parts)))
-        elif op.local_rules:
+        elif rules_for(op, self.inputs)[1]:
             rows.append(("local rule", "   ".join(self._local_rules(names))))
         down = []
         for i, (n, g, p) in enumerate(zip(names, self.downstream, self.inputs, strict=True)):
@@ -251,7 +268,7 @@ class BackwardStep:
 
     def _local_rules(self, names: list[str]) -> list[str]:
         """Each input's rule in words, with the inputs' names filled in."""
-        rules = self.op.local_rules
+        rules = rules_for(self.op, self.inputs)[1]
         shown = []
         for i, (name, p) in enumerate(zip(names, self.inputs, strict=True)):
             if not p.requires_grad:
@@ -264,6 +281,74 @@ class BackwardStep:
         op, out = self.op, self._label(self.output, self.node)
         names = [self._label(p) for p in self.inputs]
         return f"<BackwardStep {self.index} · {op.describe()}: {out} = {_formula(op, names)}>"
+
+
+def rules_for(op: Op, inputs: tuple[Tensor, ...]) -> tuple[str, tuple[str, ...]]:
+    """The op's rule and its inputs' rule templates, stated for these inputs' shapes.
+
+    Matmul's ``upstream @ Bᵀ`` holds for matrices; for a vector operand the gradient is an
+    outer product or a matrix-vector product, and a batched operand's gradient is summed over
+    the batch axes it was broadcast along. Every other op states one rule for all shapes.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> W = minigrad.ones(3, 3, requires_grad=True)
+    >>> x = minigrad.ones(3, requires_grad=True)
+    >>> rule, (for_W, for_x) = rules_for((W @ x).node.op, (W, x))
+    >>> for_W.format("W", "x"), for_x.format("W", "x")
+    ('upstream ⊗ x (outer product: [i, j] = upstream[i] · x[j])', 'Wᵀ @ upstream')
+    """
+    if op.symbol == "@" and len(inputs) == 2:
+        return _matmul_rules(tuple(inputs[0].shape), tuple(inputs[1].shape))
+    return op.rule, op.local_rules
+
+
+def _matmul_rules(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[str, tuple[str, ...]]:
+    if len(a) == 1 and len(b) == 1:
+        return (
+            "matmul, vector · vector (a dot product): each input gets upstream × the other",
+            ("upstream × {1}", "upstream × {0}"),
+        )
+    if len(b) == 1:
+        batch = a[:-2]
+        summed = f", summed over the batch {batch}" if batch else ""
+        return (
+            f"matmul, {'batched ' if batch else ''}matrix @ vector: the matrix gets the outer "
+            "product of upstream and the vector, the vector gets matrixᵀ @ upstream" + summed,
+            (
+                "upstream ⊗ {1} (outer product: [i, j] = upstream[i] · {1}[j])"
+                + (" per batch element" if batch else ""),
+                "{0}ᵀ @ upstream" + summed,
+            ),
+        )
+    if len(a) == 1:
+        batch = b[:-2]
+        summed = f", summed over the batch {batch}" if batch else ""
+        return (
+            f"matmul, vector @ {'batched ' if batch else ''}matrix: the vector gets matrix @ "
+            "upstream, the matrix gets the outer product of the vector and upstream" + summed,
+            (
+                "{1} @ upstream" + summed,
+                "{0} ⊗ upstream (outer product: [i, j] = {0}[i] · upstream[j])"
+                + (" per batch element" if batch else ""),
+            ),
+        )
+    if len(a) == 2 and len(b) == 2:
+        return (
+            "matmul, matrix @ matrix: A gets upstream @ Bᵀ, B gets Aᵀ @ upstream",
+            ("upstream @ {1}ᵀ", "{0}ᵀ @ upstream"),
+        )
+    batch = tuple(np.broadcast_shapes(a[:-2], b[:-2]))
+
+    def summed(own: tuple[int, ...]) -> str:
+        return "" if own == batch else f", summed over the batch {batch} it was broadcast to"
+
+    return (
+        f"matmul, batched (batch {batch}): one matrix product per batch element; A gets "
+        "upstream @ Bᵀ, B gets Aᵀ @ upstream",
+        ("upstream @ {1}ᵀ" + summed(a[:-2]), "{0}ᵀ @ upstream" + summed(b[:-2])),
+    )
 
 
 def _formula(op: Op, names: list[str]) -> str:

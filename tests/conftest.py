@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 
 import minigrad
-from minigrad.testing import available_backends
+from minigrad.testing import PROFILE, available_backends
 
-# Gradcheck runs the function twice per input element, so single examples can be slow:
-# deadlines would only make the suite flaky.
-_COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+# Built on minigrad.testing's profile: gradcheck runs the function twice per input element, so
+# single examples can be slow (deadlines would only make the suite flaky), and Hypothesis's
+# "Explanation" would point at the gradient checker's lines rather than at the op.
+_COMMON = {"parent": settings.get_profile(PROFILE)}
 settings.register_profile("default", max_examples=20, **_COMMON)
 settings.register_profile("ci", max_examples=60, derandomize=True, print_blob=True, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))

@@ -51,3 +51,50 @@ def test_anomaly_names_the_scope() -> None:
         loss = x.sqrt().sum()
         with pytest.raises(AnomalyError, match="in scope 'decoder'"):
             loss.backward()
+
+
+def test_anomaly_names_the_first_bad_element_without_numpys_warning() -> None:
+    x = Tensor([1.0, 0.0, 2.0, 0.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NumPy's "divide by zero in log" would raise here
+        with minigrad.detect_anomaly(), pytest.raises(AnomalyError) as caught:
+            x.log()
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "detect_anomaly: forward of log produced -inf"
+    assert lines[1] == (
+        "  first bad element: index (1,) = -inf (1 of 2 bad elements); there input 0 = 0"
+    )
+
+
+def test_anomaly_in_backward_names_the_gradients_bad_element() -> None:
+    x = Tensor([4.0, 0.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with minigrad.detect_anomaly():
+            loss = x.sqrt().sum()
+            with pytest.raises(AnomalyError) as caught:
+                loss.backward()
+    assert "first bad element: index (1,) = inf; there input 0 = 0" in str(caught.value)
+
+
+def test_numpy_warnings_come_back_after_the_block() -> None:
+    import numpy as np
+
+    with minigrad.detect_anomaly():
+        pass
+    with pytest.warns(RuntimeWarning):
+        np.log(np.zeros(1))
+
+
+def test_an_error_while_building_an_op_is_printed_once() -> None:
+    """The op's message was chained under a copy of itself, so a traceback showed it twice;
+    now one exception carries it, with the op's own frames still in the traceback."""
+    import traceback
+
+    a, b = minigrad.ones(2, 3), minigrad.ones(2, 3, requires_grad=True)
+    with pytest.raises(ValueError) as caught:
+        a @ b
+    printed = "".join(traceback.format_exception(caught.value))
+    assert printed.count("inner dimensions differ") == 1
+    assert "matmul failed on inputs of shape/dtype [(2, 3) float32, (2, 3) float32]" in printed
+    assert "ops/linalg.py" in printed  # where the op raised is still shown

@@ -333,13 +333,13 @@ def test_retain_graph_keeps_the_activations_and_allows_a_second_backward() -> No
 
 
 def test_tensors_the_user_holds_or_retains_keep_their_values() -> None:
-    x = minigrad.tensor([1.0, -2.0], requires_grad=True)
+    x = minigrad.tensor(np.linspace(-2.0, 2.0, 20), requires_grad=True)  # > 16: released
     held = x * 2.0
     kept = held.tanh()
     kept.retain_grad()
     loss = (kept * 3.0).sum()
     loss.backward()
-    np.testing.assert_allclose(held.numpy(), [2.0, -4.0])
+    np.testing.assert_allclose(held.numpy(), np.linspace(-4.0, 4.0, 20), rtol=1e-6)
     assert loss.node.parents[0].node.parents[0] is kept and kept.grad is not None
     assert kept.node.parents[0].data is None  # `held` is ours, but the graph lets go of it
 
@@ -352,12 +352,49 @@ def test_steps_keep_showing_the_inputs_they_used_after_the_graph_is_freed() -> N
     assert "tanh" in str(steps[1])
 
 
-def test_a_freed_graph_still_draws_with_its_values_marked_freed() -> None:
-    x = minigrad.tensor(-2.0, requires_grad=True, name="x")
-    f = (x + 5.0) * 4.0
+def test_a_freed_graph_still_draws_with_its_large_values_marked_freed() -> None:
+    x = minigrad.tensor(np.full(20, -2.0), requires_grad=True, name="x")
+    f = ((x + 5.0) * 4.0).sum()
     f.backward()
     source = viz.draw_graph(f).source
-    assert "freed by backward()" in source and ">-2<" in source
+    assert "freed by backward()" in source and "-2" in source
+
+
+def test_the_lecture_order_forward_backward_draw_shows_values_and_gradients() -> None:
+    """Small tensors keep value and gradient through the release: drawing after backward()
+    shows the intermediate q = x + y = 3 with its gradient ∂L/∂q = z = -4."""
+    x = minigrad.tensor(-2.0, requires_grad=True, name="x")
+    y = minigrad.tensor(5.0, requires_grad=True, name="y")
+    z = minigrad.tensor(-4.0, requires_grad=True, name="z")
+    f = (x + y) * z
+    f.backward()
+    q = f.node.parents[0]
+    assert q.data.item() == 3.0 and q.grad.item() == -4.0 and q.node.freed
+    source = viz.draw_graph(f).source
+    assert "freed by backward()" not in source
+    label = next(line for line in source.splitlines() if line.lstrip().startswith("t2 "))
+    assert ">3<" in label and ">-4<" in label  # q's value and gradient
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        f.backward()  # the graph itself is still released
+
+
+def test_a_kept_scalar_graph_holds_only_its_small_values() -> None:
+    """What a freed small graph keeps is its records' few numbers: dropping the loss frees
+    them, and nothing above KEEP_VALUES_UP_TO elements is kept."""
+    from minigrad.autograd import KEEP_VALUES_UP_TO
+
+    x = minigrad.tensor(np.ones(KEEP_VALUES_UP_TO + 1), requires_grad=True)
+    small = minigrad.tensor(np.ones(KEEP_VALUES_UP_TO), requires_grad=True)
+    loss = ((x * 2.0).tanh().sum() + (small * 2.0).tanh().sum()) * 1.0
+    loss.backward()
+    sums = loss.node.parents[0].node.parents
+    big_record, small_record = (s.node.parents[0] for s in sums)
+    assert big_record.data is None and big_record.grad is None
+    assert small_record.data.shape == (KEEP_VALUES_UP_TO,) and small_record.grad is not None
+    activation = weakref.ref(small_record.data)
+    del loss, sums, big_record, small_record
+    gc.collect()
+    assert activation() is None
 
 
 def test_a_freed_graph_is_released_by_reference_counting_alone() -> None:

@@ -1,8 +1,9 @@
-"""Every Python code block in the README runs, in order, as a reader would paste them.
+"""Every Python code block in the README runs on its own, as a reader would paste it into a
+fresh interpreter.
 
 Blocks that start with ``>>>`` are REPL sessions and are checked as doctests (their printed
-output must match); the others run as scripts in one shared namespace, so a later block may
-use names an earlier one defined.
+output must match); the others run as scripts. Each block starts from an empty namespace, so a
+block that uses a name it does not import or define fails here, as it would for the reader.
 """
 
 from __future__ import annotations
@@ -26,25 +27,37 @@ def test_the_readme_has_python_examples() -> None:
     assert len(python_blocks(README.read_text(encoding="utf-8"))) >= 6
 
 
-def test_every_readme_python_block_runs(tmp_path, monkeypatch) -> None:
+BLOCKS = python_blocks(README.read_text(encoding="utf-8"))
+
+
+def run_block(line: int, code: str) -> dict:
+    """Run one block in a fresh namespace (a doctest for ``>>>`` sessions); its names."""
+    where = f"README.md line {line}"
+    namespace: dict = {"__name__": "__readme__"}
+    if code.lstrip().startswith(">>>"):
+        flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+        test = doctest.DocTestParser().get_doctest(code, namespace, where, str(README), line)
+        runner = doctest.DocTestRunner(optionflags=flags)
+        runner.run(test, clear_globs=False)
+        assert runner.failures == 0, f"{where}: the session's output differs (see above)"
+        return test.globs
+    try:
+        exec(compile(code, where, "exec"), namespace)
+    except Exception as exc:  # the block's line makes the failure easy to find
+        pytest.fail(f"{where} raised {type(exc).__name__}: {exc}")
+    return namespace
+
+
+@pytest.mark.parametrize(("line", "code"), BLOCKS, ids=[f"line{line}" for line, _ in BLOCKS])
+def test_every_readme_python_block_runs_alone(line: int, code: str, tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)  # blocks that write files write them here
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    namespace: dict = {"__name__": "__readme__"}
-    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-    for line, code in python_blocks(README.read_text(encoding="utf-8")):
-        where = f"README.md line {line}"
-        if code.lstrip().startswith(">>>"):
-            test = doctest.DocTestParser().get_doctest(code, namespace, where, str(README), line)
-            runner = doctest.DocTestRunner(optionflags=flags)
-            runner.run(test, clear_globs=False)
-            assert runner.failures == 0, f"{where}: the session's output differs (see above)"
-        else:
-            try:
-                exec(compile(code, where, "exec"), namespace)
-            except Exception as exc:  # the block's line makes the failure easy to find
-                pytest.fail(f"{where} raised {type(exc).__name__}: {exc}")
+    namespace = run_block(line, code)
     # the README's example tests (e.g. "Testing your own ops") must pass too
-    examples = [f for name, f in namespace.items() if name.startswith("test_") and callable(f)]
-    assert examples, "the README shows how to write a test"
-    for example in examples:
-        example()
+    for name, f in namespace.items():
+        if name.startswith("test_") and callable(f):
+            f()
+
+
+def test_the_readme_shows_how_to_write_a_test() -> None:
+    assert any("def test_" in code for _, code in BLOCKS)

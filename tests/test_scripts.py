@@ -1,4 +1,5 @@
-"""Every script in examples/ and benchmarks/ answers --help, and --help changes nothing."""
+"""examples/ and benchmarks/ hold scripts (shared modules start with _); every script answers
+--help, and --help changes nothing."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ SKIP_DIRS = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".r
 
 
 def scripts() -> list[Path]:
-    """The runnable scripts: files with a ``__main__`` guard (helpers are imported, not run)."""
+    """The runnable scripts: every ``.py`` file of examples/ and benchmarks/ whose name does
+    not start with ``_`` (those are the modules the scripts share)."""
     found = sorted([*ROOT.glob("examples/*.py"), *ROOT.glob("benchmarks/*.py")])
-    return [p for p in found if '__name__ == "__main__"' in p.read_text(encoding="utf-8")]
+    return [p for p in found if not p.name.startswith("_")]
 
 
 def snapshot() -> dict[str, int]:
@@ -31,6 +33,16 @@ def snapshot() -> dict[str, int]:
 
 def test_there_are_scripts() -> None:
     assert len(scripts()) >= 6
+
+
+@pytest.mark.parametrize("script", scripts(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_script_folders_hold_only_scripts(script: Path) -> None:
+    """A module a reader would run by mistake (it prints nothing) gets a ``_`` prefix."""
+    source = script.read_text(encoding="utf-8")
+    assert 'if __name__ == "__main__":' in source, (
+        f"{script.relative_to(ROOT)} is not a script (no __main__ guard): give a shared module "
+        "a name starting with _"
+    )
 
 
 @pytest.mark.parametrize("script", scripts(), ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -96,7 +96,52 @@ def test_non_elementwise_step_has_no_local_but_a_downstream() -> None:
     (_step_sum, step_mm) = list(backward_steps((w @ v).sum()))
     assert step_mm.local is None
     np.testing.assert_array_equal(step_mm.downstream[0], [[1.0, -1.0], [1.0, -1.0]])
-    assert "matmul: A gets upstream @ Bᵀ" in str(step_mm)
+    assert "∂L/∂W = upstream ⊗ v (outer product" in str(step_mm)  # W @ v: not upstream @ vᵀ
+
+
+@pytest.mark.parametrize(
+    ("shape_a", "shape_b", "rule_a", "rule_b", "kind"),
+    [
+        ((3, 3), (3,), "upstream ⊗ b (outer product", "aᵀ @ upstream", "matrix @ vector"),
+        ((3,), (3, 2), "b @ upstream", "a ⊗ upstream (outer product", "vector @ matrix"),
+        ((3,), (3,), "upstream × b", "upstream × a", "vector · vector"),
+        ((2, 3), (3, 2), "upstream @ bᵀ", "aᵀ @ upstream", "matrix @ matrix"),
+        ((4, 2, 3), (3, 2), "upstream @ bᵀ", "summed over the batch (4,)", "batched (batch (4,))"),
+    ],
+)
+def test_the_matmul_rule_is_stated_for_the_shapes_at_hand(
+    shape_a, shape_b, rule_a, rule_b, kind
+) -> None:
+    rng = np.random.default_rng(0)
+    a = Tensor(rng.normal(size=shape_a), requires_grad=True, name="a")
+    b = Tensor(rng.normal(size=shape_b), requires_grad=True, name="b")
+    (_, step) = list(backward_steps((a @ b).sum()))
+    text = str(step)
+    assert f"matmul, {kind}" in text
+    local_rule = next(line for line in text.splitlines() if "local rule" in line)
+    assert f"∂L/∂a = {rule_a}" in local_rule and rule_b in local_rule.split("∂L/∂b = ")[1]
+    if kind == "matrix @ vector":  # and the rule is what was computed (upstream = ones)
+        np.testing.assert_allclose(a.grad.numpy(), np.outer(np.ones(3), b.numpy()))
+
+
+def test_arrays_of_up_to_16_elements_print_in_full() -> None:
+    z = Tensor(np.zeros((3, 3)), requires_grad=True, name="Z")
+    big = Tensor(np.ones((5, 4)), requires_grad=True, name="B")
+    text = "\n".join(str(s) for s in backward_steps((z * 2.0).sum() + big.sum()))
+    assert "Z.grad = [[2., 2., 2.], [2., 2., 2.], [2., 2., 2.]]" in text
+    assert "B.grad = [5×4 array: mean 1, |max| 1]" in text
+
+
+def test_a_root_named_l_keeps_local_and_downstream_apart() -> None:
+    w = Tensor(3.0, requires_grad=True, name="w")
+    b = Tensor(2.0, requires_grad=True, name="b")
+    loss = w * b
+    loss.name = "L"
+    (step,) = list(backward_steps(loss))
+    text = str(step)
+    assert "local       ∂(w × b)/∂w = 2   ∂(w × b)/∂b = 3" in text
+    assert "downstream  ∂L/∂w = 1 × 2 = 2" in text
+    assert "∂L/∂w = 2   " not in text.split("local")[1].split("downstream")[0]
 
 
 def test_scopes_tag_nodes_with_nested_paths() -> None:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -112,3 +117,54 @@ def test_assert_forward_matches_reports_shape_and_value_differences() -> None:
     with pytest.raises(AssertionError, match="differs from NumPy"):
         assert_forward_matches(lambda t: t * 2, lambda a: a * 3, x)
     assert_forward_matches(lambda t: t.split(1), lambda a: np.split(a, 2), x)
+
+
+FAILING_GRADIENT_TEST = """
+from hypothesis import given
+from minigrad import Elementwise, apply
+from minigrad.testing import tensors, assert_gradients_match
+
+class Square(Elementwise):
+    name, symbol, rule = "square", "x²", "square: downstream = upstream × 2x"
+    def forward(self, x):
+        self.saved = (x,)
+        return x * x
+    def local_grads(self):
+        (x,) = self.saved
+        return (x,)                      # wrong: 2 * x
+
+@given(tensors(min_value=-5, max_value=5))
+def test_square(x):
+    assert_gradients_match(lambda t: apply(Square(), t), x)
+"""
+
+
+def test_a_failing_gradient_test_explains_nothing_inside_minigrad(tmp_path) -> None:
+    """Hypothesis's "Explanation" listed lines of backend.py and gradcheck.py (never the
+    user's op): the profile minigrad.testing registers and loads turns it off."""
+    (tmp_path / "test_square.py").write_text(FAILING_GRADIENT_TEST, encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_square.py"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(root), "HYPOTHESIS_PROFILE": ""},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "Jacobian entries disagree" in done.stdout
+    assert "Explanation" not in done.stdout
+    assert "minigrad/gradcheck.py:" not in done.stdout
+
+
+def test_the_minigrad_profile_is_loaded_only_when_no_other_was() -> None:
+    from hypothesis import Phase, settings
+
+    from minigrad.testing import PROFILE
+
+    assert Phase.explain not in settings.get_profile(PROFILE).phases
+    assert settings.get_profile(PROFILE).deadline is None
+    # this suite loads its own profile, built on minigrad's
+    assert Phase.explain not in settings().phases

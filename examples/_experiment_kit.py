@@ -11,7 +11,7 @@ always has ``experiment``, ``finding`` (the result in words), ``figures`` and ``
 Examples
 --------
 >>> import sys; sys.path.insert(0, "examples")
->>> from experiment_kit import experiment_parser
+>>> from _experiment_kit import experiment_parser
 >>> args = experiment_parser("demo", "A demo.").parse_args(["--quick", "--out", "/tmp/x"])
 >>> args.quick, args.out, args.seed
 (True, '/tmp/x', 0)
