@@ -39,7 +39,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from experiment_kit import (
+from _experiment_kit import (
     check_target,
     experiment_parser,
     progress,
