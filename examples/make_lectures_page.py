@@ -30,12 +30,31 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class Experiment:
-    """One lecture experiment: its script, its heading and what it reproduces."""
+    """One lecture experiment: its script, its heading and what it reproduces.
+
+    ``name`` names the run folder ``docs/lectures/<name>/`` and, unless ``script`` is given,
+    the script ``examples/<name>.py``. ``mode`` is passed on every run (e.g. ``--compare``),
+    ``settings`` on the full run only (``--quick`` keeps its own small budget), and ``shown``
+    picks the PNG figures the page shows (all of them when empty).
+    """
 
     name: str
     title: str
     reproduces: str
     section: str
+    script: str = ""
+    mode: tuple[str, ...] = ()
+    settings: tuple[str, ...] = ()
+    shown: tuple[str, ...] = ()
+
+    @property
+    def script_name(self) -> str:
+        """The script's name in ``examples/`` (without ``.py``)."""
+        return self.script or self.name
+
+    def options(self, quick: bool) -> list[str]:
+        """The script's options for a full or a ``--quick`` run (``--out`` aside)."""
+        return [*self.mode, *(["--quick"] if quick else self.settings)]
 
 
 EXPERIMENTS = (
@@ -108,13 +127,48 @@ EXPERIMENTS = (
         "item 15 — deck 004",
         "Sequence tasks",
     ),
+    Experiment(
+        "char_rnn",
+        "Samples improving with training",
+        "item 16 — decks 002/004 (after Karpathy 2015: noise → words → verse with speaker "
+        "names); a one-layer LSTM on the Shakespeare text shipped in the package, sampled "
+        "before training and every 100 steps",
+        "Character-level language models",
+        settings=("--corpus", "shakespeare", "--steps", "3000"),
+        shown=("samples.png", "loss.png"),
+    ),
+    Experiment(
+        "activations",
+        "The atlas of interpretable cells",
+        "item 17 — decks 000/002/004 (cells that track the position in the line, quotes, "
+        "comments, indentation, if-blocks) and their caveat that most cells are not "
+        "interpretable; an LSTM trained here on Python source",
+        "Character-level language models",
+        settings=("--corpus", "python", "--train-steps", "1500"),
+        shown=(
+            "two_pane.png",
+            "feature_line_position.png",
+            "feature_indentation.png",
+            "feature_inside_if_block.png",
+            "random_units.png",
+        ),
+    ),
+    Experiment(
+        "activations_compare",
+        "Vanilla RNN against LSTM: the two-pane view",
+        "item 17 — deck 001 (top-5 next-character predictions above one neuron's firing, "
+        "for a vanilla RNN whose scale runs −15.7…10.4 and an LSTM whose runs −1…1)",
+        "Character-level language models",
+        script="activations",
+        mode=("--compare", "--corpus", "python"),
+    ),
 )
 
 
 def run_experiment(experiment: Experiment, out: Path, quick: bool) -> float:
     """Run one experiment's script into ``out``; return its wall time in seconds."""
-    command = [sys.executable, str(ROOT / "examples" / f"{experiment.name}.py")]
-    command += ["--out", str(out), "--no-progress"] + (["--quick"] if quick else [])
+    command = [sys.executable, str(ROOT / "examples" / f"{experiment.script_name}.py")]
+    command += [*experiment.options(quick), "--out", str(out), "--no-progress"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
     print(f"running {experiment.name} …", flush=True)
     start = time.perf_counter()
@@ -123,8 +177,9 @@ def run_experiment(experiment: Experiment, out: Path, quick: bool) -> float:
     if done.returncode != 0:
         raise SystemExit(f"{experiment.name} failed (exit {done.returncode}):\n{done.stderr}")
     (out / "timing.json").write_text(json.dumps({"seconds": round(seconds, 1), "quick": quick}))
-    for vector in out.glob("*.svg"):  # the page shows PNGs; a slide's SVG comes from your run
-        vector.unlink()
+    # the page shows PNGs; a slide's SVG, the HTML heatmaps and checkpoints come from your run
+    for extra in [*out.glob("*.svg"), *out.glob("*.html"), *out.glob("*.npz")]:
+        extra.unlink()
     return seconds
 
 
@@ -140,24 +195,39 @@ def read_run(out: Path) -> tuple[dict, dict] | None:
 
 def experiment_section(experiment: Experiment, summary: dict, timing: dict, folder: str) -> str:
     """The markdown for one experiment: heading, source, command, figures, finding, targets."""
-    quick = " --quick" if timing["quick"] else ""
+    options = " ".join(experiment.options(timing["quick"]))
+    command = f"python examples/{experiment.script_name}.py" + (f" {options}" if options else "")
     lines = [
         f"### {experiment.title}",
         "",
         f"*Reproduces:* {experiment.reproduces}.",
         "",
-        f"```bash\npython examples/{experiment.name}.py{quick}\n```",
+        f"```bash\n{command}\n```",
         "",
         f"Ran in {timing['seconds']:.0f} s on this page's machine"
         f"{' (quick mode)' if timing['quick'] else ''}.",
         "",
     ]
-    lines += [f"![{experiment.name}: {fig}]({folder}/{fig})" for fig in png_figures(summary)]
+    figures = png_figures(summary)
+    figures = [f for f in experiment.shown if f in figures] if experiment.shown else figures
+    lines += [f"![{experiment.name}: {fig}]({folder}/{fig})" for fig in figures]
     lines += ["", f"**Finding.** {summary['finding']}", ""]
+    lines += translations_table(summary.get("translations", []))
     for target in summary.get("targets", []):
         verdict = "held" if target["held"] else "**did not hold**"
         lines.append(f"- Deck target {verdict}: {target['target']}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def translations_table(rows: list[dict]) -> list[str]:
+    """A markdown table of example translations (source, target, the model's output)."""
+    if not rows:
+        return []
+    table = ["| source | target | model output |", "|---|---|---|"]
+    for row in rows:
+        mark = "" if row["output"] == row["target"] else " ✗"
+        table.append(f"| `{row['source']}` | `{row['target']}` | `{row['output']}`{mark} |")
+    return ["Held-out examples:", "", *table, ""]
 
 
 def png_figures(summary: dict) -> list[str]:

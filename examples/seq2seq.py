@@ -13,13 +13,21 @@ decoding (its input is <sos> followed by its own previous guesses, until it writ
 Sources are padded at the start, so every encoder run ends on the last real token. The score
 is exact-match accuracy on inputs that never occurred in training, overall and per input
 length. ``--task`` picks the toy translation: ``reverse`` (``"1234" → "4321"``, the
-default), ``sort`` (``"3141" → "1134"``) or ``dates`` (``"5 jan 2019" → "2019-01-05"``). The
-figure shows the training loss and the held-out accuracy over training; the graph picture
-shows one short example unrolled, encoder and decoder as separate clusters.
+default), ``sort`` (``"3141" → "1134"``) or ``dates`` (``"5 jan 2019" → "2019-01-05"``).
+
+Figures: ``seq2seq.png``, the deck's encoder–decoder picture (16:9) drawn for one held-out
+input with the trained model's own greedy output: the encoder reads the source token by
+token, its final state h_M is handed to the decoder, and the decoder, fed <START> and then
+its previous outputs, writes until it emits <END>; ``training.png``, the training loss, the
+held-out accuracy over training and the final accuracy per input length. ``summary.json``
+lists example translations (source, target, model output). ``--graph`` also renders one
+short example's autograd graph (``graph.svg``/``graph.png``, encoder and decoder as
+clusters; too detailed for a slide).
 
 Run:
     python examples/seq2seq.py                     # GRU, reversal of 3–8 digits (~45 s)
     python examples/seq2seq.py --cell lstm --task sort
+    python examples/seq2seq.py --graph             # also the autograd graph of one example
     python examples/seq2seq.py --quick             # a few updates (the tests)
 """
 
@@ -46,7 +54,9 @@ import nn
 import viz
 from nn import functional as F  # noqa: N812 (the PyTorch idiom)
 from nn.datasets import (
+    EOS,
     PAD,
+    SOS,
     TokenVocab,
     date_pairs,
     digit_reversal_pairs,
@@ -189,6 +199,144 @@ def curves_figure(history: dict[str, list], per_length: dict[int, float], args):
     return fig
 
 
+def greedy_tokens(
+    model: EncoderDecoder, vocab: TokenVocab, source: str, pad_to: int = 0
+) -> list[str]:
+    """The decoder's greedy outputs for ``source``, one display token per step, up to and
+    including ``<END>`` (at most 6 more steps than the padded source has, as
+    :func:`translate`).
+
+    The source is padded at the start to ``pad_to`` tokens, as it is in a batch of longer
+    sources (:func:`translate`): the encoder reads the padding too, so its final state, and
+    the translation, can depend on it.
+    """
+    src = vocab.pad([source], left=True)
+    src = np.concatenate([np.full((max(pad_to - len(src), 0), 1), PAD), src])
+    with minigrad.no_grad():
+        ids = model.greedy(src, steps=src.shape[0] + 6)[:, 0]
+    tokens = []
+    for i in map(int, ids):
+        if i == EOS:
+            return [*tokens, "<END>"]
+        tokens.append(vocab.decode([i]) or ("<START>" if i == SOS else "<pad>"))
+    return tokens
+
+
+def example_translations(model, vocab, pairs, wrong: int = 2) -> list[dict]:
+    """One held-out pair per input length and up to ``wrong`` mistranslated ones: source,
+    target, the model's greedy output and whether it is exact."""
+    sources, targets = zip(*pairs, strict=True)
+    outputs = translate(model, vocab, list(sources))
+    rows = [
+        {"source": s, "target": t, "output": o, "correct": o == t}
+        for s, t, o in zip(sources, targets, outputs, strict=True)
+    ]
+    first_of_length = {}
+    for row in rows:
+        first_of_length.setdefault(len(row["source"]), row)
+    shown = [first_of_length[k] for k in sorted(first_of_length)]
+    shown += [r for r in rows if not r["correct"] and r not in shown][:wrong]
+    return shown
+
+
+def _token_box(ax, x: float, y: float, text: str, face: str, edge: str, size: float = 22):
+    ax.text(
+        x, y, text.replace(" ", "␣"), ha="center", va="center", fontsize=size,
+        family="monospace", bbox={"boxstyle": "round,pad=0.35", "fc": face, "ec": edge, "lw": 2},
+    )  # fmt: skip
+
+
+def _arrow(ax, start, end, color: str, style: str = "-", lw: float = 2.5, rad: float = 0.0):
+    ax.annotate(
+        "", xy=end, xytext=start,
+        arrowprops={"arrowstyle": "-|>", "color": color, "lw": lw, "ls": style,
+                    "mutation_scale": 22, "shrinkA": 0, "shrinkB": 0,
+                    "connectionstyle": f"arc3,rad={rad}"},
+    )  # fmt: skip
+
+
+ENCODER_COLOUR, DECODER_COLOUR = "#1f77b4", "#d62728"
+
+
+def diagram_figure(source: str, target: str, output: list[str], cell: str, padded: int = 0):
+    """Deck 004's seq2seq picture for one example, with the model's own output.
+
+    The encoder (blue) reads ``source`` one token per step; its final state h_M (with c_M for
+    an LSTM) is the decoder's (red) initial state; the decoder is fed <START> and then each of
+    its previous outputs (dashed) and writes ``output`` until <END>. Outputs that differ from
+    ``target`` are drawn on red. ``padded``: the length the source was padded to at the
+    start (the padding is not drawn; the caption says so).
+    """
+    m, n = len(source), len(output)
+    state = "$h_M$" if cell != "lstm" else "$h_M, c_M$"
+    x_enc = np.arange(m, dtype=float)
+    x_dec = m + 0.9 + np.arange(n, dtype=float)
+    y_in, y_cell, y_out = 0.0, 1.35, 2.7
+    half_w, half_h = 0.3, 0.32
+    fig, ax = plt.subplots(figsize=(16, 9))
+    ax.set(xlim=(-1.6, x_dec[-1] + 0.7), ylim=(-1.45, 3.85))
+    ax.set_axis_off()
+    cell_name = cell.upper()
+    for x, token in zip(x_enc, source, strict=True):
+        _token_box(ax, x, y_in, token, "#eeeeee", "#555555")
+        _arrow(ax, (x, y_in + 0.22), (x, y_cell - half_h), "#555555")
+    inputs = ["<START>", *output[:-1]]
+    for j, (x, token) in enumerate(zip(x_dec, inputs, strict=True)):
+        _token_box(ax, x, y_in, token, "#eeeeee", "#555555", size=16 if j == 0 else 22)
+        _arrow(ax, (x, y_in + 0.22), (x, y_cell - half_h), "#555555")
+    for xs, colour in ((x_enc, ENCODER_COLOUR), (x_dec, DECODER_COLOUR)):
+        for i, x in enumerate(xs):
+            ax.add_patch(
+                plt.Rectangle((x - half_w, y_cell - half_h), 2 * half_w, 2 * half_h,
+                              fc=colour, ec="black", lw=1.5, alpha=0.85)
+            )  # fmt: skip
+            ax.text(x, y_cell, cell_name, ha="center", va="center", color="white",
+                    fontsize=15 if len(cell_name) < 4 else 12.5, weight="bold")  # fmt: skip
+            if i + 1 < len(xs):
+                _arrow(ax, (x + half_w, y_cell), (xs[i + 1] - half_w, y_cell), colour)
+    _arrow(ax, (x_enc[-1] + half_w, y_cell), (x_dec[0] - half_w, y_cell), "black", lw=4)
+    ax.text((x_enc[-1] + x_dec[0]) / 2, y_cell + 0.18, state, ha="center", va="bottom",
+            fontsize=24)  # fmt: skip
+    wanted = [*target, "<END>"]
+    for j, (x, token) in enumerate(zip(x_dec, output, strict=True)):
+        right = j < len(wanted) and token == wanted[j]
+        _arrow(ax, (x, y_cell + half_h), (x, y_out - 0.22), "#555555")
+        face = "#d8f0d8" if right else "#f7c6c6"
+        _token_box(ax, x, y_out, token, face, "#2a7a2a" if right else "#b00000",
+                   size=16 if token == "<END>" else 22)  # fmt: skip
+        if j + 1 < n:
+            _arrow(ax, (x + 0.15, y_out - 0.22), (x_dec[j + 1] - 0.2, y_in + 0.24),
+                   "#888888", style="--", lw=1.8)  # fmt: skip
+    for xs, label, colour in (
+        (x_enc, f"Encoder ({cell_name}) reads the whole source", ENCODER_COLOUR),
+        (x_dec, f"Decoder ({cell_name}) writes from {state} alone", DECODER_COLOUR),
+    ):
+        ax.text((xs[0] + xs[-1]) / 2, 3.45, label, ha="center", va="center", fontsize=20,
+                color=colour, weight="bold")  # fmt: skip
+    for y, label in ((y_in, "input"), (y_cell, "cell"), (y_out, "output")):
+        ax.text(-1.0, y, label, ha="center", va="center", fontsize=17, color="#555555",
+                style="italic")  # fmt: skip
+    written = "".join(t for t in output if t != "<END>")
+    verdict = "exact" if output == wanted else f"want '{target}'"
+    padding = f" (read after {padded - m} <pad> tokens, as in its batch)" if padded > m else ""
+    ax.text(
+        -1.55, -0.95,
+        f"Held-out input '{source}'{padding} → the trained model wrote '{written}' "
+        f"({verdict}).\nGreedy decoding: each output (dashed) is fed back as the next input; "
+        "in training the true previous token is fed instead (teacher forcing).",
+        ha="left", va="center", fontsize=16,
+    )  # fmt: skip
+    fig.suptitle("seq2seq (deck 004): encoder → $h_M$ → decoder, <START> … <END>",
+                 fontsize=26, x=0.02, ha="left", y=0.97)  # fmt: skip
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.02, top=0.9)
+    return fig
+
+
+def diagram_example(pairs: list[tuple[str, str]], length: int = 5) -> tuple[str, str]:
+    """The first pair whose source has ``length`` tokens, else the one closest to it."""
+    return min(pairs, key=lambda p: abs(len(p[0]) - length))
+
+
 def graph_picture(model: EncoderDecoder, vocab: TokenVocab, pair, args, out) -> list[str]:
     """Unroll one example (composed form) and render encoder and decoder as clusters."""
     for name, param in model.named_parameters():
@@ -226,6 +374,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--lr", type=float, default=0.005)
     parser.add_argument("--eval-every", type=int, default=100, help="updates between tests")
+    parser.add_argument(
+        "--graph", action="store_true", help="also render one example's autograd graph"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.pairs, args.test, args.updates, args.eval_every, args.hidden = 400, 50, 20, 10, 16
@@ -247,23 +398,30 @@ def run(args, out) -> dict:
     seconds = time.perf_counter() - started
     accuracy, per_length = exact_match(model, vocab, test_pairs)
     train_accuracy, _ = exact_match(model, vocab, train_pairs[: args.test])
-    figures = save_figure(curves_figure(history, per_length, args), out, "training", svg=True)
-    shortest = min(test_pairs, key=lambda p: len(p[0]) + len(p[1]))
-    figures += graph_picture(model, vocab, shortest, args, out)
-    examples = test_pairs[:5]
-    guesses = translate(model, vocab, [s for s, _ in examples])
+    source, target = diagram_example(test_pairs)
+    padded = max(len(s) for s, _ in test_pairs)  # as translate() pads the held-out batch
+    output = greedy_tokens(model, vocab, source, pad_to=padded)
+    diagram = diagram_figure(source, target, output, args.cell, padded=padded)
+    figures = save_figure(diagram, out, "seq2seq", svg=True)
+    figures += save_figure(curves_figure(history, per_length, args), out, "training", svg=True)
+    if args.graph:
+        shortest = min(test_pairs, key=lambda p: len(p[0]) + len(p[1]))
+        figures += graph_picture(model, vocab, shortest, args, out)
+    examples = example_translations(model, vocab, test_pairs)
     shown = [
-        f"{s} → {g}" + ("" if g == t else f" (want {t})")
-        for (s, t), g in zip(examples, guesses, strict=True)
+        f"{e['source']} → {e['output']}" + ("" if e["correct"] else f" (want {e['target']})")
+        for e in examples
     ]
     print("held-out examples: " + "; ".join(shown))
     return report(
-        out, args, figures, history, accuracy, per_length, train_accuracy, seconds, len(train_pairs)
-    )
+        out, args, figures, history, (accuracy, per_length, train_accuracy), seconds,
+        len(train_pairs), examples,
+    )  # fmt: skip
 
 
-def report(out, args, figures, history, accuracy, per_length, train_accuracy, seconds, n_train):
+def report(out, args, figures, history, scores, seconds, n_train, examples):
     """State the deck's claim as a target and write the summary."""
+    accuracy, per_length, train_accuracy = scores
     targets: list = []
     check_target(
         targets,
@@ -298,6 +456,7 @@ def report(out, args, figures, history, accuracy, per_length, train_accuracy, se
         train_pairs=n_train,
         test_pairs=args.test,
         train_seconds=seconds,
+        translations=examples,
     )
 
 

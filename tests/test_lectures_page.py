@@ -28,8 +28,37 @@ PAGE = load_page_builder()
 
 def test_every_listed_experiment_is_a_script_with_a_quick_mode() -> None:
     for experiment in PAGE.EXPERIMENTS:
-        source = (ROOT / "examples" / f"{experiment.name}.py").read_text(encoding="utf-8")
-        assert "experiment_parser(" in source, experiment.name
+        script = ROOT / "examples" / f"{experiment.script_name}.py"
+        assert "experiment_parser(" in script.read_text(encoding="utf-8"), experiment.name
+    names = [e.name for e in PAGE.EXPERIMENTS]
+    assert len(set(names)) == len(names), "two experiments would share a run folder"
+    assert {"char_rnn", "activations", "activations_compare"} <= set(names)  # items 16 and 17
+
+
+def test_a_section_shows_the_command_with_its_options_and_only_the_chosen_figures() -> None:
+    atlas = PAGE.Experiment(
+        "atlas_compare", "Atlas", "item 17", "Char models", script="activations",
+        mode=("--compare",), settings=("--train-steps", "900"), shown=("b.png", "a.png"),
+    )  # fmt: skip
+    summary = {"finding": "found", "figures": ["a.png", "b.png", "c.png", "a.html"]}
+    full = PAGE.experiment_section(atlas, summary, {"seconds": 3, "quick": False}, "x")
+    assert "python examples/activations.py --compare --train-steps 900\n" in full
+    assert re.findall(r"\(x/([^)]+)\)", full) == ["b.png", "a.png"]  # in the order given
+    quick = PAGE.experiment_section(atlas, summary, {"seconds": 3, "quick": True}, "x")
+    assert "python examples/activations.py --compare --quick\n" in quick
+    assert atlas.options(quick=True) == ["--compare", "--quick"]
+
+
+def test_a_section_lists_the_example_translations() -> None:
+    seq2seq = next(e for e in PAGE.EXPERIMENTS if e.name == "seq2seq")
+    rows = [
+        {"source": "123", "target": "321", "output": "321", "correct": True},
+        {"source": "4567", "target": "7654", "output": "7645", "correct": False},
+    ]
+    summary = {"finding": "f", "figures": ["seq2seq.png"], "translations": rows}
+    section = PAGE.experiment_section(seq2seq, summary, {"seconds": 1, "quick": False}, "x")
+    assert "| `123` | `321` | `321` |" in section
+    assert "| `4567` | `7654` | `7645` ✗ |" in section
 
 
 @pytest.mark.slow
