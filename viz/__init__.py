@@ -26,10 +26,12 @@ from viz.plots import (
     training_curves,
 )
 from viz.render import ImageTooLargeError, RendererNotFoundError, SafeDigraph, render
+from viz.slides import IllegibleTextWarning
 from viz.themes import Theme, get_theme
 from viz.walk import path_between
 
 __all__ = [
+    "IllegibleTextWarning",
     "ImageTooLargeError",
     "RendererNotFoundError",
     "SafeDigraph",
