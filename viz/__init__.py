@@ -27,6 +27,7 @@ from viz.plots import (
 )
 from viz.render import ImageTooLargeError, RendererNotFoundError, SafeDigraph, render
 from viz.slides import IllegibleTextWarning
+from viz.stepper import Stepper, stepper
 from viz.themes import Theme, get_theme
 from viz.walk import path_between
 
@@ -35,6 +36,7 @@ __all__ = [
     "ImageTooLargeError",
     "RendererNotFoundError",
     "SafeDigraph",
+    "Stepper",
     "Theme",
     "backward_frames",
     "draw_graph",
@@ -46,6 +48,7 @@ __all__ = [
     "heat_colour",
     "path_between",
     "render",
+    "stepper",
     "text_heatmap",
     "text_heatmap_html",
     "training_curves",
