@@ -615,13 +615,9 @@ def _box_attrs(item: Item, graph: GraphWalk, style: Style) -> dict[str, str]:
     rows: Rows = [("", f"<B>{escape(name)}</B>")]
     leaves = [t for t in item.tensors if t.node is None and t.requires_grad]
     if leaves:  # parameters drawn inside the box (a focus view)
-        for pair in (
-            itertools.batched(leaves, 2)
-            if hasattr(itertools, "batched")
-            else [leaves[k : k + 2] for k in range(0, len(leaves), 2)]
-        ):
-            names = ", ".join(t.name or "parameter" for t in pair)
-            rows.append(("", f'<FONT POINT-SIZE="{theme.small:g}"><I>{escape(names)}</I></FONT>'))
+        for t in leaves:  # one a line: a narrow box
+            name = escape(t.name or "parameter")
+            rows.append(("", f'<FONT POINT-SIZE="{theme.small:g}"><I>{name}</I></FONT>'))
     if not part:
         rows.append(("ops", str(len(item.nodes))))
         if style.show_grads and norm is not None:
