@@ -66,6 +66,35 @@ def step_norms(
     return recorder.norms()
 
 
+def stepper_screenshot(path: Path, presses: int = 4) -> None:
+    """The stepper page of the lecture graph after ``presses`` → presses, in headless Chromium.
+
+    Needs Playwright (the ``dev`` extra) and a Chromium (``apt-get install chromium``).
+    """
+    import shutil
+    import tempfile
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        browser = None
+    if browser is None:
+        print(f"skipped {path.name}: needs playwright and chromium", file=sys.stderr)
+        return
+    page = Path(tempfile.mkdtemp()) / "stepper.html"
+    viz.stepper(lecture_graph(), page)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=browser, args=["--no-sandbox"])
+        tab = chromium.new_page(viewport={"width": 1280, "height": 560})
+        tab.goto(page.as_uri())
+        for _ in range(presses):
+            tab.keyboard.press("ArrowRight")
+        tab.hover("g.node[data-item=t0]")
+        tab.screenshot(path=str(path))
+        chromium.close()
+
+
 def shrink(path: Path) -> None:
     """Re-save a PNG with a 64-colour palette: the gallery is committed, keep it small."""
     from PIL import Image
@@ -106,16 +135,24 @@ def main(argv: list[str] | None = None) -> None:
         title="nn.LSTM(fused=False), 2 steps, every gate",
     )
     viz.render(expanded, OUT / "lstm_expanded.svg")
-    slide = viz.draw_graph(
-        recurrent_loss(LSTM, steps=2),
-        collapse="weights",
-        color_by="grad",
+    steps = viz.draw_graph(
+        recurrent_loss(LSTM, steps=4),
+        collapse=["t=*", "weights"],
         show_values=False,
         theme="slides",
         fit="16:9",
-        title="nn.LSTM(fused=False), 2 steps, every gate, ‖∂L/∂·‖ by colour",
+        title="nn.LSTM(fused=False), 4 steps on one line, weight copies above",
     )
-    viz.render(slide, OUT / "lstm_slide_16x9.png", dpi=DPI)
+    viz.render(steps, OUT / "lstm_steps_16x9.png", dpi=DPI)
+    focus = viz.draw_graph(
+        recurrent_loss(LSTM, steps=12),
+        expand="t=6",
+        theme="slides",
+        fit="16:9",
+        title="focus on step 6 of 12: every gate's value and gradient",
+    )
+    viz.render(focus, OUT / "lstm_focus_16x9.png", dpi=DPI)
+    stepper_screenshot(OUT / "stepper.png")
 
     for kind in (RNN, LSTM):
         dot = viz.draw_graph(

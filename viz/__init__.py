@@ -26,13 +26,17 @@ from viz.plots import (
     training_curves,
 )
 from viz.render import ImageTooLargeError, RendererNotFoundError, SafeDigraph, render
+from viz.slide_fit import IllegibleTextWarning
+from viz.stepper import Stepper, stepper
 from viz.themes import Theme, get_theme
 from viz.walk import path_between
 
 __all__ = [
+    "IllegibleTextWarning",
     "ImageTooLargeError",
     "RendererNotFoundError",
     "SafeDigraph",
+    "Stepper",
     "Theme",
     "backward_frames",
     "draw_graph",
@@ -44,6 +48,7 @@ __all__ = [
     "heat_colour",
     "path_between",
     "render",
+    "stepper",
     "text_heatmap",
     "text_heatmap_html",
     "training_curves",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -20,8 +20,18 @@ from minigrad import time_step_of as step_of
 from viz.colors import LogScale, text_on
 from viz.grads import gradients, magnitude
 from viz.labels import escape, number, shape_text, summary, table
-from viz.layout import ELIDED, Collapse, Layout, Placement, kept_steps, last_segment
-from viz.render import SafeDigraph
+from viz.layout import (
+    ELIDED,
+    Collapse,
+    Expand,
+    Layout,
+    Placement,
+    focus_steps,
+    kept_steps,
+    last_segment,
+)
+from viz.render import RendererNotFoundError, SafeDigraph, layout_svg
+from viz.slide_fit import warn_if_illegible as _warn_small_text
 from viz.themes import Theme, get_theme
 from viz.walk import GraphWalk, walk
 
@@ -55,6 +65,8 @@ class Style:
     scale: LogScale | None
     highlight: set[int]
     annotate: Mapping[Any, Sequence[tuple[str, str]]]
+    layout: Layout = field(default_factory=Layout)
+    groups: dict[str, str] = field(default_factory=dict)  # item id → Graphviz group
 
 
 def draw_graph(
@@ -69,6 +81,7 @@ def draw_graph(
     grad_range: tuple[int, int] | None = None,
     highlight: Iterable[Tensor | Node] = (),
     collapse: Collapse | Literal["auto"] = "auto",
+    expand: Expand = None,
     window: int | None = None,
     title: str | None = None,
     annotate: Mapping[Tensor | Node, Sequence[tuple[str, str]]] | None = None,
@@ -108,6 +121,13 @@ def draw_graph(
         leaving it. ``"auto"`` (the default) folds nn's per-gate weight views (scopes named
         ``weights``) when the graph has more than :data:`LARGE_GRAPH` nodes, and says so in
         the picture; ``None`` folds nothing.
+    expand : str or sequence of str, optional
+        A *focus view*: open these scopes (names or patterns matched against the end of the
+        scope path, e.g. ``"t=2"``) and fold everything else. The parts of an opened scope
+        (an LSTM step's gates, cell and hidden state) are boxes that show the value and
+        gradient they pass on; the other steps are boxes on the same line, and in a long
+        sequence only the first, the last and the focused step's neighbours are kept (with
+        ``window=k``: the first and last ``k``). ``collapse`` is not needed with it.
     window : int, optional
         Show only the first and last ``window`` time steps, with an elision box between.
     title : str, optional
@@ -118,7 +138,8 @@ def draw_graph(
         ``{(input tensor, op node): text}`` written on the edge from the input to the op.
     fit : {"16:9", "4:3"}, optional
         Stretch the layout to exactly fill a slide of that shape (13.33 × 7.5 or 10 × 7.5
-        inches; with ``dpi=150`` a 16:9 PNG is 2000 × 1125 pixels).
+        inches; with ``dpi=150`` a 16:9 PNG is exactly 2000 × 1125 pixels). Warns
+        (:class:`viz.IllegibleTextWarning`) when text would be under 8 pt on the slide.
     size : (width, height) in inches, optional
         Scale the picture down to fit in this box, keeping its proportions (with ``fit``,
         the slide's size instead of the default one).
@@ -140,12 +161,28 @@ def draw_graph(
     6
     >>> "grad" in dot.source and x.grad is None
     True
+
+    A focus view of one step of an unrolled LSTM, the others folded:
+
+    >>> import minigrad, nn
+    >>> _, (h, c) = nn.LSTM(2, 3, fused=False)(minigrad.randn(6, 1, 2))
+    >>> dot = draw_graph(h.sum(), expand="t=2")
+    >>> "forget_gate" in dot.source and "label=<t=2>" in dot.source
+    True
     """
     graph = walk(root)
     theme = get_theme(theme)
-    hidden = ["weight views folded (collapse=None)"] if collapse == "auto" else []
-    collapse = resolve_collapse(graph, collapse)
-    hidden = hidden if collapse else []
+    scopes = [n.scope for n in graph.nodes]
+    if expand is not None:
+        layout = focus_layout(scopes, expand, window)
+        hidden: list[str] = []
+        # a focus view is made for a slide: no text smaller than the body text
+        theme = replace(theme, small=theme.fontsize)
+    else:
+        hidden = ["weight views folded (collapse=None)"] if collapse == "auto" else []
+        collapse = resolve_collapse(graph, collapse)
+        hidden = hidden if collapse else []
+        layout = Layout(collapse, kept_steps(scopes, window))
     want_grads = show_grads or color_by == "grad"
     grad_of = resolve_grads(graph, grads) if want_grads else {}
     scale = None
@@ -157,22 +194,61 @@ def draw_graph(
         )
     elif color_by is not None:
         raise ValueError(f"color_by={color_by!r}: the only option is 'grad' (or None)")
-    scopes = [n.scope for n in graph.nodes]
-    items, item_of = place(graph, Layout(collapse, kept_steps(scopes, window)))
+    items, item_of = place(graph, layout)
     if show_values is None:  # the picture's size decides, after folding
         show_values = len(items) <= LARGE_GRAPH
         hidden += [] if show_values else ["values hidden (show_values=True)"]
     style = Style(
-        theme, show_values, show_grads, grad_of, scale, lit_ids(graph, highlight), annotate or {}
+        theme,
+        show_values,
+        show_grads,
+        grad_of,
+        scale,
+        lit_ids(graph, highlight),
+        annotate or {},
+        layout,
     )
     dot = _digraph(theme, rankdir, title, hidden)
+    if layout.focus:
+        dot.attr(ranksep="0.2")  # a focus view is wide: every column counts
     dot.attr(**slide_size(fit, size))
+    # which edges will be drawn decides the line of steps, whose groups the nodes carry
+    planned = _emit_edges(SafeDigraph(), graph, item_of, style, edge_labels or {})
+    style.groups, line = line_up_steps(items, item_of, graph, planned)
     _emit_nodes(dot, items, graph, style)
     done = _emit_edges(dot, graph, item_of, style, edge_labels or {})
     _order_steps(dot, items, done)
+    dot.body.extend(line)
     if scale is not None:
         dot.node("legend", legend(scale, theme), shape="plaintext")
+    if fit is not None or size is not None:
+        warn_if_illegible(dot)
     return dot
+
+
+def warn_if_illegible(dot: SafeDigraph) -> None:
+    """Lay ``dot`` out and warn if its text would be too small on a slide.
+
+    The graph remembers its checked source, so :func:`viz.render` does not warn again.
+    """
+    try:
+        svg = layout_svg(dot.source)
+    except (RendererNotFoundError, RuntimeError):  # no renderer: nothing to measure
+        return
+    _warn_small_text(svg)
+    dot.checked_source = dot.source
+
+
+def focus_layout(scopes: Sequence[str], expand: Expand, window: int | None) -> Layout:
+    """The :class:`Layout` of a focus view; a pattern that opens nothing is an error."""
+    layout = Layout(None, focus_steps(scopes, expand, window), expand, scopes)
+    if not layout.focus:
+        examples = sorted({s for s in scopes if s}, key=len)[:3]
+        raise ValueError(
+            f"expand={expand!r} matches no scope of this graph; its scopes look like "
+            f"{', '.join(map(repr, examples)) or '(none: the graph has no scopes)'}"
+        )
+    return layout
 
 
 LARGE_GRAPH = 150
@@ -188,7 +264,7 @@ def slide_size(fit: str | None, size: tuple[float, float] | None) -> dict[str, s
     Examples
     --------
     >>> slide_size("16:9", None)
-    {'size': '13.333,7.5!', 'ratio': 'fill'}
+    {'size': '13.333,7.5!', 'ratio': 'fill', 'pad': '0'}
     >>> slide_size(None, (6, 4))
     {'size': '6,4'}
     """
@@ -201,7 +277,8 @@ def slide_size(fit: str | None, size: tuple[float, float] | None) -> dict[str, s
     if fit is None:
         return {} if size is None else {"size": f"{size[0]:g},{size[1]:g}"}
     width, height = size or SLIDES[fit]
-    return {"size": f"{width:g},{height:g}!", "ratio": "fill"}
+    # no pad: Graphviz adds it after scaling, which made slides a few pixels narrow
+    return {"size": f"{width:g},{height:g}!", "ratio": "fill", "pad": "0"}
 
 
 def resolve_collapse(graph: GraphWalk, collapse: Collapse | Literal["auto"]) -> Collapse:
@@ -286,8 +363,13 @@ def _place_copies(
         # one copy node per box or cluster for all the shared tensors read there: an LSTM
         # gate reads four (W_ih, W_hh, b_ih, b_hh views), and four boxes per gate crowd it
         key = f"copies:{where.box}" if where.box else f"copies:{where.cluster}"
+        cluster = where.cluster
+        step = layout.opened_step(where.cluster)
+        if step is not None:
+            # a focused step reads one copy, in the row of the other steps' copies
+            key, cluster = f"copies:{step}", step.rpartition("/")[0]
         if key not in items:
-            items[key] = Item(f"{graph.ids[t]}c{len(items)}", where.cluster)
+            items[key] = Item(f"{graph.ids[t]}c{len(items)}", cluster)
         copy = items[key]
         if not any(c is t for c in copy.copy_of):
             source = layout.place(t.node.scope).box if t.node is not None else None
@@ -306,8 +388,20 @@ def _placement(t: Tensor, graph: GraphWalk, layout: Layout) -> Placement:
     if t.requires_grad and _is_shared(t, graph, layout):
         return Placement(SHARED)
     users = graph.consumers.get(t, [])
+    if layout.focus and t.requires_grad and users:
+        # a focus view draws a parameter read only by a folded box (nn's weights) inside it
+        spots = {layout.place(n.scope) for n in users}
+        spot = next(iter(spots))
+        if len(spots) == 1 and spot.box is not None and not layout.inside_opened(spot.box):
+            return spot
     if not t.requires_grad and users:  # a constant lives with its only consumer's scope
         spots = {layout.place(n.scope) for n in users}
+        steps = {layout.opened_step(s.cluster) for s in spots}
+        lone_box = len(spots) == 1 and next(iter(spots)).box is not None
+        if len(steps) == 1 and (step := steps.pop()) is not None and not lone_box:
+            # read inside a focused step (x_t): beside it, so the step's first column is
+            # its own and the previous step's box can sit on the line beside it
+            return Placement(step.rpartition("/")[0])
         if len(spots) == 1:
             return spots.pop()
     return Placement("")
@@ -410,6 +504,8 @@ def node_attrs(item: Item, graph: GraphWalk, style: Style) -> dict[str, str]:
         attrs = _tensor_attrs(item.tensors[0], graph, style)
     if _lit(item, style):
         attrs.update(color=style.theme.highlight, penwidth=f"{style.theme.highlight_width:g}")
+    if item.id in style.groups:
+        attrs["group"] = style.groups[item.id]
     return attrs
 
 
@@ -510,18 +606,31 @@ def _box_attrs(item: Item, graph: GraphWalk, style: Style) -> dict[str, str]:
     theme = style.theme
     assert item.box is not None
     name = last_segment(item.box)
-    if name == ELIDED:
+    if name.startswith(ELIDED):
         return _elision_attrs(item, theme)
     norm = _box_grad_norm(item, graph, style)
     fill = theme.box_fill if style.scale is None or norm is None else style.scale.colour(norm)
     ink = text_on(fill) if style.scale is not None else theme.text
-    rows: Rows = [("", f"<B>{escape(name)}</B>"), ("ops", str(len(item.nodes)))]
-    if style.show_grads and norm is not None:
-        rows.append(("‖grad‖", escape(number(norm))))
+    part = style.layout.inside_opened(item.box)
+    rows: Rows = [("", f"<B>{escape(name)}</B>")]
+    leaves = [t for t in item.tensors if t.node is None and t.requires_grad]
+    if leaves:  # parameters drawn inside the box (a focus view)
+        for t in leaves:  # one a line: a narrow box
+            name = escape(t.name or "parameter")
+            rows.append(("", f'<FONT POINT-SIZE="{theme.small:g}"><I>{name}</I></FONT>'))
+    if not part:
+        rows.append(("ops", str(len(item.nodes))))
+        if style.show_grads and norm is not None:
+            rows.append(("‖grad‖", escape(number(norm))))
+    label = (
+        _part_label(item, graph, style, ink)  # a gate of the focused step: what it passes on
+        if part
+        else table(rows, ink, theme.fontsize, theme.fontsize * 1.15)
+    )
     return {
-        "label": table(rows, ink, theme.fontsize, theme.fontsize * 1.15),
+        "label": label,
         "shape": "box",
-        "style": "filled,bold",
+        "style": "rounded,filled" if part else "filled,bold",
         "fillcolor": fill,
         "tooltip": _plain(f"{item.box}: {len(item.nodes)} ops folded"),
     }
@@ -531,7 +640,7 @@ def _elision_attrs(item: Item, theme: Theme) -> dict[str, str]:
     steps = {seg for n in item.nodes for seg in n.scope.split("/") if seg.startswith("t=")}
     text = f"{ELIDED} {len(steps)} steps {ELIDED}"
     return {
-        "label": f'<<FONT POINT-SIZE="{theme.fontsize * 1.3:g}">{text}</FONT>>',
+        "label": f'<<FONT POINT-SIZE="{theme.fontsize:g}">{text}</FONT>>',
         "shape": "box",
         "style": "dashed,rounded",
         "color": theme.muted,
@@ -539,15 +648,66 @@ def _elision_attrs(item: Item, theme: Theme) -> dict[str, str]:
     }
 
 
-def _box_grad_norm(item: Item, graph: GraphWalk, style: Style) -> float | None:
-    """‖∂L/∂(everything leaving the box)‖: the gradient that reaches this block."""
+def _part_label(item: Item, graph: GraphWalk, style: Style, ink: str) -> str:
+    """A part of a focused step: its name over the value and gradient it passes on.
+
+    Values and gradients stand side by side, one row per element when there are at most
+    four (a narrow box: a whole LSTM step fits a slide), else their summaries.
+    """
+    theme = style.theme
+    grad_ink = theme.grad_text if style.scale is None else ink
+    assert item.box is not None
+
+    def cell(text: str, colour: str = ink, align: str = "RIGHT") -> str:
+        shown = "&#160;&#160;" + escape(text)  # a gap between the columns
+        font = f'<FONT COLOR="{colour}" POINT-SIZE="{theme.fontsize:g}">{shown}</FONT>'
+        return f'<TD ALIGN="{align}">{font}</TD>'
+
+    columns: list[tuple[str, str, list[str]]] = []
+    for t in _leaving(item, graph):
+        grad = style.grads.get(t)
+        if style.show_values and t.data is not None:
+            columns.append(("data", ink, _elements(t.data)))
+        if style.show_grads and grad is not None:
+            columns.append(("grad", grad_ink, _elements(grad)))
+    title = f'<FONT COLOR="{ink}" POINT-SIZE="{theme.fontsize * 1.15:g}"><B>'
+    title += f"{escape(last_segment(item.box))}</B></FONT>"
+    lines = [
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">',
+        f'<TR><TD COLSPAN="{max(len(columns), 1)}">{title}</TD></TR>',
+    ]
+    if columns:
+        lines.append("<TR>" + "".join(cell(h, c, "CENTER") for h, c, _ in columns) + "</TR>")
+        for k in range(max(len(v) for _, _, v in columns)):
+            lines.append(
+                "<TR>"
+                + "".join(cell(v[k] if k < len(v) else "", c) for _, c, v in columns)
+                + "</TR>"
+            )
+    lines.append("</TABLE>>")
+    return "".join(lines)
+
+
+def _elements(value: Any) -> list[str]:
+    """Each number of a small array (at most four), else its summary, as table rows."""
+    array = np.asarray(backend.to_numpy(value), dtype=np.float64)
+    return [number(v) for v in array.ravel()] if array.size <= 4 else [summary(array)]
+
+
+def _leaving(item: Item, graph: GraphWalk) -> list[Tensor]:
+    """The tensors made in a box and used outside it (or the root)."""
     inside = {id(n) for n in item.nodes}
-    leaving = [
+    return [
         t
         for t in item.tensors
-        if t is graph.root or any(id(n) not in inside for n in graph.consumers.get(t, []))
+        if t.node is not None
+        and (t is graph.root or any(id(n) not in inside for n in graph.consumers.get(t, [])))
     ]
-    found = [style.grads[t] for t in leaving if t in style.grads]
+
+
+def _box_grad_norm(item: Item, graph: GraphWalk, style: Style) -> float | None:
+    """‖∂L/∂(everything leaving the box)‖: the gradient that reaches this block."""
+    found = [style.grads[t] for t in _leaving(item, graph) if t in style.grads]
     if not found:
         return None
     return math.sqrt(sum(magnitude(g) ** 2 for g in found))
@@ -620,6 +780,144 @@ def _order_steps(dot: SafeDigraph, items: dict[str, Item], drawn: set[tuple[str,
         for entry in by_step[after]:
             if entry.id not in fed_inside:
                 dot.edge(ends[-1].id, entry.id, style="invis", weight="0", minlen="2")
+
+
+def line_up_steps(
+    items: dict[str, Item],
+    item_of: dict[Any, Item],
+    graph: GraphWalk,
+    drawn: set[tuple[str, str]],
+) -> tuple[dict[str, str], list[str]]:
+    """Folded time steps on one horizontal line, their weight copies on a row above.
+
+    Per sequence (the scope holding ``t=0``, ``t=1``, …), the step boxes and elision boxes
+    share a Graphviz ``group``, which keeps the edges between them straight, and an unfolded
+    (focused) step between two boxes is bridged by an invisible edge of the same group. The
+    per-step copies of the weights form a second group, chained in step order from the box
+    they copy, each in the same column as the step before its own (``rank=same``), so the
+    dashed copy edges never cross the steps.
+
+    Returns the group of each node on a line and the DOT statements to add after the edges.
+    """
+    dot = SafeDigraph()  # collects the statements
+    groups: dict[str, str] = {}
+    lines: dict[str, list[tuple[int, str, Item | None]]] = {}
+    for key, item in items.items():
+        if item.box is None or not key.startswith("box:"):
+            continue
+        name = last_segment(item.box)
+        step = step_of(name) if not name.startswith(ELIDED) else _first_step(item)
+        if step is not None:
+            lines.setdefault(item.cluster, []).append((step, item.box, item))
+    for cluster in {i.cluster for i in items.values()}:
+        step = step_of(last_segment(cluster))
+        parent = cluster.rpartition("/")[0]
+        if step is not None and parent in lines:  # an opened step among folded ones
+            lines[parent].append((step, cluster, None))
+    for prefix, stations in sorted(lines.items()):
+        stations.sort(key=lambda s: s[0])
+        group = f"steps {prefix}"
+        line: list[str] = []
+        for k, (_, cluster, item) in enumerate(stations):
+            if item is not None:
+                line.append(item.id)
+            else:  # an opened step: the line runs through it
+                line.extend(_through_opened(stations, k, cluster, items, drawn))
+        groups.update((node, group) for node in line)
+        for before, after in itertools.pairwise(line):
+            # beside the real edge, if any: a heavy one keeps the line straight
+            dot.edge(before, after, style="invis", weight=LINE_WEIGHT)
+        copies = [items.get(f"copies:{where}") for _, where, _ in stations]
+        groups.update(_line_up_copies(dot, stations, copies, item_of, f"copies {prefix}"))
+    return groups, dot.body
+
+
+LINE_WEIGHT = "100"  # how much Graphviz favours a straight line of steps over short edges
+
+
+def _through_opened(
+    stations: list[tuple[int, str, Item | None]],
+    k: int,
+    cluster: str,
+    items: dict[str, Item],
+    drawn: set[tuple[str, str]],
+) -> list[str]:
+    """Run the line of steps through an opened step, along its shortest chain of nodes.
+
+    The line enters where the previous step's state arrives and leaves where the next step
+    reads it; for an LSTM that is the cell state's path, the other parts stack around it. A
+    shortest chain has no edge skipping over a node of it, so every edge on the line can be
+    straight.
+    """
+    inside = [i.id for i in items.values() if f"{i.cluster}/".startswith(f"{cluster}/")]
+    ids = set(inside)
+    before = stations[k - 1][2] if k > 0 else None
+    after = stations[k + 1][2] if k + 1 < len(stations) else None
+    succ: dict[str, list[str]] = {i: [] for i in inside}
+    has_pred: set[str] = set()
+    for tail, head in sorted(drawn):
+        if tail in ids and head in ids:
+            succ[tail].append(head)
+            has_pred.add(head)
+    starts = [i for i in inside if before is not None and (before.id, i) in drawn]
+    starts = starts or [i for i in inside if i not in has_pred]
+    ends = {i for i in inside if after is not None and (i, after.id) in drawn}
+    ends = ends or {i for i in inside if not succ[i]}
+    paths = [p for p in (_shortest(start, ends, succ) for start in starts) if p]
+    if not paths:
+        return []
+    length = min(map(len, paths))
+    tied = [p for p in paths if len(p) == length]
+    return tied[len(tied) // 2]  # the middle one: the others stack on both sides
+
+
+def _shortest(start: str, ends: set[str], succ: dict[str, list[str]]) -> list[str]:
+    """The shortest path from ``start`` to one of ``ends`` along ``succ`` ([] if none)."""
+    came: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:
+        if node in ends:
+            path = [node]
+            while (prev := came[path[-1]]) is not None:
+                path.append(prev)
+            return path[::-1]
+        for nxt in succ[node]:
+            if nxt not in came:
+                came[nxt] = node
+                queue.append(nxt)
+    return []
+
+
+def _line_up_copies(
+    dot: SafeDigraph,
+    stations: list[tuple[int, str, Item | None]],
+    copies: list[Item | None],
+    item_of: dict[Any, Item],
+    group: str,
+) -> dict[str, str]:
+    chain = [c for c in copies if c is not None]
+    if len(chain) < 2:
+        return {}
+    groups = {copy.id: group for copy in chain}
+    sources = {item_of[t].id for c in chain for t in c.copy_of if t in item_of}
+    if len(sources) == 1:
+        chain.insert(0, items_by_id(item_of)[sources.pop()])
+    for a, b in itertools.pairwise(chain):
+        dot.edge(a.id, b.id, style="invis", weight="10")
+    for (_, _, before), copy in zip(stations, copies[1:], strict=False):
+        if before is not None and copy is not None and copy.cluster == before.cluster:
+            # same column, copy first: above the step line in a left-to-right picture
+            dot.body.append(f"\t{{rank=same; {before.id} -> {copy.id} [style=invis]}}\n")
+    return groups
+
+
+def items_by_id(item_of: dict[Any, Item]) -> dict[str, Item]:
+    return {item.id: item for item in item_of.values()}
+
+
+def _first_step(item: Item) -> int | None:
+    steps = [s for n in item.nodes if (s := step_of(n.scope)) is not None]
+    return min(steps) if steps else None
 
 
 def gathered_steps(node: Node) -> list[int]:

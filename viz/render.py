@@ -22,10 +22,13 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import graphviz
+
+from viz.slide_fit import exact_size, warn_if_illegible
 
 PURE = "graphviz-pure"
 RENDERERS = ("dot", PURE)
@@ -144,25 +147,24 @@ def pipe(source: str, fmt: str, renderer: str | None = None, dpi: float | None =
         if dpi <= 0:
             raise ValueError(f"dpi must be positive, got {dpi}")
         command.append(f"-Gdpi={dpi:g}")
-    if fmt != "png":
-        return _run(command, source, fmt)
-    svg = _run([command[0], "-Tsvg"], source, "svg")
-    check_pixels(svg_size_points(svg), dpi or DEFAULT_DPI)
-    png = _run(command, source, fmt)
-    exact = _EXACT_SIZE.search(source)
-    if exact is None or not _FILL.search(source):
-        return png
-    from viz.slides import fit_png, svg_background
-
-    inches = float(exact.group(1)), float(exact.group(2))
-    pixels = (round(inches[0] * (dpi or DEFAULT_DPI)), round(inches[1] * (dpi or DEFAULT_DPI)))
-    return fit_png(png, pixels, svg_background(svg))
+    if fmt == "png":
+        check_pixels(svg_size_points(layout_svg(source, command[0])), dpi or DEFAULT_DPI)
+    data = layout_svg(source, command[0]) if fmt == "svg" else _run(command, source, fmt)
+    return exact_size(data, fmt, source, dpi or DEFAULT_DPI)
 
 
-# ``size="13.333,7.5!"`` with ``ratio=fill`` (draw_graph's ``fit=``): the picture *is* that
-# size, so its PNG is exactly inches × dpi pixels, whatever margins Graphviz rounds
-_EXACT_SIZE = re.compile(r'\bsize="([\d.]+),([\d.]+)!"')
-_FILL = re.compile(r'\bratio="?fill\b')
+def layout_svg(source: str, program: str | None = None) -> bytes:
+    """The SVG of DOT ``source`` laid out by ``program`` (default: the renderer for SVG).
+
+    The last few layouts are kept: the size checks before a PNG or PDF, the legibility check
+    of ``draw_graph(fit=...)`` and the SVG itself share one layout.
+    """
+    return _layout(program or renderer_command("svg")[0], source)
+
+
+@lru_cache(maxsize=4)
+def _layout(program: str, source: str) -> bytes:
+    return _run([program, "-Tsvg"], source, "svg")
 
 
 def _has_command(fmt: str, renderer: str | None) -> bool:
@@ -254,6 +256,12 @@ def render(
     ImageTooLargeError
         A PNG would pass :data:`MAX_PIXELS`; the message says how to make it smaller.
 
+    Warns
+    -----
+    IllegibleTextWarning
+        A PNG or PDF whose smallest text would be under 8 pt on a 13.33-inch-wide slide
+        (unless ``draw_graph(fit=...)`` said so already); the message says what to change.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -271,6 +279,9 @@ def render(
             f"cannot tell the format of {str(path)!r}: end it in .svg, .png, .pdf or .dot"
         )
     data = source.encode("utf-8") if fmt in {"dot", "gv"} else pipe(source, fmt, renderer, dpi)
+    if fmt in {"png", "pdf"} and getattr(graph, "checked_source", None) != source:
+        # a PNG or a PDF cannot be zoomed: say so when its text is too small for a slide
+        warn_if_illegible(layout_svg(source, renderer_command("svg", renderer)[0]))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
