@@ -155,14 +155,16 @@ def main(argv: list[str] | None = None) -> None:
     stepper_screenshot(OUT / "stepper.png")
 
     for kind in (RNN, LSTM):
-        dot = viz.draw_graph(
-            recurrent_loss(kind, steps=8),
+        dot = viz.draw_graph(  # 8 steps in a row were 5.8 pt on a slide: show the ends only
+            recurrent_loss(kind, steps=12),
             collapse=["t=*", "weights"],
+            window=2,
             color_by="grad",
             grad_range=(-4, 1),
             show_values=False,
             theme="slides",
-            title=f"nn.{kind.__name__}, 8 steps: ‖∂L/∂·‖ by colour (L = Σ h_7)",
+            fit="16:9",
+            title=f"nn.{kind.__name__}, 12 steps: ‖∂L/∂·‖ by colour (L = Σ h_11)",
         )
         viz.render(dot, OUT / f"grad_colour_{kind.__name__.lower()}.png", dpi=DPI)
 
