@@ -458,3 +458,138 @@ def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
     [3.0]
     """
     return input.lerp(end, weight)
+
+
+def atan2(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.atan2` as a function."""
+    return as_tensor(input).atan2(other)
+
+
+def arctan2(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.atan2` as a function."""
+    return as_tensor(input).atan2(other)
+
+
+def hypot(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.hypot` as a function."""
+    return as_tensor(input).hypot(other)
+
+
+def copysign(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.copysign` as a function."""
+    return as_tensor(input).copysign(other)
+
+
+def logaddexp(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.logaddexp` as a function."""
+    return as_tensor(input).logaddexp(other)
+
+
+def logaddexp2(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.logaddexp2` as a function."""
+    return as_tensor(input).logaddexp2(other)
+
+
+def fmod(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.fmod` as a function."""
+    return as_tensor(input).fmod(other)
+
+
+def xlogy(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.xlogy` as a function."""
+    return as_tensor(input).xlogy(other)
+
+
+def float_power(input: Any, exponent: Any) -> Tensor:
+    """:meth:`Tensor.float_power` as a function."""
+    return as_tensor(input).float_power(exponent)
+
+
+def rsub(input: Any, other: Any, alpha: float = 1) -> Tensor:
+    """:meth:`Tensor.rsub` as a function."""
+    return as_tensor(input).rsub(other, alpha)
+
+
+def fmax(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.fmax` as a function."""
+    return as_tensor(input).fmax(other)
+
+
+def fmin(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.fmin` as a function."""
+    return as_tensor(input).fmin(other)
+
+
+def clamp(input: Any, min: Any = None, max: Any = None) -> Tensor:
+    """:meth:`Tensor.clamp` as a function."""
+    return as_tensor(input).clamp(min, max)
+
+
+def clip(input: Any, min: Any = None, max: Any = None) -> Tensor:
+    """:meth:`Tensor.clip` as a function."""
+    return as_tensor(input).clip(min, max)
+
+
+def clamp_min(input: Any, min: Any) -> Tensor:
+    """:meth:`Tensor.clamp_min` as a function."""
+    return as_tensor(input).clamp_min(min)
+
+
+def clamp_max(input: Any, max: Any) -> Tensor:
+    """:meth:`Tensor.clamp_max` as a function."""
+    return as_tensor(input).clamp_max(max)
+
+
+def heaviside(input: Any, values: Any) -> Tensor:
+    """:meth:`Tensor.heaviside` as a function."""
+    return as_tensor(input).heaviside(values)
+
+
+def logical_and(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.logical_and` as a function."""
+    return as_tensor(input).logical_and(other)
+
+
+def logical_or(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.logical_or` as a function."""
+    return as_tensor(input).logical_or(other)
+
+
+def logical_xor(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.logical_xor` as a function."""
+    return as_tensor(input).logical_xor(other)
+
+
+def logical_not(input: Any) -> Tensor:
+    """:meth:`Tensor.logical_not` as a function."""
+    return as_tensor(input).logical_not()
+
+
+def eq(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.eq` as a function."""
+    return as_tensor(input).eq(other)
+
+
+def ne(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.ne` as a function."""
+    return as_tensor(input).ne(other)
+
+
+def lt(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.lt` as a function."""
+    return as_tensor(input).lt(other)
+
+
+def le(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.le` as a function."""
+    return as_tensor(input).le(other)
+
+
+def gt(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.gt` as a function."""
+    return as_tensor(input).gt(other)
+
+
+def ge(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.ge` as a function."""
+    return as_tensor(input).ge(other)
