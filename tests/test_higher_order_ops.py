@@ -7,6 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from op_helpers import draw_case, ours
+from test_ops_activations import CASES as ACTIVATION_CASES
 from test_ops_activations import UNARY_VS_TORCH as ACTIVATIONS
 from test_ops_arithmetic import BINARY_VS_TORCH as BINARY
 from test_ops_compare import CASES as COMPARE_CASES
@@ -22,6 +23,7 @@ from minigrad.testing import assert_second_gradients_match, tensors
 
 UNARY = {**ELEMENTWISE, **ACTIVATIONS}
 CASES = {
+    **ACTIVATION_CASES,
     **REDUCE_CASES,
     **SCAN_CASES,
     **COMPARE_CASES,

@@ -94,6 +94,11 @@ TABLE = {
     ops.Xlogy: (ops.Xlogy, [WIDE, POSITIVE]),
     ops.Fmax: (ops.Fmax, [WIDE, WIDE]),
     ops.Fmin: (ops.Fmin, [WIDE, WIDE]),
+    ops.CELU: (lambda: ops.CELU(1.5), [WIDE]),
+    ops.Hardshrink: (ops.Hardshrink, [WIDE]),
+    ops.Softshrink: (ops.Softshrink, [WIDE]),
+    ops.Tanhshrink: (ops.Tanhshrink, [WIDE]),
+    ops.Threshold: (lambda: ops.Threshold(0.1, -3.0), [WIDE]),
     BCEOp: (BCEOp, [{"min_value": 0.05, "max_value": 0.95}, {"min_value": 0.0, "max_value": 1.0}]),
     BCEWithLogitsOp: (BCEWithLogitsOp, [WIDE, {"min_value": 0.0, "max_value": 1.0}]),
 }

@@ -89,3 +89,26 @@ def test_embedding_errors() -> None:
     with pytest.raises(TypeError, match="embedding indices must be integers"):
         minigrad.embedding(w, [0.5])
     assert w.grad is None
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"padding_idx": 1}, {"padding_idx": -1}, {"scale_grad_by_freq": True}, {"max_norm": 1.0}],
+)
+def test_functional_embedding_takes_pytorchs_order_and_options(options: dict) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    from nn import functional as F  # noqa: N812 (PyTorch's name)
+
+    rng = np.random.default_rng(0)
+    weight = rng.normal(size=(4, 3))
+    ids = np.array([[1, 3, 1], [0, 1, 3]])
+    w = minigrad.tensor(weight.copy(), requires_grad=True)
+    tw = torch.tensor(weight.copy(), requires_grad=True)
+    upstream = rng.normal(size=(2, 3, 3))
+    out = F.embedding(minigrad.tensor(ids), w, **options)
+    theirs = torch.nn.functional.embedding(torch.tensor(ids), tw, **options)
+    np.testing.assert_allclose(out.numpy(), theirs.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(w.numpy(), tw.detach().numpy(), rtol=1e-12)  # max_norm renorms
+    out.backward(minigrad.tensor(upstream))
+    theirs.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12)

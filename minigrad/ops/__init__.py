@@ -20,9 +20,11 @@ too. A new element-wise function derives from ``minigrad.ops.elementwise.OfX``.
 """
 
 from minigrad.ops.activations import (
+    CELU,
     ELU,
     GELU,
     SELU,
+    Hardshrink,
     Hardsigmoid,
     Hardswish,
     Hardtanh,
@@ -36,8 +38,11 @@ from minigrad.ops.activations import (
     SiLU,
     Softmax,
     Softplus,
+    Softshrink,
     Softsign,
     Tanh,
+    Tanhshrink,
+    Threshold,
 )
 from minigrad.ops.activations import sigmoid_array as sigmoid_array
 from minigrad.ops.activations import softplus_array as softplus_array
@@ -107,6 +112,7 @@ from minigrad.ops.shape import (
 )
 
 __all__ = [
+    "CELU",
     "ELU",
     "GELU",
     "SELU",
@@ -140,6 +146,7 @@ __all__ = [
     "Fmod",
     "Gather",
     "GetItem",
+    "Hardshrink",
     "Hardsigmoid",
     "Hardswish",
     "Hardtanh",
@@ -187,6 +194,7 @@ __all__ = [
     "Sinh",
     "Softmax",
     "Softplus",
+    "Softshrink",
     "Softsign",
     "Sqrt",
     "Square",
@@ -195,6 +203,8 @@ __all__ = [
     "Sum",
     "Tan",
     "Tanh",
+    "Tanhshrink",
+    "Threshold",
     "Transfer",
     "Trunc",
     "Where",

@@ -1,4 +1,5 @@
-"""Layers as functions: :func:`linear`, :func:`dropout`, :func:`pad` and :func:`one_hot`."""
+"""Layers as functions: :func:`linear`, :func:`dropout`, :func:`pad`, :func:`one_hot` and
+:func:`embedding`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import Tensor, apply, backend, concat, ops
+import minigrad
+from minigrad import ShapeError, Tensor, apply, backend, concat, ops
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -130,3 +132,63 @@ def _pad_axis(x: Tensor, axis: int, left: int, right: int, value: float) -> Tens
     if left <= 0 and right <= 0:
         return x
     return concat([pieces[0], x, pieces[1]], axis)
+
+
+def embedding(
+    input: Any,
+    weight: Tensor,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> Tensor:
+    """Rows of ``weight`` picked by the integer ids ``input`` (PyTorch's argument order;
+    :func:`minigrad.embedding` takes ``(weight, ids)`` as ``torch.embedding`` does).
+
+    ``padding_idx``'s row gets no gradient; ``max_norm`` first rescales, in place, each row
+    ``input`` reads whose ``norm_type``-norm exceeds it (as PyTorch); ``scale_grad_by_freq``
+    divides each row's gradient by how often ``input`` reads it. ``sparse`` is accepted; the
+    gradient is always dense.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> w = minigrad.tensor([[0.0, 1.0], [2.0, 3.0]], requires_grad=True)
+    >>> F.embedding(minigrad.tensor([1, 1, 0]), w, padding_idx=0).sum().backward()
+    >>> w.grad.tolist()
+    [[0.0, 0.0], [2.0, 2.0]]
+    """
+    ids = input if isinstance(input, Tensor) else minigrad.tensor(np.asarray(input))
+    if weight.ndim != 2:
+        raise ShapeError(f"embedding weight must be 2-D (rows, features), got {weight.shape}")
+    rows = weight.shape[0]
+    if padding_idx is not None:
+        if not -rows <= padding_idx < rows:
+            raise ShapeError(f"padding_idx {padding_idx} is outside the {rows} rows of weight")
+        padding_idx %= rows
+    if max_norm is not None:
+        _renorm_rows(weight, ids, max_norm, norm_type)
+    out = minigrad.embedding(weight, ids)
+    if padding_idx is not None:
+        padded = (ids == padding_idx).unsqueeze(-1)
+        out = minigrad.where(padded, minigrad.embedding(weight.detach(), ids), out)
+    if scale_grad_by_freq and out.requires_grad:
+        flat = backend.to_numpy(ids.data).reshape(-1)
+        counts = np.bincount(flat, minlength=rows)[flat].reshape((*ids.shape, 1))
+        scale = minigrad.as_tensor(1.0 / counts - 1.0, like=out).to(backend.dtype_name(out.dtype))
+        out = out + (out - out.detach()) * scale  # values unchanged; gradient ÷ count
+    return out
+
+
+def _renorm_rows(weight: Tensor, ids: Tensor, max_norm: float, norm_type: float) -> None:
+    """PyTorch's ``embedding_renorm_``: the rows ``ids`` read, scaled in place to norm ≤ max."""
+    used = np.unique(backend.to_numpy(ids.data))
+    host = backend.to_numpy(weight.data)[used]
+    norms = np.linalg.norm(host, ord=norm_type, axis=1)
+    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+    xp = backend.namespace(weight.data)
+    index = backend.asarray_on(xp, used, like=weight.data)
+    updated = backend.asarray_on(xp, (host * scale[:, None]).astype(host.dtype), like=weight.data)
+    weight.data[index] = updated
