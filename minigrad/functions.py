@@ -24,7 +24,7 @@ from minigrad.methods._common import SortResult, ValuesIndices  # noqa: F401
 from minigrad.methods.compare import maximum, minimum, where  # noqa: F401
 from minigrad.methods.index import embedding  # noqa: F401
 from minigrad.methods.linalg import einsum  # noqa: F401
-from minigrad.methods.shape import concat, stack  # noqa: F401
+from minigrad.methods.shape import concat, meshgrid, stack  # noqa: F401
 from minigrad.tensor import Tensor
 
 cat = concat
@@ -593,3 +593,68 @@ def gt(input: Any, other: Any) -> Tensor:
 def ge(input: Any, other: Any) -> Tensor:
     """:meth:`Tensor.ge` as a function."""
     return as_tensor(input).ge(other)
+
+
+def amax(input: Any, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """:meth:`Tensor.amax` as a function."""
+    return as_tensor(input).amax(dim, keepdim)
+
+
+def amin(input: Any, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """:meth:`Tensor.amin` as a function."""
+    return as_tensor(input).amin(dim, keepdim)
+
+
+def mm(input: Any, mat2: Any) -> Tensor:
+    """:meth:`Tensor.mm` as a function."""
+    return as_tensor(input).mm(mat2)
+
+
+def bmm(input: Any, mat2: Any) -> Tensor:
+    """:meth:`Tensor.bmm` as a function."""
+    return as_tensor(input).bmm(mat2)
+
+
+def mv(input: Any, vec: Any) -> Tensor:
+    """:meth:`Tensor.mv` as a function."""
+    return as_tensor(input).mv(vec)
+
+
+def dot(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.dot` as a function."""
+    return as_tensor(input).dot(other)
+
+
+def outer(input: Any, vec2: Any) -> Tensor:
+    """:meth:`Tensor.outer` as a function."""
+    return as_tensor(input).outer(vec2)
+
+
+def ger(input: Any, vec2: Any) -> Tensor:
+    """:meth:`Tensor.outer` as a function."""
+    return as_tensor(input).outer(vec2)
+
+
+def ravel(input: Any) -> Tensor:
+    """:meth:`Tensor.ravel` as a function."""
+    return as_tensor(input).ravel()
+
+
+def unflatten(input: Any, dim: int, sizes: Any) -> Tensor:
+    """:meth:`Tensor.unflatten` as a function."""
+    return as_tensor(input).unflatten(dim, sizes)
+
+
+def diag(input: Any, diagonal: int = 0) -> Tensor:
+    """:meth:`Tensor.diag` as a function."""
+    return as_tensor(input).diag(diagonal)
+
+
+def masked_select(input: Any, mask: Any) -> Tensor:
+    """:meth:`Tensor.masked_select` as a function."""
+    return as_tensor(input).masked_select(mask)
+
+
+def transpose(input: Any, dim0: int, dim1: int) -> Tensor:
+    """:meth:`Tensor.transpose` as a function."""
+    return as_tensor(input).transpose(dim0, dim1)

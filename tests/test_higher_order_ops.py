@@ -14,6 +14,7 @@ from test_ops_compare import CASES as COMPARE_CASES
 from test_ops_elementwise import UNARY_VS_TORCH as ELEMENTWISE
 from test_ops_index import CASES as INDEX_CASES
 from test_ops_linalg import CASES as LINALG_CASES
+from test_ops_linalg import PRODUCTS
 from test_ops_reduce import CASES as REDUCE_CASES
 from test_ops_scan import CASES as SCAN_CASES
 from test_ops_shape import CASES as SHAPE_CASES
@@ -30,6 +31,7 @@ CASES = {
     **SHAPE_CASES,
     **INDEX_CASES,
     **LINALG_CASES,
+    **PRODUCTS,
 }
 
 # the rounding family is piecewise constant: its second derivative is 0 like its first

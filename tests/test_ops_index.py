@@ -27,6 +27,10 @@ def _index(shape: tuple[int, ...], high: int) -> np.ndarray:
 
 # name: (fn(x, m, idx), shapes, element options); see op_helpers
 CASES = {
+    "diag_of_vector": (lambda x, m, idx: x.diag(1), shapes(min_dims=1, max_dims=1), {}),
+    "diag_of_vector_below": (lambda x, m, idx: m.diag(x, -2), shapes(min_dims=1, max_dims=1), {}),
+    "diag_of_matrix": (lambda x, m, idx: x.diag(-1), shapes(min_dims=2, max_dims=2), {}),
+    "masked_select": (lambda x, m, idx: x.masked_select(x > 0), VECTORS, {"avoid": [0.0]}),
     "sort": (lambda x, m, idx: x.sort(-1, descending=True).values, VECTORS, DISTINCT),
     "topk": (lambda x, m, idx: x.topk(min(2, x.shape[0]), 0).values, VECTORS, DISTINCT),
     "topk_smallest": (lambda x, m, idx: x.topk(1, -1, largest=False).values, VECTORS, DISTINCT),

@@ -170,3 +170,38 @@ def test_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
 @given(data=st.data())
 def test_matches_torch(name: str, data: st.DataObject) -> None:
     check_case_matches_torch(CASES[name], data)
+
+
+# the matrix products by name (matmul underneath): every backend
+PRODUCTS = {
+    "mm": (lambda x, m, idx: x.mm(x.t() * 2 + 1), shapes(min_dims=2, max_dims=2), {}),
+    "bmm": (
+        lambda x, m, idx: m.bmm(x, x.transpose(1, 2) + 1),
+        shapes(min_dims=3, max_dims=3),
+        {},
+    ),
+    "mv": (lambda x, m, idx: x.mv(x[0] + 1), shapes(min_dims=2, max_dims=2), {}),
+    "dot": (lambda x, m, idx: m.dot(x, x.sin()), shapes(min_dims=1, max_dims=1), {}),
+    "outer": (lambda x, m, idx: x.outer(x.cos()), shapes(min_dims=1, max_dims=1), {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTS))
+@given(data=st.data())
+def test_products_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
+    check_case_gradcheck(PRODUCTS[name], backend, data)
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTS))
+@given(data=st.data())
+def test_products_match_torch(name: str, data: st.DataObject) -> None:
+    check_case_matches_torch(PRODUCTS[name], data)
+
+
+def test_products_check_their_dimensions() -> None:
+    with pytest.raises(RuntimeError, match="mm needs 2-D, 2-D tensors; operand 1"):
+        minigrad.ones(2, 3).mm(minigrad.ones(3))
+    with pytest.raises(RuntimeError, match="one batch size"):
+        minigrad.ones(2, 2, 3).bmm(minigrad.ones(3, 3, 4))
+    with pytest.raises(RuntimeError, match="dot needs 1-D"):
+        minigrad.ones(2, 3).dot(minigrad.ones(3))

@@ -75,6 +75,12 @@ def test_reduction_gradient_and_forward(name: str, backend: str, data: st.DataOb
 
 # name: (fn(x, m, idx), shapes, element options); see op_helpers
 CASES = {
+    "amax": (lambda x, m, idx: x.amax(), ANY, DISTINCT),
+    "amin_dims": (
+        lambda x, m, idx: m.amin(x, (0, -1) if x.ndim > 1 else 0, keepdim=True),
+        VECTORS,
+        DISTINCT,
+    ),
     "prod": (lambda x, m, idx: x.prod(), ANY, {}),
     "prod_dim": (lambda x, m, idx: x.prod(-1, keepdim=True), VECTORS, {}),
     "var": (lambda x, m, idx: x.var(0), LONG, {}),

@@ -216,8 +216,22 @@ def test_dtype_cast_is_differentiable(backend: str) -> None:
 
 # ------------------------------------------------------------------------ against PyTorch
 
+
 # name: (fn(x, m, idx), shapes, element options); see op_helpers
+def _product(grids):
+    a, b, c = grids
+    return a * b + c
+
+
 CASES = {
+    "ravel": (lambda x, m, idx: x.ravel(), ANY, {}),
+    "unflatten": (lambda x, m, idx: x.unflatten(0, (1, -1)), VECTORS, {}),
+    "meshgrid_xy": (
+        lambda x, m, idx: _product(m.meshgrid(x, x.sin(), x * 2, indexing="xy")),
+        shapes(min_dims=1, max_dims=1, max_side=3),
+        {},
+    ),
+    "transpose_0d_1d": (lambda x, m, idx: x.transpose(0, -1), shapes(max_dims=1), {}),
     "repeat": (lambda x, m, idx: x.repeat(2, *([1] * (x.ndim - 1)), 3), VECTORS, {}),
     "tile": (lambda x, m, idx: x.tile((2,)), ANY, {}),
     "repeat_interleave": (lambda x, m, idx: x.repeat_interleave(2, dim=0), VECTORS, {}),

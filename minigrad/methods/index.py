@@ -206,6 +206,50 @@ class IndexMethods:
         start_row, start_col = max(-offset, 0), max(offset, 0)
         return moved[Ellipsis, np.arange(length) + start_row, np.arange(length) + start_col]
 
+    def diag(self: Tensor, diagonal: int = 0) -> Tensor:
+        """A 1-D tensor as the ``diagonal``-th diagonal of a square matrix (zeros elsewhere),
+        or the ``diagonal``-th diagonal of a matrix as a 1-D tensor.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0, 2.0]).diag(1).tolist()
+        [[0.0, 1.0, 0.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]]
+        """
+        if self.ndim == 2:
+            return self.diagonal(diagonal)
+        if self.ndim != 1:
+            raise ShapeError(f"diag takes a 1-D or 2-D tensor, got shape {self.shape}")
+        k, n = int(diagonal), self.shape[0]
+        size = n + abs(k)
+        xp = backend.namespace(self.data)
+        zero = leaf(xp.zeros((), dtype=self.data.dtype))
+        if n == 0:
+            return leaf(xp.zeros((size, size), dtype=self.data.dtype))
+        # row[j] = self[j - k] (clipped; the mask keeps only the diagonal's entries)
+        row = self[np.clip(np.arange(size) - max(k, 0), 0, n - 1)].reshape(1, size)
+        i, j = np.indices((size, size))
+        mask = leaf(backend.asarray_on(xp, j - i == k, like=self.data))
+        return apply(ops.Where(), mask, row, zero)
+
+    def masked_select(self: Tensor, mask: Any) -> Tensor:
+        """The values where ``mask`` (broadcast with ``self``) is true, as a 1-D tensor.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> x = minigrad.tensor([[1.0, -2.0], [3.0, -4.0]])
+        >>> x.masked_select(x > 0).tolist()
+        [1.0, 3.0]
+        """
+        mask = as_tensor_like(mask, self)
+        if backend.dtype_name(mask.dtype) != "bool":
+            raise DTypeError(f"masked_select needs a bool mask, got {mask.dtype}")
+        shape = tuple(np.broadcast_shapes(self.shape, mask.shape))
+        values = self if self.shape == shape else self.broadcast_to(shape)
+        keep = mask if mask.shape == shape else mask.broadcast_to(shape)
+        return values.reshape(-1)[keep.reshape(-1)]
+
     def repeat_interleave(self: Tensor, repeats: Any, dim: Any = None) -> Tensor:
         """Repeat each element ``repeats`` times along ``dim`` (of the flattened tensor when
         None)."""

@@ -167,6 +167,29 @@ class ReduceMethods:
         """
         return _max_or_min(self, "max", dim, keepdim, axis, keepdims)
 
+    def amax(self: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+        """The maximum over ``dim`` (an axis or a tuple; ``()``, the default, is every axis);
+        ties share the gradient equally, as PyTorch's ``amax``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([[1.0, 5.0], [7.0, 2.0]]).amax(1).tolist()
+        [5.0, 7.0]
+        """
+        return self.max(axis=None if dim == () or dim == [] else dim, keepdims=keepdim)
+
+    def amin(self: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+        """The minimum over ``dim`` (see :meth:`amax`).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([[1.0, 5.0], [7.0, 2.0]]).amin().tolist()
+        1.0
+        """
+        return self.min(axis=None if dim == () or dim == [] else dim, keepdims=keepdim)
+
     def min(
         self: Tensor,
         dim: Any = None,

@@ -107,6 +107,43 @@ class ShapeMethods:
         merged = math.prod(self.shape[start : end + 1])
         return self.reshape((*self.shape[:start], merged, *self.shape[end + 1 :]))
 
+    def ravel(self: Tensor) -> Tensor:
+        """All values as one axis (``flatten()``).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.zeros(2, 3).ravel().shape
+        (6,)
+        """
+        return self.reshape(-1)
+
+    def unflatten(self: Tensor, dim: int, sizes: Any) -> Tensor:
+        """Axis ``dim`` split into ``sizes`` (one of them may be -1): ``flatten``'s inverse.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.zeros(2, 12).unflatten(1, (3, -1)).shape
+        (2, 3, 4)
+        """
+        axis = check_axis("unflatten", dim, self.shape)
+        sizes = tuple(int(n) for n in sizes)
+        if not sizes:
+            raise ShapeError("unflatten needs at least one size")
+        size = self.shape[axis] if self.ndim else 1
+        known = math.prod(n for n in sizes if n != -1)
+        if (
+            sizes.count(-1) > 1
+            or (-1 not in sizes and known != size)
+            or (-1 in sizes and (known == 0 or size % known))
+        ):
+            raise ShapeError(
+                f"unflatten: sizes {sizes} do not multiply to the size {size} of axis {dim} "
+                f"(shape {self.shape})"
+            )
+        return self.reshape((*self.shape[:axis], *sizes, *self.shape[axis + 1 :]))
+
     def permute(self: Tensor, *axes: Any) -> Tensor:
         """Reorder the axes (``x.permute(2, 0, 1)``)."""
         axes = tuple(check_axis("permute", a, self.shape) for a in shape_arg(axes))
@@ -114,8 +151,10 @@ class ShapeMethods:
 
     def transpose(self: Tensor, dim0: int = -2, dim1: int = -1) -> Tensor:
         """Swap two axes (the last two by default)."""
-        if self.ndim < 2:
-            raise ShapeError(f"transpose needs at least 2 dimensions, this tensor has {self.ndim}")
+        if self.ndim < 2:  # a 0-d or 1-D tensor swaps an axis with itself (as PyTorch)
+            for d in (dim0, dim1):
+                check_axis("transpose", d, self.shape)
+            return self
         axes = list(range(self.ndim))
         dim0, dim1 = (check_axis("transpose", d, self.shape) for d in (dim0, dim1))
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
@@ -236,3 +275,42 @@ class ShapeMethods:
         """Like :meth:`repeat`, with missing leading counts taken as 1."""
         dims = shape_arg(dims)
         return self.repeat((1,) * (self.ndim - len(dims)) + dims)
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-D (or 0-d) tensors: output ``i`` repeats ``tensors[i]`` along
+    every other axis. ``indexing="xy"`` swaps the first two axes (NumPy's default);
+    PyTorch's and minigrad's default is ``"ij"``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x, y = minigrad.tensor([1.0, 2.0]), minigrad.tensor([3.0, 4.0, 5.0])
+    >>> rows, cols = minigrad.meshgrid(x, y)
+    >>> rows.shape, cols.tolist()[0]
+    ((2, 3), [3.0, 4.0, 5.0])
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise ShapeError(f"meshgrid indexing must be 'ij' or 'xy', got {indexing!r}")
+    if not tensors:
+        raise ShapeError("meshgrid needs at least one tensor")
+    for t in tensors:
+        if t.ndim > 1:
+            raise ShapeError(f"meshgrid takes 0-d or 1-D tensors, got shape {t.shape}")
+    if len({str(t.dtype) for t in tensors}) > 1:
+        raise ShapeError(
+            "meshgrid needs tensors of one dtype, got " + ", ".join(str(t.dtype) for t in tensors)
+        )
+    flat = [t.reshape(-1) for t in tensors]
+    swap = indexing == "xy" and len(flat) > 1
+    order = [1, 0, *range(2, len(flat))] if swap else list(range(len(flat)))
+    shape = tuple(flat[i].shape[0] for i in order)
+    grids = []
+    for i, t in enumerate(flat):
+        position = order.index(i)
+        view = [1] * len(flat)
+        view[position] = -1
+        grids.append(t.reshape(tuple(view)).broadcast_to(shape))
+    return tuple(grids)
