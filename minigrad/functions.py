@@ -658,3 +658,90 @@ def masked_select(input: Any, mask: Any) -> Tensor:
 def transpose(input: Any, dim0: int, dim1: int) -> Tensor:
     """:meth:`Tensor.transpose` as a function."""
     return as_tensor(input).transpose(dim0, dim1)
+
+
+def acosh(input: Any) -> Tensor:
+    """:meth:`Tensor.acosh` as a function."""
+    return as_tensor(input).acosh()
+
+
+def asinh(input: Any) -> Tensor:
+    """:meth:`Tensor.asinh` as a function."""
+    return as_tensor(input).asinh()
+
+
+def atanh(input: Any) -> Tensor:
+    """:meth:`Tensor.atanh` as a function."""
+    return as_tensor(input).atanh()
+
+
+def arccosh(input: Any) -> Tensor:
+    """:meth:`Tensor.acosh` as a function."""
+    return as_tensor(input).acosh()
+
+
+def arcsinh(input: Any) -> Tensor:
+    """:meth:`Tensor.asinh` as a function."""
+    return as_tensor(input).asinh()
+
+
+def arctanh(input: Any) -> Tensor:
+    """:meth:`Tensor.atanh` as a function."""
+    return as_tensor(input).atanh()
+
+
+def erfc(input: Any) -> Tensor:
+    """:meth:`Tensor.erfc` as a function."""
+    return as_tensor(input).erfc()
+
+
+def erfinv(input: Any) -> Tensor:
+    """:meth:`Tensor.erfinv` as a function."""
+    return as_tensor(input).erfinv()
+
+
+def sinc(input: Any) -> Tensor:
+    """:meth:`Tensor.sinc` as a function."""
+    return as_tensor(input).sinc()
+
+
+def frac(input: Any) -> Tensor:
+    """:meth:`Tensor.frac` as a function."""
+    return as_tensor(input).frac()
+
+
+def deg2rad(input: Any) -> Tensor:
+    """:meth:`Tensor.deg2rad` as a function."""
+    return as_tensor(input).deg2rad()
+
+
+def rad2deg(input: Any) -> Tensor:
+    """:meth:`Tensor.rad2deg` as a function."""
+    return as_tensor(input).rad2deg()
+
+
+def signbit(input: Any) -> Tensor:
+    """:meth:`Tensor.signbit` as a function."""
+    return as_tensor(input).signbit()
+
+
+def isposinf(input: Any) -> Tensor:
+    """:meth:`Tensor.isposinf` as a function."""
+    return as_tensor(input).isposinf()
+
+
+def isneginf(input: Any) -> Tensor:
+    """:meth:`Tensor.isneginf` as a function."""
+    return as_tensor(input).isneginf()
+
+
+def logit(input: Any, eps: float | None = None) -> Tensor:
+    """:meth:`Tensor.logit` as a function."""
+    return as_tensor(input).logit(eps)
+
+
+def nan_to_num(
+    input: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+) -> Tensor:
+    """:meth:`Tensor.nan_to_num` as a function."""
+    return as_tensor(input).nan_to_num(nan, posinf, neginf)
