@@ -31,17 +31,29 @@ cat = concat
 
 
 def sum(
-    input: Any, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
+    input: Any,
+    dim: Any = None,
+    keepdim: Any = None,
+    *,
+    axis: Any = None,
+    keepdims: Any = None,
+    dtype: Any = None,
 ) -> Tensor:
     """:meth:`Tensor.sum` as a function."""
-    return as_tensor(input).sum(dim, keepdim, axis=axis, keepdims=keepdims)
+    return as_tensor(input).sum(dim, keepdim, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
 def mean(
-    input: Any, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
+    input: Any,
+    dim: Any = None,
+    keepdim: Any = None,
+    *,
+    axis: Any = None,
+    keepdims: Any = None,
+    dtype: Any = None,
 ) -> Tensor:
     """:meth:`Tensor.mean` as a function."""
-    return as_tensor(input).mean(dim, keepdim, axis=axis, keepdims=keepdims)
+    return as_tensor(input).mean(dim, keepdim, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
 def max(
@@ -94,7 +106,13 @@ def all(
 
 
 def prod(
-    input: Any, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
+    input: Any,
+    dim: Any = None,
+    keepdim: Any = None,
+    *,
+    axis: Any = None,
+    keepdims: Any = None,
+    dtype: Any = None,
 ) -> Tensor:
     """Product of all elements, or along one ``dim``; exact gradients also at zeros.
 
@@ -104,17 +122,17 @@ def prod(
     >>> minigrad.prod(minigrad.tensor([[1.0, 2.0], [3.0, 4.0]]), dim=1).tolist()
     [2.0, 12.0]
     """
-    return as_tensor(input).prod(dim, keepdim, axis=axis, keepdims=keepdims)
+    return as_tensor(input).prod(dim, keepdim, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
-def softmax(input: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
+def softmax(input: Any, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
     """:meth:`Tensor.softmax` as a function."""
-    return as_tensor(input).softmax(dim, axis=axis)
+    return as_tensor(input).softmax(dim, axis=axis, dtype=dtype)
 
 
-def log_softmax(input: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
+def log_softmax(input: Any, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
     """:meth:`Tensor.log_softmax` as a function."""
-    return as_tensor(input).log_softmax(dim, axis=axis)
+    return as_tensor(input).log_softmax(dim, axis=axis, dtype=dtype)
 
 
 def squeeze(input: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
@@ -176,7 +194,7 @@ def std(
     return input.std(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
 
 
-def cumsum(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
+def cumsum(input: Tensor, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
     """Running sum along ``dim``.
 
     Examples
@@ -185,10 +203,10 @@ def cumsum(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
     >>> minigrad.cumsum(minigrad.tensor([1.0, 2.0, 3.0]), 0).tolist()
     [1.0, 3.0, 6.0]
     """
-    return input.cumsum(dim, axis=axis)
+    return input.cumsum(dim, axis=axis, dtype=dtype)
 
 
-def cumprod(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
+def cumprod(input: Tensor, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
     """Running product along ``dim``; exact gradients also at zeros.
 
     Examples
@@ -197,7 +215,7 @@ def cumprod(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
     >>> minigrad.cumprod(minigrad.tensor([1.0, 2.0, 3.0]), 0).tolist()
     [1.0, 2.0, 6.0]
     """
-    return input.cumprod(dim, axis=axis)
+    return input.cumprod(dim, axis=axis, dtype=dtype)
 
 
 def norm(

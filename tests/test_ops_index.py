@@ -116,3 +116,34 @@ def test_functional_embedding_takes_pytorchs_order_and_options(options: dict) ->
     out.backward(minigrad.tensor(upstream))
     theirs.backward(torch.tensor(upstream))
     np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12)
+
+
+def test_a_0d_tensor_takes_dim_0_and_minus_1_as_pytorch_does() -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    for dim in (0, -1):
+        x = minigrad.tensor(2.5, dtype="float64", requires_grad=True)
+        tx = torch.tensor(2.5, dtype=torch.float64, requires_grad=True)
+        ours = [
+            x.topk(1, dim).values,
+            x.gather(dim, minigrad.tensor(0)),
+            x.gather(dim, minigrad.tensor([0, 0])),
+            x.scatter_add(dim, minigrad.tensor(0), x * 3),
+            x.index_select(dim, minigrad.tensor([0])),
+            x.transpose(dim, 0),
+            x.prod(dim),
+        ]
+        theirs = [
+            tx.topk(1, dim).values,
+            tx.gather(dim, torch.tensor(0)),
+            tx.gather(dim, torch.tensor([0, 0])),
+            tx.scatter_add(dim, torch.tensor(0), tx * 3),
+            tx.index_select(dim, torch.tensor([0])),
+            tx.transpose(dim, 0),
+            tx.prod(dim),
+        ]
+        for a, b in zip(ours, theirs, strict=True):
+            assert a.shape == tuple(b.shape) and a.tolist() == b.tolist()
+        sum(o.sum() * (i + 1) for i, o in enumerate(ours)).backward()
+        sum(t.sum() * (i + 1) for i, t in enumerate(theirs)).backward()
+        assert x.grad.tolist() == tx.grad.tolist()
+    assert minigrad.tensor(1.0).topk(1).indices.shape == ()

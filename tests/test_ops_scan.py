@@ -13,6 +13,8 @@ from op_helpers import (
     check_case_matches_torch,
 )
 
+import minigrad
+
 # name: (fn(x, m, idx), shapes, element options); see op_helpers
 CASES = {
     "cumsum": (lambda x, m, idx: x.cumsum(-1), VECTORS, {}),
@@ -40,3 +42,28 @@ def test_matches_torch(name: str, data: st.DataObject) -> None:
 )
 def test_gradients_at_zeros_and_ties_are_pytorchs(name: str, values: list) -> None:
     check_case_at_values(CASES[name], values)
+
+
+@pytest.mark.parametrize("shape", [(0,), (3, 0), (0, 4)])
+def test_scans_of_an_empty_tensor_have_an_empty_gradient(shape: tuple) -> None:
+    for name in ("cumprod", "cumsum"):
+        x = minigrad.zeros(*shape, dtype="float64", requires_grad=True)
+        getattr(x, name)(0).sum().backward()
+        assert x.grad.shape == shape
+        (g,) = minigrad.grad(getattr(x, name)(-1).sum(), [x], create_graph=True)
+        assert g.shape == shape
+
+
+def test_dtype_argument_computes_in_that_dtype() -> None:
+    x = minigrad.tensor([[1, 2], [3, 4]])
+    for out in (
+        x.cumprod(1, dtype="float64"),
+        minigrad.cumsum(x, 0, dtype="float64"),
+        x.sum(dtype="float64"),
+        minigrad.prod(x, 1, dtype="float64"),
+        x.mean(dtype="float64"),
+        x.softmax(-1, dtype="float64"),
+        minigrad.log_softmax(x, 0, dtype="float64"),
+    ):
+        assert str(out.dtype) == "float64"
+    assert x.cumprod(1, dtype="float64").tolist() == [[1.0, 2.0], [3.0, 12.0]]

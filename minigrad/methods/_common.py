@@ -165,3 +165,11 @@ def index_key(key: Any, like: Tensor) -> Any:
 def index_tensor(index: Any, like: Tensor) -> Tensor:
     """An index (Tensor, list or array) as an index tensor on ``like``'s backend."""
     return leaf(index_key(index, like))
+
+
+def with_dtype(t: Tensor, dtype: Any) -> Tensor:
+    """``t`` cast to ``dtype`` (a name or a dtype) first, as PyTorch's ``dtype=`` argument of
+    reductions, scans and softmax does; ``t`` itself when ``dtype`` is None."""
+    if dtype is None:
+        return t
+    return cast(t, dtype if isinstance(dtype, str) else backend.dtype_name(dtype))

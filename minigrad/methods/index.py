@@ -7,6 +7,7 @@ short composition of them, so the gradient reaches the picked elements only.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -103,13 +104,30 @@ class IndexMethods:
         return apply(ops.GetItem(key), self)
 
     def gather(self: Tensor, dim: int, index: Any) -> Tensor:
-        """``out[i][j] = self[i][index[i][j]]`` for ``dim=1`` (PyTorch's ``gather``)."""
-        return apply(ops.Gather(dim), self, index_tensor(index, self))
+        """``out[i][j] = self[i][index[i][j]]`` for ``dim=1`` (PyTorch's ``gather``).
+
+        A 0-d tensor gathers along ``dim=0``/``-1`` as if it had one element; an empty index
+        gives an empty result of its shape (as PyTorch).
+        """
+        index = index_tensor(index, self)
+        if index.ndim and math.prod(index.shape) == 0:
+            check_axis("gather", dim, self.shape)
+            return self.reshape(-1)[:0].reshape(index.shape)
+        if self.ndim == 0:
+            check_axis("gather", dim, self.shape)
+            out = self.reshape(1).gather(0, index.reshape(-1))
+            return out.reshape(index.shape)
+        return apply(ops.Gather(dim), self, index)
 
     def scatter_add(self: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
         """A copy with ``src`` added at ``index`` along ``dim`` (not in place)."""
         _same_dtype("scatter_add", self, src)
-        return apply(ops.ScatterAdd(dim), self, index_tensor(index, self), src)
+        index = index_tensor(index, self)
+        if self.ndim == 0:  # one element: dim 0/-1 as if 1-D (as PyTorch)
+            check_axis("scatter_add", dim, self.shape)
+            flat = self.reshape(1).scatter_add(0, index.reshape(-1), src.reshape(-1))
+            return flat.reshape(())
+        return apply(ops.ScatterAdd(dim), self, index, src)
 
     def scatter(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:
         """A copy with ``src`` (a tensor or a number) written at ``index`` along ``dim`` (not
@@ -125,8 +143,13 @@ class IndexMethods:
         """The slices a 1-D ``index`` names along ``dim``; repeated indices add their
         gradients."""
         key = index_key(index, self)
-        if key.ndim != 1:
+        if key.ndim > 1:
             raise ShapeError(f"index_select needs a 1-D index, got shape {tuple(key.shape)}")
+        if self.ndim == 0:  # one element: the 0-d result PyTorch gives
+            check_axis("index_select", dim, self.shape)
+            return self.reshape(1)[key].reshape(())
+        if key.ndim == 0:
+            key = backend.namespace(key).reshape(key, (1,))
         return self[(*(slice(None),) * check_axis("index_select", dim, self.shape), key, Ellipsis)]
 
     def argsort(
@@ -165,6 +188,10 @@ class IndexMethods:
         size = self.shape[axis] if self.ndim else 1
         if not 0 <= k <= size:
             raise ShapeError(f"topk k={k} is out of range for a dimension of size {size}")
+        if self.ndim == 0:  # one element: 0-d values and indices (k = 1), as PyTorch
+            values, indices = self.reshape(1).topk(k, 0, largest, sorted)
+            shape = () if k == 1 else (0,)
+            return ValuesIndices(values.reshape(shape), leaf(indices.data.reshape(shape)))
         order = self.argsort(axis, descending=largest)
         key = (*(slice(None),) * axis, slice(0, k), Ellipsis)
         indices = leaf(order.data[key])

@@ -20,7 +20,7 @@ from minigrad.dims import (
     optional_axis,
     reduce_axes,
 )
-from minigrad.methods._common import ValuesIndices, floating, leaf
+from minigrad.methods._common import ValuesIndices, floating, leaf, with_dtype
 from minigrad.op import apply
 
 if TYPE_CHECKING:
@@ -119,6 +119,7 @@ class ReduceMethods:
         *,
         axis: Any = None,
         keepdims: Any = None,
+        dtype: Any = None,
     ) -> Tensor:
         """Sum over ``dim``/``axis`` (an int, a tuple, or None for all).
 
@@ -129,7 +130,7 @@ class ReduceMethods:
         (2, 1)
         """
         axes, keep = reduce_axes("sum", self.shape, dim, axis, keepdim, keepdims)
-        return apply(ops.Sum(axes, keep), self)
+        return apply(ops.Sum(axes, keep), with_dtype(self, dtype))
 
     def mean(
         self: Tensor,
@@ -138,10 +139,11 @@ class ReduceMethods:
         *,
         axis: Any = None,
         keepdims: Any = None,
+        dtype: Any = None,
     ) -> Tensor:
         """Mean over ``dim``/``axis`` (integers are averaged in the default float dtype)."""
         axes, keep = reduce_axes("mean", self.shape, dim, axis, keepdim, keepdims)
-        return apply(ops.Mean(axes, keep), floating(self))
+        return apply(ops.Mean(axes, keep), floating(with_dtype(self, dtype)))
 
     def max(
         self: Tensor,
@@ -220,6 +222,7 @@ class ReduceMethods:
         *,
         axis: Any = None,
         keepdims: Any = None,
+        dtype: Any = None,
     ) -> Tensor:
         """Product of all elements, or along one ``dim``/``axis``; exact gradients also at zeros.
 
@@ -231,7 +234,7 @@ class ReduceMethods:
         """
         one = optional_axis("prod", self.shape, dim, axis)
         keep = keep_arg("prod", keepdims, keepdim)
-        return apply(ops.Prod(one if self.ndim else None, keep), self)
+        return apply(ops.Prod(one if self.ndim else None, keep), with_dtype(self, dtype))
 
     def norm(
         self: Tensor,

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from minigrad import ops
 from minigrad.dims import one_axis
+from minigrad.methods._common import with_dtype
 from minigrad.op import apply
 
 if TYPE_CHECKING:
@@ -25,10 +26,13 @@ class ScanMethods:
 
     __slots__ = ()
 
-    def cumsum(self: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
-        """Running sum along ``dim``/``axis``."""
-        return apply(ops.Cumsum(one_axis("cumsum", self.shape, dim, axis)), self)
+    def cumsum(self: Tensor, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
+        """Running sum along ``dim``/``axis`` (in ``dtype`` when given)."""
+        x = with_dtype(self, dtype)
+        return apply(ops.Cumsum(one_axis("cumsum", self.shape, dim, axis)), x)
 
-    def cumprod(self: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
-        """Running product along ``dim``/``axis``; exact gradients also at zeros."""
-        return apply(ops.Cumprod(one_axis("cumprod", self.shape, dim, axis)), self)
+    def cumprod(self: Tensor, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
+        """Running product along ``dim``/``axis`` (in ``dtype`` when given); exact gradients
+        also at zeros."""
+        x = with_dtype(self, dtype)
+        return apply(ops.Cumprod(one_axis("cumprod", self.shape, dim, axis)), x)
