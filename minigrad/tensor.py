@@ -246,15 +246,15 @@ class Tensor(
             return cast(self.detach(), name)
         return apply(ops.Cast(name), self)
 
-    def float(self) -> Tensor:
-        """Cast to float32."""
+    def float(self, memory_format: Any = None) -> Tensor:
+        """Cast to float32 (``memory_format`` is accepted: minigrad has one layout)."""
         return self.to("float32")
 
-    def double(self) -> Tensor:
-        """Cast to float64."""
+    def double(self, memory_format: Any = None) -> Tensor:
+        """Cast to float64 (``memory_format`` is accepted: minigrad has one layout)."""
         return self.to("float64")
 
-    def long(self) -> Tensor:
+    def long(self, memory_format: Any = None) -> Tensor:
         """Cast to int64 (cut from the graph: integers carry no gradient)."""
         return self.to("int64")
 

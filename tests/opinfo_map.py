@@ -117,6 +117,7 @@ _SPECIAL: dict[str, Callable[..., Any]] = {
     "__rpow__": _rop("__rpow__"),
     "__rmod__": _rop("__rmod__"),
     "__rmatmul__": _rop("__rmatmul__"),
+    "nn.functional.embedding": _embedding,
     "max.binary": method("max"),
     "min.binary": method("min"),
     "max.reduction_no_dim": method("max"),
@@ -161,12 +162,15 @@ def _number_other(x: Any, args: tuple, kwargs: dict) -> bool:
 _TAKES_NUMBERS = "the free functions take Python numbers where PyTorch wants a tensor"
 # torch.f(2, t) raises; minigrad.f(2, t) computes (as minigrad.f(2, 3) does)
 for _name in """atan2 copysign hypot logaddexp heaviside fmax fmin fmod float_power xlogy
-clamp_min clamp_max logical_and logical_or logical_xor eq ne lt le gt ge maximum minimum
+clamp_min clamp_max logical_and logical_or logical_xor eq ne lt le gt ge maximum minimum rsub
 """.split():
     EXPECTED[_name] = [(_number_input, _TAKES_NUMBERS)]
 _NO_OUT = "minigrad's functions take no out= (results are new tensors)"
 for _name in ("amax", "amin", "masked_select", "gather", "index_select"):
     EXPECTED[_name] = [(lambda x, args, kwargs: "out" in kwargs, _NO_OUT)]
+EXPECTED["cat"] = [
+    (lambda x, args, kwargs: "out" in kwargs and isinstance(x, (list, tuple)), _NO_OUT)
+]
 for _name in ("amax", "amin"):  # the sample that cannot be converted has x None
     EXPECTED[_name].append(
         (lambda x, args, kwargs: x is None, "NumPy holds at most 64 dimensions (65 in the sample)")
@@ -197,12 +201,7 @@ NOT_YET: dict[str, str] = {
     "norm": "36/126 samples; ShapeError: norm supports p >= 1 or inf, got p=0",
     "sort": "90/174 samples; TypeError: sort() got an unexpected keyword argument 'stable'",
     "argsort": "54/116 samples; TypeError: argsort() got an unexpected keyword argument 'stab",
-    "expand": "6/27 samples; ShapeError: broadcast_to(shape=(-1, 5, -1)) failed on inputs",
-    "cat": "7/41 samples; AxisError: concat: axis 1 is out of range for a tensor of sha",
     "repeat_interleave": "3/15 samples; TypeError: repeat_interleave() got an unexpected keyword a",
-    "double": "9/15 samples; TypeError: Tensor.double() got an unexpected keyword argument",
-    "float": "9/15 samples; TypeError: Tensor.float() got an unexpected keyword argument",
-    "long": "6/10 samples; TypeError: Tensor.long() got an unexpected keyword argument '",
     "scatter": "42/67 samples; TypeError: scatter() got an unexpected keyword argument 'redu",
     "masked_fill": "2/27 samples; error: TypeError raised, PyTorch raises RuntimeError (cannot com",
     "einsum": "9/33 samples; ShapeError: einsum(equation='iji->j') failed on inputs of sha",

@@ -188,3 +188,26 @@ def test_xlogy_is_zero_where_x_is_zero_unless_y_is_nan() -> None:
     assert out.tolist()[0] == 0.0 and np.isnan(out.tolist()[1]) and out.tolist()[2] == 0.0
     out[0].backward()
     assert x.grad.tolist()[0] == 0.0  # PyTorch's rule: no log(0) where x = 0
+
+
+def test_div_rounding_modes_round_in_the_operands_dtype_with_zero_gradient() -> None:
+    a = minigrad.tensor([-7, 7, -6, 7])
+    b = minigrad.tensor([2, -2, 3, 7])
+    assert a.div(b, rounding_mode="trunc").tolist() == [-3, -3, -2, 1]
+    assert a.div(b, rounding_mode="floor").tolist() == [-4, -4, -2, 1]
+    x = minigrad.tensor([-7.5, 7.5], dtype="float64", requires_grad=True)
+    out = x.div(2.0, rounding_mode="trunc")
+    assert out.tolist() == [-3.0, 3.0]
+    out.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+    with pytest.raises(ValueError, match="rounding_mode"):
+        x.div(2.0, rounding_mode="round")
+
+
+def test_round_to_decimals_matches_pytorch() -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    values = [1.23456, -2.5e3, 0.125, 1249.9, 35.0]
+    for decimals in (-2, -1, 1, 3):
+        ours = minigrad.tensor(values, dtype="float64").round(decimals).tolist()
+        theirs = torch.tensor(values, dtype=torch.float64).round(decimals=decimals).tolist()
+        assert ours == theirs

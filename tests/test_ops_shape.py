@@ -262,3 +262,15 @@ def test_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
 @given(data=st.data())
 def test_matches_torch(name: str, data: st.DataObject) -> None:
     check_case_matches_torch(CASES[name], data)
+
+
+def test_expand_keeps_axes_given_as_minus_one_and_cat_skips_1d_empties() -> None:
+    x = minigrad.zeros(3, 1, 2, requires_grad=True)
+    out = x.expand(4, -1, 5, -1)
+    assert out.shape == (4, 3, 5, 2)
+    out.sum().backward()
+    assert x.grad.tolist() == [[[20.0, 20.0]]] * 3
+    with pytest.raises(ValueError, match="-1 is not allowed"):
+        x.expand(-1, 3, 1, 2)
+    joined = minigrad.cat([minigrad.zeros(0), minigrad.ones(2, 3)], dim=1)
+    assert joined.shape == (2, 3)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from minigrad import backend, ops
 from minigrad import op as _op
+from minigrad.dims import ShapeError
 from minigrad.dtypes import result_type
 from minigrad.methods._common import as_tensor_like, cast, floating, leaf, promote
 from minigrad.op import apply
@@ -110,9 +111,35 @@ class ArithmeticMethods:
         """``self × other``."""
         return self * other
 
-    def div(self: Tensor, other: Any) -> Tensor:
-        """``self / other`` (true division: integers give the default float dtype)."""
-        return self / other
+    def div(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        """``self / other``: true division (integers give the default float dtype), or with
+        ``rounding_mode="floor"``/``"trunc"`` the quotient rounded down/toward 0, in the
+        operands' dtype and with a zero gradient (as PyTorch).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> x = minigrad.tensor([-7, 7])
+        >>> x.div(2, rounding_mode="trunc").tolist(), x.div(2, rounding_mode="floor").tolist()
+        ([-3, 3], [-4, 3])
+        """
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode == "floor":
+            return self // other
+        if rounding_mode != "trunc":
+            raise ShapeError(
+                f"div rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}"
+            )
+        a, b = promote(self, other)
+        if backend.is_floating(a.dtype):
+            return (a / b).trunc()
+        quotient = a // b  # floor; one more where the exact quotient is negative and inexact
+        inexact = (quotient * b != a) & ((a < 0) != (b < 0))
+        return quotient + leaf(backend.namespace(a.data).astype(inexact.data, a.data.dtype))
+
+    divide = div
+    true_divide = __truediv__
 
     def neg(self: Tensor) -> Tensor:
         """``−self``."""

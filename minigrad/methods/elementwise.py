@@ -132,9 +132,24 @@ class ElementwiseMethods:
         """Round up; zero gradient (as PyTorch)."""
         return apply(ops.Ceil(), self)
 
-    def round(self: Tensor) -> Tensor:
-        """Round half to even; zero gradient (as PyTorch). No ``decimals`` argument."""
-        return apply(ops.Round(), self)
+    def round(self: Tensor, decimals: int = 0) -> Tensor:
+        """Round half to even (to ``decimals`` places: negative rounds to tens, hundreds…);
+        zero gradient (as PyTorch).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.2345, 1250.0], dtype="float64").round(2).tolist()
+        [1.23, 1250.0]
+        >>> minigrad.tensor([1250.0, 1350.0]).round(decimals=-2).tolist()
+        [1200.0, 1400.0]
+        """
+        if decimals == 0 or not backend.is_floating(self.dtype):
+            return apply(ops.Round(), self)
+        scale = 10.0 ** abs(decimals)
+        if decimals > 0:  # as PyTorch: round(x · 10ᵈ) / 10ᵈ
+            return apply(ops.Round(), self * scale) / scale
+        return apply(ops.Round(), self / scale) * scale
 
     def trunc(self: Tensor) -> Tensor:
         """Round toward 0; zero gradient (as PyTorch)."""

@@ -44,6 +44,9 @@ def concat(tensors: Sequence[Any], dim: Any = None, *, axis: Any = None) -> Tens
     (5,)
     """
     items = promote_all(tensors, "concat")
+    if any(t.ndim > 1 for t in items) and any(t.shape == (0,) for t in items):
+        # PyTorch's legacy rule: a 1-D empty tensor is skipped beside tensors of more axes
+        items = [t for t in items if t.shape != (0,)]
     if items[0].ndim == 0:
         raise ShapeError("concat needs tensors with at least one dimension; use stack")
     axis = one_axis("concat", items[0].shape, dim, axis, default=0)
@@ -176,7 +179,25 @@ class ShapeMethods:
             return self
         return apply(ops.BroadcastTo(shape), self)
 
-    expand = broadcast_to
+    def expand(self: Tensor, *sizes: Any) -> Tensor:
+        """:meth:`broadcast_to`, where -1 keeps an existing axis's size (PyTorch's ``expand``).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.zeros(3, 1).expand(-1, 4).shape
+        (3, 4)
+        """
+        shape = list(shape_arg(sizes))
+        lead = len(shape) - self.ndim
+        for i, n in enumerate(shape):
+            if n == -1:
+                if i < lead:
+                    raise ShapeError(
+                        f"expand: -1 is not allowed for the new leading axis {i} of {tuple(shape)}"
+                    )
+                shape[i] = self.shape[i - lead]
+        return self.broadcast_to(tuple(shape))
 
     def unsqueeze(self: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
         """Insert a size-1 axis at ``dim``/``axis``."""
