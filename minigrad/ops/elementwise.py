@@ -365,7 +365,7 @@ class Erfc(OfX):
 
 
 class Erfinv(OfX):
-    name, symbol = "erfinv", "erf⁻¹"
+    name, symbol = "erfinv", "erfinv"
     rule = "erfinv: downstream = upstream × sqrt(pi)/2 · exp(out²)"
 
     def compute(self, xp: Any, x: Any) -> Any:
@@ -433,7 +433,7 @@ class Logit(OfX):
 
 class Sinc(OfX):
     name, symbol = "sinc", "sinc"
-    rule = "sinc: downstream = upstream × (cos(πx) − sinc(x)) / x (0 at x = 0)"
+    rule = "sinc: downstream = upstream × (cos(pi·x) − sinc(x)) / x (0 at x = 0)"
 
     def compute(self, xp: Any, x: Any) -> Any:
         with np.errstate(divide="ignore", invalid="ignore"):
