@@ -240,7 +240,12 @@ def norm(
 
 
 def argsort(
-    input: Tensor, dim: Any = None, descending: bool = False, *, axis: Any = None
+    input: Tensor,
+    dim: Any = None,
+    descending: bool = False,
+    *,
+    axis: Any = None,
+    stable: bool = False,
 ) -> Tensor:
     """Indices that sort ``input`` along ``dim`` (stable; not differentiable).
 
@@ -250,11 +255,16 @@ def argsort(
     >>> minigrad.argsort(minigrad.tensor([3.0, 1.0, 2.0])).tolist()
     [1, 2, 0]
     """
-    return input.argsort(dim, descending, axis=axis)
+    return input.argsort(dim, descending, axis=axis, stable=stable)
 
 
 def sort(
-    input: Tensor, dim: Any = None, descending: bool = False, *, axis: Any = None
+    input: Tensor,
+    dim: Any = None,
+    descending: bool = False,
+    *,
+    axis: Any = None,
+    stable: bool = False,
 ) -> ValuesIndices:
     """Sorted values (differentiable: each goes back to where it came from) and indices.
 
@@ -265,7 +275,7 @@ def sort(
     >>> values.tolist(), indices.tolist()
     ([3.0, 2.0, 1.0], [0, 2, 1])
     """
-    return input.sort(dim, descending, axis=axis)
+    return input.sort(dim, descending, axis=axis, stable=stable)
 
 
 def topk(
@@ -355,7 +365,9 @@ def masked_fill(input: Tensor, mask: Any, value: float) -> Tensor:
     return input.masked_fill(mask, value)
 
 
-def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
+def repeat_interleave(
+    input: Tensor, repeats: Any, dim: Any = None, *, output_size: int | None = None
+) -> Tensor:
     """Repeat each element (of the flattened input when ``dim`` is None) ``repeats`` times.
 
     Examples
@@ -364,7 +376,7 @@ def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
     >>> minigrad.repeat_interleave(minigrad.tensor([1.0, 2.0]), 2).tolist()
     [1.0, 1.0, 2.0, 2.0]
     """
-    return input.repeat_interleave(repeats, dim)
+    return input.repeat_interleave(repeats, dim, output_size=output_size)
 
 
 def tile(input: Tensor, dims: Any) -> Tensor:

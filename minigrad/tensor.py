@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import autograd, backend, ops
-from minigrad.dims import check_axis
+from minigrad.dims import DTypeError, check_axis
 from minigrad.dtypes import get_default_dtype
 from minigrad.graph import Node
 from minigrad.methods import (
@@ -438,7 +438,7 @@ def _to_array(data: Any, dtype: Any) -> Any:
             )
     elif isinstance(data, np.ndarray):
         if data.dtype.kind not in "biuf":
-            raise TypeError(
+            raise DTypeError(
                 f"cannot make a tensor from a NumPy array of dtype {data.dtype}; use numbers"
             )
         array = data

@@ -197,13 +197,7 @@ logical_or logical_xor maximum minimum""".split():
 # test is an expected failure, strict, so it turns red the day the op passes and the entry
 # must go. ``python tests/test_opinfo.py -v`` lists every failing sample.
 NOT_YET: dict[str, str] = {
-    "neg": "1/4 samples; error: TypeError raised, PyTorch raises RuntimeError (neg failed on in",
     "norm": "36/126 samples; ShapeError: norm supports p >= 1 or inf, got p=0",
-    "sort": "90/174 samples; TypeError: sort() got an unexpected keyword argument 'stable'",
-    "argsort": "54/116 samples; TypeError: argsort() got an unexpected keyword argument 'stab",
-    "repeat_interleave": "3/15 samples; TypeError: repeat_interleave() got an unexpected keyword a",
     "scatter": "42/67 samples; TypeError: scatter() got an unexpected keyword argument 'redu",
-    "masked_fill": "2/27 samples; error: TypeError raised, PyTorch raises RuntimeError (cannot com",
     "einsum": "9/33 samples; ShapeError: einsum(equation='iji->j') failed on inputs of sha",
-    "nn.functional.l1_loss": "1/20 samples; error: ValueError raised, PyTorch raises RuntimeError",
 }

@@ -14,7 +14,7 @@ import numpy as np
 
 from minigrad import backend, ops
 from minigrad import op as _op
-from minigrad.dims import ShapeError
+from minigrad.dims import DTypeError, ShapeError
 from minigrad.dtypes import get_default_dtype, result_type
 from minigrad.op import apply
 
@@ -68,7 +68,7 @@ def as_tensor_like(value: Any, like: Tensor) -> Tensor:
         if backend.namespace(value) is not xp:
             value = backend.asarray_on(xp, backend.to_numpy(value), like=like.data)
         return leaf(value)
-    raise TypeError(
+    raise DTypeError(
         f"cannot combine a Tensor with {type(value).__name__}; use a number, an array or a Tensor"
     )
 

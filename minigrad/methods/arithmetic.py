@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from minigrad import backend, ops
 from minigrad import op as _op
-from minigrad.dims import ShapeError
+from minigrad.dims import DTypeError, ShapeError
 from minigrad.dtypes import result_type
 from minigrad.methods._common import as_tensor_like, cast, floating, leaf, promote
 from minigrad.op import apply
@@ -65,6 +65,8 @@ class ArithmeticMethods:
         return apply(ops.Div(), floating(a), floating(b))
 
     def __neg__(self: Tensor) -> Tensor:
+        if backend.dtype_name(self.dtype) == "bool":
+            raise DTypeError("negation of a bool tensor is not defined; use ~ or logical_not()")
         return apply(ops.Neg(), self)
 
     def __pos__(self: Tensor) -> Tensor:

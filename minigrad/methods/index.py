@@ -153,10 +153,16 @@ class IndexMethods:
         return self[(*(slice(None),) * check_axis("index_select", dim, self.shape), key, Ellipsis)]
 
     def argsort(
-        self: Tensor, dim: Any = None, descending: bool = False, *, axis: Any = None
+        self: Tensor,
+        dim: Any = None,
+        descending: bool = False,
+        *,
+        axis: Any = None,
+        stable: bool = False,
     ) -> Tensor:
-        """Indices that sort along ``dim``/``axis`` (default: the last; stable; not
-        differentiable)."""
+        """Indices that sort along ``dim``/``axis`` (default: the last; not differentiable).
+        The sort is always stable (equal values keep their order), so ``stable`` changes
+        nothing."""
         data = self.data
         xp = backend.namespace(data)
         axis = one_axis("argsort", self.shape, dim, axis, default=-1)
@@ -165,10 +171,15 @@ class IndexMethods:
         return leaf(xp.reshape(order, self.shape))
 
     def sort(
-        self: Tensor, dim: Any = None, descending: bool = False, *, axis: Any = None
+        self: Tensor,
+        dim: Any = None,
+        descending: bool = False,
+        *,
+        axis: Any = None,
+        stable: bool = False,
     ) -> ValuesIndices:
-        """``(values, indices)`` sorted along ``dim``/``axis`` (default: the last); the values
-        are differentiable (each goes back to where it came from)."""
+        """``(values, indices)`` sorted along ``dim``/``axis`` (default: the last; always
+        stable); the values are differentiable (each goes back to where it came from)."""
         axis = one_axis("sort", self.shape, dim, axis, default=-1)
         indices = self.argsort(axis, descending)
         return ValuesIndices(self.gather(axis, indices), indices)
@@ -277,9 +288,11 @@ class IndexMethods:
         keep = mask if mask.shape == shape else mask.broadcast_to(shape)
         return values.reshape(-1)[keep.reshape(-1)]
 
-    def repeat_interleave(self: Tensor, repeats: Any, dim: Any = None) -> Tensor:
+    def repeat_interleave(
+        self: Tensor, repeats: Any, dim: Any = None, *, output_size: int | None = None
+    ) -> Tensor:
         """Repeat each element ``repeats`` times along ``dim`` (of the flattened tensor when
-        None)."""
+        None); ``output_size``, when given, must be the length of the result."""
         t = self
         if dim is None:
             t, dim = self.reshape(-1), 0
@@ -292,4 +305,9 @@ class IndexMethods:
         positions = np.repeat(
             np.arange(t.shape[check_axis("repeat_interleave", dim, t.shape)]), counts
         )
+        if output_size is not None and output_size != positions.shape[0]:
+            raise ShapeError(
+                f"repeat_interleave: output_size={output_size}, but the repeats give "
+                f"{positions.shape[0]}"
+            )
         return t.index_select(dim, positions)
