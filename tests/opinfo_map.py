@@ -197,7 +197,6 @@ logical_or logical_xor maximum minimum""".split():
 # test is an expected failure, strict, so it turns red the day the op passes and the entry
 # must go. ``python tests/test_opinfo.py -v`` lists every failing sample.
 NOT_YET: dict[str, str] = {
-    "norm": "36/126 samples; ShapeError: norm supports p >= 1 or inf, got p=0",
     "scatter": "42/67 samples; TypeError: scatter() got an unexpected keyword argument 'redu",
     "einsum": "9/33 samples; ShapeError: einsum(equation='iji->j') failed on inputs of sha",
 }

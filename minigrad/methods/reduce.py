@@ -15,6 +15,7 @@ from minigrad.dims import (
     AxisError,
     ShapeError,
     axis_arg,
+    check_axes,
     check_axis,
     keep_arg,
     optional_axis,
@@ -97,6 +98,22 @@ def _variance_args(op: str, dim: Any, unbiased: Any, correction: Any) -> tuple[A
     if correction is not None:
         return dim, float(correction)
     return dim, 0.0 if unbiased is False else 1.0
+
+
+def _nuclear_norm(x: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """The sum of singular values of the matrices in axes ``dim`` (the last two of a matrix)."""
+    if dim is None:
+        if x.ndim != 2:
+            raise ShapeError(f"norm('nuc') needs a matrix or two dims, got shape {x.shape}")
+        dim = (0, 1)
+    axes = check_axes("norm", dim, x.shape)
+    if axes is None or len(axes) != 2:
+        raise ShapeError(f"norm('nuc') needs two dims, got {dim}")
+    rest = [i for i in range(x.ndim) if i not in axes]
+    out = apply(ops.NuclearNorm(), x.permute(*rest, *axes))
+    if keepdim:
+        out = out.reshape(tuple(1 if i in axes else n for i, n in enumerate(x.shape)))
+    return out
 
 
 class ReduceMethods:
@@ -256,10 +273,18 @@ class ReduceMethods:
         """
         if p == "fro":
             p = 2.0
+        if p == "nuc":
+            return _nuclear_norm(self, dim if axis is None else axis, bool(keepdim or keepdims))
         if isinstance(p, str):
-            raise ShapeError(f"norm supports p = 'fro', a number >= 1 or inf; got {p!r}")
+            raise ShapeError(f"norm supports p = 'fro', 'nuc', a number or ±inf; got {p!r}")
         axes, keep = reduce_axes("norm", self.shape, dim, axis, keepdim, keepdims)
-        return apply(ops.Norm(p, axes, keep), self)
+        if p == math.inf or p >= 1:
+            return apply(ops.Norm(p, axes, keep), self)
+        if p == 0:  # the count of nonzeros; a zero gradient (sign is flat), as PyTorch
+            return apply(ops.Sum(axes, keep), self.sign().abs())
+        if p == -math.inf:
+            return self.abs().amin(() if axes is None else axes, keep)
+        return apply(ops.Sum(axes, keep), self.abs() ** float(p)) ** (1.0 / p)
 
     def var(
         self: Tensor,

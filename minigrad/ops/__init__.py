@@ -107,7 +107,7 @@ from minigrad.ops.elementwise import (
 from minigrad.ops.elementwise import erf_array as erf_array
 from minigrad.ops.elementwise import erfc_array as erfc_array
 from minigrad.ops.index import Embedding, Gather, Scatter, ScatterAdd
-from minigrad.ops.linalg import Einsum, Linear, MatMul
+from minigrad.ops.linalg import Einsum, Linear, MatMul, NuclearNorm
 from minigrad.ops.reduce import LogSumExp, Max, Mean, Min, Norm, Prod, Sum
 from minigrad.ops.scan import Cumprod, Cumsum
 from minigrad.ops.shape import (
@@ -191,6 +191,7 @@ __all__ = [
     "NanToNum",
     "Neg",
     "Norm",
+    "NuclearNorm",
     "Permute",
     "Pow",
     "PowScalar",
