@@ -775,3 +775,18 @@ def nan_to_num(
 ) -> Tensor:
     """:meth:`Tensor.nan_to_num` as a function."""
     return as_tensor(input).nan_to_num(nan, posinf, neginf)
+
+
+def cummax(input: Any, dim: Any = None) -> ValuesIndices:
+    """:meth:`Tensor.cummax` as a function."""
+    return as_tensor(input).cummax(dim)
+
+
+def cummin(input: Any, dim: Any = None) -> ValuesIndices:
+    """:meth:`Tensor.cummin` as a function."""
+    return as_tensor(input).cummin(dim)
+
+
+def logcumsumexp(input: Any, dim: Any = None) -> Tensor:
+    """:meth:`Tensor.logcumsumexp` as a function."""
+    return as_tensor(input).logcumsumexp(dim)
