@@ -327,7 +327,7 @@ def scatter_add(input: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
     return input.scatter_add(dim, index, src)
 
 
-def scatter(input: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+def scatter(input: Tensor, dim: int, index: Any, src: Any, *, reduce: str | None = None) -> Tensor:
     """A copy of ``input`` with ``src`` (a tensor or a number) written at ``index`` along
     ``dim`` (not in place; NumPy and CuPy).
 
@@ -337,7 +337,7 @@ def scatter(input: Tensor, dim: int, index: Any, src: Any) -> Tensor:
     >>> minigrad.scatter(minigrad.zeros(3), 0, [2, 0], minigrad.tensor([5.0, 7.0])).tolist()
     [7.0, 0.0, 5.0]
     """
-    return input.scatter(dim, index, src)
+    return input.scatter(dim, index, src, reduce=reduce)
 
 
 def index_select(input: Tensor, dim: int, index: Any) -> Tensor:

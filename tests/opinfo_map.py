@@ -197,6 +197,5 @@ logical_or logical_xor maximum minimum""".split():
 # test is an expected failure, strict, so it turns red the day the op passes and the entry
 # must go. ``python tests/test_opinfo.py -v`` lists every failing sample.
 NOT_YET: dict[str, str] = {
-    "scatter": "42/67 samples; TypeError: scatter() got an unexpected keyword argument 'redu",
     "einsum": "9/33 samples; ShapeError: einsum(equation='iji->j') failed on inputs of sha",
 }

@@ -147,3 +147,18 @@ def test_a_0d_tensor_takes_dim_0_and_minus_1_as_pytorch_does() -> None:
         sum(t.sum() * (i + 1) for i, t in enumerate(theirs)).backward()
         assert x.grad.tolist() == tx.grad.tolist()
     assert minigrad.tensor(1.0).topk(1).indices.shape == ()
+
+
+def test_scatter_reduce_adds_or_multiplies_as_pytorch() -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    rng = np.random.default_rng(3)
+    x, src = rng.normal(size=(4, 3)), rng.normal(size=(2, 3))
+    index = np.array([[0, 1, 0], [0, 3, 0]])
+    for reduce in ("add", "multiply"):
+        ours = minigrad.tensor(x).scatter(
+            0, minigrad.tensor(index), minigrad.tensor(src), reduce=reduce
+        )
+        theirs = torch.tensor(x).scatter(0, torch.tensor(index), torch.tensor(src), reduce=reduce)
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="'add' or 'multiply'"):
+        minigrad.tensor(x).scatter(0, minigrad.tensor(index), 1.0, reduce="max")

@@ -129,10 +129,28 @@ class IndexMethods:
             return flat.reshape(())
         return apply(ops.ScatterAdd(dim), self, index, src)
 
-    def scatter(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+    def scatter(
+        self: Tensor, dim: int, index: Any, src: Any, *, reduce: str | None = None
+    ) -> Tensor:
         """A copy with ``src`` (a tensor or a number) written at ``index`` along ``dim`` (not
-        in place; NumPy and CuPy)."""
+        in place; NumPy and CuPy). ``reduce="add"`` adds instead (:meth:`scatter_add`);
+        ``reduce="multiply"`` multiplies (no gradient, as PyTorch).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> x = minigrad.ones(3)
+        >>> x.scatter(0, minigrad.tensor([0, 0]), 2.0, reduce="multiply").tolist()
+        [4.0, 1.0, 1.0]
+        """
         index = index_tensor(index, self)
+        if self.ndim == 0:  # one element: dim 0/-1 as if 1-D (as PyTorch)
+            check_axis("scatter", dim, self.shape)
+            flat_src = src.reshape(-1) if isinstance(src, _op.Tensor) else src
+            out = self.reshape(1).scatter(0, index.reshape(-1), flat_src, reduce=reduce)
+            return out.reshape(())
+        if reduce is not None:
+            return _scatter_reduce(self, dim, index, src, reduce)
         if not isinstance(src, _op.Tensor):
             xp = backend.namespace(self.data)
             src = leaf(xp.full(index.shape, src, dtype=self.dtype))
@@ -311,3 +329,23 @@ class IndexMethods:
                 f"{positions.shape[0]}"
             )
         return t.index_select(dim, positions)
+
+
+def _scatter_reduce(t: Tensor, dim: int, index: Tensor, src: Any, reduce: str) -> Tensor:
+    """``scatter(reduce="add" | "multiply")``: the add is scatter_add (differentiable), the
+    multiply is computed on the host without a gradient."""
+    if reduce not in ("add", "multiply"):
+        raise ShapeError(f"scatter reduce must be 'add' or 'multiply', got {reduce!r}")
+    xp = backend.namespace(t.data)
+    if not isinstance(src, _op.Tensor):
+        src = leaf(xp.full(index.shape, src, dtype=t.data.dtype))
+    if reduce == "add":
+        return t.scatter_add(dim, index, src)
+    axis = check_axis("scatter", dim, t.shape)
+    out = backend.to_numpy(t.data).copy()
+    ids = backend.to_numpy(index.data)
+    values = backend.to_numpy(src.data)[tuple(slice(0, n) for n in ids.shape)]
+    grid = list(np.indices(ids.shape, sparse=True))
+    grid[axis] = ids
+    np.multiply.at(out, tuple(grid), values.astype(out.dtype))
+    return leaf(backend.asarray_on(xp, out, like=t.data))
