@@ -197,5 +197,4 @@ logical_or logical_xor maximum minimum""".split():
 # test is an expected failure, strict, so it turns red the day the op passes and the entry
 # must go. ``python tests/test_opinfo.py -v`` lists every failing sample.
 NOT_YET: dict[str, str] = {
-    "einsum": "9/33 samples; ShapeError: einsum(equation='iji->j') failed on inputs of sha",
 }

@@ -15,10 +15,8 @@ def test_bad_arguments_say_what_to_do() -> None:
         x.gather(1, [[0, 2], [1, 0]])
     with pytest.raises(ValueError, match="dimensions but the input has 2"):
         x.gather(1, [0, 1])
-    with pytest.raises(ValueError, match="repeats a letter"):
-        minigrad.einsum("ii->i", x)
-    with pytest.raises(ValueError, match=r"'\.\.\.' is not supported"):
-        minigrad.einsum("...i->i", x)
+    with pytest.raises(ValueError, match="names 2 operands, got 1"):
+        minigrad.einsum("...i,i->i", x)
     with pytest.raises(ValueError, match="either unbiased= or correction="):
         x.var(unbiased=True, correction=0)
     with pytest.raises(ValueError, match="'fro', 'nuc', a number"):

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 def einsum(equation: str, *operands: Any) -> Tensor:
     """Einstein summation (``"ij,jk->ik"``); its backward is an einsum per operand.
 
-    No ``...`` and no repeated letter within one operand (take a ``diagonal`` first).
+    ``...`` stands for the remaining axes (broadcast from the right); a letter repeated in one
+    operand takes that operand's diagonal first (``"ii->i"``), so both differentiate.
 
     Examples
     --------
@@ -25,10 +26,52 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     >>> a, b = minigrad.ones(2, 3), minigrad.ones(3, 4)
     >>> minigrad.einsum("ij,jk->ik", a, b).shape
     (2, 4)
+    >>> minigrad.einsum("ii", minigrad.tensor([[1.0, 2.0], [3.0, 4.0]])).item()
+    5.0
     """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    equation, operands = _explicit(equation, list(operands))
     return apply(ops.Einsum(equation), *operands)
+
+
+def _explicit(equation: str, operands: list[Any]) -> tuple[str, list[Any]]:
+    """``equation`` with ``...`` written out as letters, an explicit output, and no letter
+    twice in one operand (that operand replaced by its diagonal)."""
+    equation = equation.replace(" ", "")
+    lhs, arrow, out = equation.partition("->")
+    inputs = lhs.split(",")
+    if "..." not in equation and all(len(set(i)) == len(i) for i in inputs):
+        return equation, operands
+    if len(inputs) != len(operands):
+        raise ShapeError(f"einsum {equation!r} names {len(inputs)} operands, got {len(operands)}")
+    used = set(equation) - set(".,->")
+    spare = [c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used]
+    widths = [
+        getattr(t, "ndim", 0) - (len(sub) - 3) if "..." in sub else 0
+        for sub, t in zip(inputs, operands, strict=True)
+    ]
+    ellipsis = "".join(spare[: max(widths, default=0)])
+    inputs = [
+        sub.replace("...", ellipsis[len(ellipsis) - w :] if w else "")
+        for sub, w in zip(inputs, widths, strict=True)
+    ]
+    if arrow:
+        out = out.replace("...", ellipsis)
+    else:  # NumPy's implicit output: the ellipsis, then the letters used once, sorted
+        letters = "".join(inputs)
+        out = ellipsis + "".join(
+            sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ellipsis)
+        )
+    for k, sub in enumerate(inputs):
+        while len(set(sub)) != len(sub):
+            letter = next(c for c in sub if sub.count(c) > 1)
+            first = sub.index(letter)
+            second = sub.index(letter, first + 1)
+            operands[k] = operands[k].diagonal(0, first, second)  # the pair becomes the last axis
+            sub = sub[:first] + sub[first + 1 : second] + sub[second + 1 :] + letter
+        inputs[k] = sub
+    return ",".join(inputs) + "->" + out, operands
 
 
 class LinalgMethods:
