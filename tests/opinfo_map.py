@@ -196,5 +196,4 @@ logical_or logical_xor maximum minimum""".split():
 # Claimed ops that do not yet pass every sample (the conformance issue's open work): their
 # test is an expected failure, strict, so it turns red the day the op passes and the entry
 # must go. ``python tests/test_opinfo.py -v`` lists every failing sample.
-NOT_YET: dict[str, str] = {
-}
+NOT_YET: dict[str, str] = {}

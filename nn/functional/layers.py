@@ -95,7 +95,10 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float = 0.0) -> 
     """Pad with ``value`` (``pad`` lists (left, right) for the last axis, then the one before
     it, …); negative amounts crop. The padding has no gradient; the input's passes through.
 
-    Only ``mode="constant"``.
+    ``mode="reflect"`` mirrors the values next to the edge (not the edge itself),
+    ``"replicate"`` repeats the edge, ``"circular"`` wraps around; these pad the last 1–3 axes
+    of a tensor with one or two axes more (batch, channels), as PyTorch, and the padded
+    values send their gradient back to the elements they copy.
 
     Examples
     --------
@@ -103,9 +106,15 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float = 0.0) -> 
     >>> from nn import functional as F
     >>> F.pad(minigrad.tensor([[1.0, 2.0]]), (1, 0, 0, 1)).tolist()
     [[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]]
+    >>> F.pad(minigrad.tensor([[1.0, 2.0, 3.0]]), (2, 1), mode="reflect").tolist()
+    [[3.0, 2.0, 1.0, 2.0, 3.0, 2.0]]
     """
+    if mode in ("reflect", "replicate", "circular"):
+        return _pad_by_copy(input, [int(p) for p in pad], mode)
     if mode != "constant":
-        raise NotImplementedError(f"pad supports mode='constant' only, got mode={mode!r}")
+        raise ShapeError(
+            f"pad mode must be 'constant', 'reflect', 'replicate' or 'circular', got {mode!r}"
+        )
     amounts = [int(p) for p in pad]
     if len(amounts) % 2 or len(amounts) // 2 > input.ndim:
         raise ValueError(
@@ -114,6 +123,48 @@ def pad(input: Tensor, pad: Any, mode: str = "constant", value: float = 0.0) -> 
     out = input
     for k in range(len(amounts) // 2):
         out = _pad_axis(out, input.ndim - 1 - k, amounts[2 * k], amounts[2 * k + 1], value)
+    return out
+
+
+def _pad_by_copy(x: Tensor, amounts: list[int], mode: str) -> Tensor:
+    """Reflect, replicate or circular padding: each padded axis re-indexed (a gather whose
+    backward adds the copies' gradients to the elements they copy)."""
+    axes = len(amounts) // 2
+    if len(amounts) % 2 or not 1 <= axes <= 3 or x.ndim not in (axes + 1, axes + 2):
+        raise ShapeError(
+            f"pad(mode={mode!r}) with {len(amounts)} amounts pads the last {axes} axes of a "
+            f"{axes + 1}-D or {axes + 2}-D tensor; got shape {x.shape}"
+        )
+    out = x
+    for k in range(axes):
+        axis = x.ndim - 1 - k
+        left, right = amounts[2 * k], amounts[2 * k + 1]
+        size = out.shape[axis]
+        positions = np.arange(-left, size + right)
+        if mode == "reflect":
+            if size == 0 or max(left, right) >= size:
+                raise ShapeError(
+                    f"pad(mode='reflect') needs amounts below the axis size {size}; got "
+                    f"({left}, {right}) for axis {axis} of shape {x.shape}"
+                )
+            period = 2 * (size - 1) or 1
+            folded = np.mod(positions, period)
+            index = np.where(folded < size, folded, period - folded)
+        elif mode == "replicate":
+            if size == 0:
+                raise ShapeError(f"pad(mode='replicate') of an empty axis {axis}: {x.shape}")
+            index = np.clip(positions, 0, size - 1)
+        else:  # PyTorch crops first (negative amounts), then wraps within what is left
+            start, stop = max(-left, 0), size - max(-right, 0)
+            left, right, size = max(left, 0), max(right, 0), max(stop - start, 0)
+            positions = np.arange(-left, size + right) + start
+            if max(left, right) > size:
+                raise ShapeError(
+                    f"pad(mode='circular') wraps at most once: ({left}, {right}) for axis "
+                    f"{axis} of size {size}"
+                )
+            index = np.mod(positions - start, size) + start if size else positions[:0]
+        out = out.index_select(axis, minigrad.tensor(index.astype(np.int64)))
     return out
 
 
