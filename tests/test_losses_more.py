@@ -127,8 +127,10 @@ def test_bad_arguments_say_what_to_do() -> None:
         F.binary_cross_entropy(x, [1.0, 0.0])
     with pytest.raises(ValueError, match="class ids must be in \\[0, 2\\)"):
         F.one_hot(minigrad.tensor([0, 2]), 2)
-    with pytest.raises(NotImplementedError, match="mode='constant'"):
+    with pytest.raises(ValueError, match="2-D or 3-D tensor"):
         F.pad(x, (1, 1), mode="reflect")
+    with pytest.raises(ValueError, match="'constant', 'reflect'"):
+        F.pad(x, (1, 1), mode="mirror")
     with pytest.raises(ValueError, match="delta > 0"):
         F.huber_loss(x, x, delta=0.0)
     with pytest.raises(ValueError, match="batchmean"):
