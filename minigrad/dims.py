@@ -134,7 +134,7 @@ def check_axes(op: str, axis: Any, shape: tuple[int, ...]) -> Any:
     if not shape:
         return ()
     if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: axis {axis} repeats an axis of a tensor of shape {tuple(shape)}")
+        raise ShapeError(f"{op}: axis {axis} repeats an axis of a tensor of shape {tuple(shape)}")
     return axes
 
 
@@ -222,7 +222,7 @@ def normalize_axes(axis: Axis, ndim: int) -> tuple[int, ...]:
             raise AxisError(f"axis {a} is out of range for a tensor with {ndim} dimensions")
         normalized.append(a % size)
     if len(set(normalized)) != len(normalized):
-        raise ValueError(f"axis {axis} repeats an axis")
+        raise ShapeError(f"axis {axis} repeats an axis")
     return tuple(sorted(normalized)) if ndim else ()
 
 

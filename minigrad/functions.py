@@ -24,24 +24,36 @@ from minigrad.methods._common import SortResult, ValuesIndices  # noqa: F401
 from minigrad.methods.compare import maximum, minimum, where  # noqa: F401
 from minigrad.methods.index import embedding  # noqa: F401
 from minigrad.methods.linalg import einsum  # noqa: F401
-from minigrad.methods.shape import concat, stack  # noqa: F401
+from minigrad.methods.shape import concat, meshgrid, stack  # noqa: F401
 from minigrad.tensor import Tensor
 
 cat = concat
 
 
 def sum(
-    input: Any, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
+    input: Any,
+    dim: Any = None,
+    keepdim: Any = None,
+    *,
+    axis: Any = None,
+    keepdims: Any = None,
+    dtype: Any = None,
 ) -> Tensor:
     """:meth:`Tensor.sum` as a function."""
-    return as_tensor(input).sum(dim, keepdim, axis=axis, keepdims=keepdims)
+    return as_tensor(input).sum(dim, keepdim, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
 def mean(
-    input: Any, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
+    input: Any,
+    dim: Any = None,
+    keepdim: Any = None,
+    *,
+    axis: Any = None,
+    keepdims: Any = None,
+    dtype: Any = None,
 ) -> Tensor:
     """:meth:`Tensor.mean` as a function."""
-    return as_tensor(input).mean(dim, keepdim, axis=axis, keepdims=keepdims)
+    return as_tensor(input).mean(dim, keepdim, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
 def max(
@@ -94,7 +106,13 @@ def all(
 
 
 def prod(
-    input: Any, dim: Any = None, keepdim: Any = None, *, axis: Any = None, keepdims: Any = None
+    input: Any,
+    dim: Any = None,
+    keepdim: Any = None,
+    *,
+    axis: Any = None,
+    keepdims: Any = None,
+    dtype: Any = None,
 ) -> Tensor:
     """Product of all elements, or along one ``dim``; exact gradients also at zeros.
 
@@ -104,17 +122,17 @@ def prod(
     >>> minigrad.prod(minigrad.tensor([[1.0, 2.0], [3.0, 4.0]]), dim=1).tolist()
     [2.0, 12.0]
     """
-    return as_tensor(input).prod(dim, keepdim, axis=axis, keepdims=keepdims)
+    return as_tensor(input).prod(dim, keepdim, axis=axis, keepdims=keepdims, dtype=dtype)
 
 
-def softmax(input: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
+def softmax(input: Any, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
     """:meth:`Tensor.softmax` as a function."""
-    return as_tensor(input).softmax(dim, axis=axis)
+    return as_tensor(input).softmax(dim, axis=axis, dtype=dtype)
 
 
-def log_softmax(input: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
+def log_softmax(input: Any, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
     """:meth:`Tensor.log_softmax` as a function."""
-    return as_tensor(input).log_softmax(dim, axis=axis)
+    return as_tensor(input).log_softmax(dim, axis=axis, dtype=dtype)
 
 
 def squeeze(input: Any, dim: Any = None, *, axis: Any = None) -> Tensor:
@@ -176,7 +194,7 @@ def std(
     return input.std(dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims)
 
 
-def cumsum(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
+def cumsum(input: Tensor, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
     """Running sum along ``dim``.
 
     Examples
@@ -185,10 +203,10 @@ def cumsum(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
     >>> minigrad.cumsum(minigrad.tensor([1.0, 2.0, 3.0]), 0).tolist()
     [1.0, 3.0, 6.0]
     """
-    return input.cumsum(dim, axis=axis)
+    return input.cumsum(dim, axis=axis, dtype=dtype)
 
 
-def cumprod(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
+def cumprod(input: Tensor, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
     """Running product along ``dim``; exact gradients also at zeros.
 
     Examples
@@ -197,7 +215,7 @@ def cumprod(input: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
     >>> minigrad.cumprod(minigrad.tensor([1.0, 2.0, 3.0]), 0).tolist()
     [1.0, 2.0, 6.0]
     """
-    return input.cumprod(dim, axis=axis)
+    return input.cumprod(dim, axis=axis, dtype=dtype)
 
 
 def norm(
@@ -222,7 +240,12 @@ def norm(
 
 
 def argsort(
-    input: Tensor, dim: Any = None, descending: bool = False, *, axis: Any = None
+    input: Tensor,
+    dim: Any = None,
+    descending: bool = False,
+    *,
+    axis: Any = None,
+    stable: bool = False,
 ) -> Tensor:
     """Indices that sort ``input`` along ``dim`` (stable; not differentiable).
 
@@ -232,11 +255,16 @@ def argsort(
     >>> minigrad.argsort(minigrad.tensor([3.0, 1.0, 2.0])).tolist()
     [1, 2, 0]
     """
-    return input.argsort(dim, descending, axis=axis)
+    return input.argsort(dim, descending, axis=axis, stable=stable)
 
 
 def sort(
-    input: Tensor, dim: Any = None, descending: bool = False, *, axis: Any = None
+    input: Tensor,
+    dim: Any = None,
+    descending: bool = False,
+    *,
+    axis: Any = None,
+    stable: bool = False,
 ) -> ValuesIndices:
     """Sorted values (differentiable: each goes back to where it came from) and indices.
 
@@ -247,7 +275,7 @@ def sort(
     >>> values.tolist(), indices.tolist()
     ([3.0, 2.0, 1.0], [0, 2, 1])
     """
-    return input.sort(dim, descending, axis=axis)
+    return input.sort(dim, descending, axis=axis, stable=stable)
 
 
 def topk(
@@ -299,7 +327,7 @@ def scatter_add(input: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
     return input.scatter_add(dim, index, src)
 
 
-def scatter(input: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+def scatter(input: Tensor, dim: int, index: Any, src: Any, *, reduce: str | None = None) -> Tensor:
     """A copy of ``input`` with ``src`` (a tensor or a number) written at ``index`` along
     ``dim`` (not in place; NumPy and CuPy).
 
@@ -309,7 +337,7 @@ def scatter(input: Tensor, dim: int, index: Any, src: Any) -> Tensor:
     >>> minigrad.scatter(minigrad.zeros(3), 0, [2, 0], minigrad.tensor([5.0, 7.0])).tolist()
     [7.0, 0.0, 5.0]
     """
-    return input.scatter(dim, index, src)
+    return input.scatter(dim, index, src, reduce=reduce)
 
 
 def index_select(input: Tensor, dim: int, index: Any) -> Tensor:
@@ -337,7 +365,9 @@ def masked_fill(input: Tensor, mask: Any, value: float) -> Tensor:
     return input.masked_fill(mask, value)
 
 
-def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
+def repeat_interleave(
+    input: Tensor, repeats: Any, dim: Any = None, *, output_size: int | None = None
+) -> Tensor:
     """Repeat each element (of the flattened input when ``dim`` is None) ``repeats`` times.
 
     Examples
@@ -346,7 +376,7 @@ def repeat_interleave(input: Tensor, repeats: Any, dim: Any = None) -> Tensor:
     >>> minigrad.repeat_interleave(minigrad.tensor([1.0, 2.0]), 2).tolist()
     [1.0, 1.0, 2.0, 2.0]
     """
-    return input.repeat_interleave(repeats, dim)
+    return input.repeat_interleave(repeats, dim, output_size=output_size)
 
 
 def tile(input: Tensor, dims: Any) -> Tensor:
@@ -458,3 +488,305 @@ def lerp(input: Tensor, end: Any, weight: Any) -> Tensor:
     [3.0]
     """
     return input.lerp(end, weight)
+
+
+def atan2(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.atan2` as a function."""
+    return as_tensor(input).atan2(other)
+
+
+def arctan2(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.atan2` as a function."""
+    return as_tensor(input).atan2(other)
+
+
+def hypot(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.hypot` as a function."""
+    return as_tensor(input).hypot(other)
+
+
+def copysign(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.copysign` as a function."""
+    return as_tensor(input).copysign(other)
+
+
+def logaddexp(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.logaddexp` as a function."""
+    return as_tensor(input).logaddexp(other)
+
+
+def logaddexp2(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.logaddexp2` as a function."""
+    return as_tensor(input).logaddexp2(other)
+
+
+def fmod(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.fmod` as a function."""
+    return as_tensor(input).fmod(other)
+
+
+def xlogy(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.xlogy` as a function."""
+    return as_tensor(input).xlogy(other)
+
+
+def float_power(input: Any, exponent: Any) -> Tensor:
+    """:meth:`Tensor.float_power` as a function."""
+    return as_tensor(input).float_power(exponent)
+
+
+def rsub(input: Any, other: Any, alpha: float = 1) -> Tensor:
+    """:meth:`Tensor.rsub` as a function."""
+    return as_tensor(input).rsub(other, alpha)
+
+
+def fmax(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.fmax` as a function."""
+    return as_tensor(input).fmax(other)
+
+
+def fmin(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.fmin` as a function."""
+    return as_tensor(input).fmin(other)
+
+
+def clamp(input: Any, min: Any = None, max: Any = None) -> Tensor:
+    """:meth:`Tensor.clamp` as a function."""
+    return as_tensor(input).clamp(min, max)
+
+
+def clip(input: Any, min: Any = None, max: Any = None) -> Tensor:
+    """:meth:`Tensor.clip` as a function."""
+    return as_tensor(input).clip(min, max)
+
+
+def clamp_min(input: Any, min: Any) -> Tensor:
+    """:meth:`Tensor.clamp_min` as a function."""
+    return as_tensor(input).clamp_min(min)
+
+
+def clamp_max(input: Any, max: Any) -> Tensor:
+    """:meth:`Tensor.clamp_max` as a function."""
+    return as_tensor(input).clamp_max(max)
+
+
+def heaviside(input: Any, values: Any) -> Tensor:
+    """:meth:`Tensor.heaviside` as a function."""
+    return as_tensor(input).heaviside(values)
+
+
+def logical_and(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.logical_and` as a function."""
+    return as_tensor(input).logical_and(other)
+
+
+def logical_or(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.logical_or` as a function."""
+    return as_tensor(input).logical_or(other)
+
+
+def logical_xor(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.logical_xor` as a function."""
+    return as_tensor(input).logical_xor(other)
+
+
+def logical_not(input: Any) -> Tensor:
+    """:meth:`Tensor.logical_not` as a function."""
+    return as_tensor(input).logical_not()
+
+
+def eq(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.eq` as a function."""
+    return as_tensor(input).eq(other)
+
+
+def ne(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.ne` as a function."""
+    return as_tensor(input).ne(other)
+
+
+def lt(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.lt` as a function."""
+    return as_tensor(input).lt(other)
+
+
+def le(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.le` as a function."""
+    return as_tensor(input).le(other)
+
+
+def gt(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.gt` as a function."""
+    return as_tensor(input).gt(other)
+
+
+def ge(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.ge` as a function."""
+    return as_tensor(input).ge(other)
+
+
+def amax(input: Any, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """:meth:`Tensor.amax` as a function."""
+    return as_tensor(input).amax(dim, keepdim)
+
+
+def amin(input: Any, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """:meth:`Tensor.amin` as a function."""
+    return as_tensor(input).amin(dim, keepdim)
+
+
+def mm(input: Any, mat2: Any) -> Tensor:
+    """:meth:`Tensor.mm` as a function."""
+    return as_tensor(input).mm(mat2)
+
+
+def bmm(input: Any, mat2: Any) -> Tensor:
+    """:meth:`Tensor.bmm` as a function."""
+    return as_tensor(input).bmm(mat2)
+
+
+def mv(input: Any, vec: Any) -> Tensor:
+    """:meth:`Tensor.mv` as a function."""
+    return as_tensor(input).mv(vec)
+
+
+def dot(input: Any, other: Any) -> Tensor:
+    """:meth:`Tensor.dot` as a function."""
+    return as_tensor(input).dot(other)
+
+
+def outer(input: Any, vec2: Any) -> Tensor:
+    """:meth:`Tensor.outer` as a function."""
+    return as_tensor(input).outer(vec2)
+
+
+def ger(input: Any, vec2: Any) -> Tensor:
+    """:meth:`Tensor.outer` as a function."""
+    return as_tensor(input).outer(vec2)
+
+
+def ravel(input: Any) -> Tensor:
+    """:meth:`Tensor.ravel` as a function."""
+    return as_tensor(input).ravel()
+
+
+def unflatten(input: Any, dim: int, sizes: Any) -> Tensor:
+    """:meth:`Tensor.unflatten` as a function."""
+    return as_tensor(input).unflatten(dim, sizes)
+
+
+def diag(input: Any, diagonal: int = 0) -> Tensor:
+    """:meth:`Tensor.diag` as a function."""
+    return as_tensor(input).diag(diagonal)
+
+
+def masked_select(input: Any, mask: Any) -> Tensor:
+    """:meth:`Tensor.masked_select` as a function."""
+    return as_tensor(input).masked_select(mask)
+
+
+def transpose(input: Any, dim0: int, dim1: int) -> Tensor:
+    """:meth:`Tensor.transpose` as a function."""
+    return as_tensor(input).transpose(dim0, dim1)
+
+
+def acosh(input: Any) -> Tensor:
+    """:meth:`Tensor.acosh` as a function."""
+    return as_tensor(input).acosh()
+
+
+def asinh(input: Any) -> Tensor:
+    """:meth:`Tensor.asinh` as a function."""
+    return as_tensor(input).asinh()
+
+
+def atanh(input: Any) -> Tensor:
+    """:meth:`Tensor.atanh` as a function."""
+    return as_tensor(input).atanh()
+
+
+def arccosh(input: Any) -> Tensor:
+    """:meth:`Tensor.acosh` as a function."""
+    return as_tensor(input).acosh()
+
+
+def arcsinh(input: Any) -> Tensor:
+    """:meth:`Tensor.asinh` as a function."""
+    return as_tensor(input).asinh()
+
+
+def arctanh(input: Any) -> Tensor:
+    """:meth:`Tensor.atanh` as a function."""
+    return as_tensor(input).atanh()
+
+
+def erfc(input: Any) -> Tensor:
+    """:meth:`Tensor.erfc` as a function."""
+    return as_tensor(input).erfc()
+
+
+def erfinv(input: Any) -> Tensor:
+    """:meth:`Tensor.erfinv` as a function."""
+    return as_tensor(input).erfinv()
+
+
+def sinc(input: Any) -> Tensor:
+    """:meth:`Tensor.sinc` as a function."""
+    return as_tensor(input).sinc()
+
+
+def frac(input: Any) -> Tensor:
+    """:meth:`Tensor.frac` as a function."""
+    return as_tensor(input).frac()
+
+
+def deg2rad(input: Any) -> Tensor:
+    """:meth:`Tensor.deg2rad` as a function."""
+    return as_tensor(input).deg2rad()
+
+
+def rad2deg(input: Any) -> Tensor:
+    """:meth:`Tensor.rad2deg` as a function."""
+    return as_tensor(input).rad2deg()
+
+
+def signbit(input: Any) -> Tensor:
+    """:meth:`Tensor.signbit` as a function."""
+    return as_tensor(input).signbit()
+
+
+def isposinf(input: Any) -> Tensor:
+    """:meth:`Tensor.isposinf` as a function."""
+    return as_tensor(input).isposinf()
+
+
+def isneginf(input: Any) -> Tensor:
+    """:meth:`Tensor.isneginf` as a function."""
+    return as_tensor(input).isneginf()
+
+
+def logit(input: Any, eps: float | None = None) -> Tensor:
+    """:meth:`Tensor.logit` as a function."""
+    return as_tensor(input).logit(eps)
+
+
+def nan_to_num(
+    input: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+) -> Tensor:
+    """:meth:`Tensor.nan_to_num` as a function."""
+    return as_tensor(input).nan_to_num(nan, posinf, neginf)
+
+
+def cummax(input: Any, dim: Any = None) -> ValuesIndices:
+    """:meth:`Tensor.cummax` as a function."""
+    return as_tensor(input).cummax(dim)
+
+
+def cummin(input: Any, dim: Any = None) -> ValuesIndices:
+    """:meth:`Tensor.cummin` as a function."""
+    return as_tensor(input).cummin(dim)
+
+
+def logcumsumexp(input: Any, dim: Any = None) -> Tensor:
+    """:meth:`Tensor.logcumsumexp` as a function."""
+    return as_tensor(input).logcumsumexp(dim)

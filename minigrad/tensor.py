@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import autograd, backend, ops
-from minigrad.dims import check_axis
+from minigrad.dims import DTypeError, check_axis
 from minigrad.dtypes import get_default_dtype
 from minigrad.graph import Node
 from minigrad.methods import (
@@ -246,15 +246,15 @@ class Tensor(
             return cast(self.detach(), name)
         return apply(ops.Cast(name), self)
 
-    def float(self) -> Tensor:
-        """Cast to float32."""
+    def float(self, memory_format: Any = None) -> Tensor:
+        """Cast to float32 (``memory_format`` is accepted: minigrad has one layout)."""
         return self.to("float32")
 
-    def double(self) -> Tensor:
-        """Cast to float64."""
+    def double(self, memory_format: Any = None) -> Tensor:
+        """Cast to float64 (``memory_format`` is accepted: minigrad has one layout)."""
         return self.to("float64")
 
-    def long(self) -> Tensor:
+    def long(self, memory_format: Any = None) -> Tensor:
         """Cast to int64 (cut from the graph: integers carry no gradient)."""
         return self.to("int64")
 
@@ -438,7 +438,7 @@ def _to_array(data: Any, dtype: Any) -> Any:
             )
     elif isinstance(data, np.ndarray):
         if data.dtype.kind not in "biuf":
-            raise TypeError(
+            raise DTypeError(
                 f"cannot make a tensor from a NumPy array of dtype {data.dtype}; use numbers"
             )
         array = data

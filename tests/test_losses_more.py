@@ -127,8 +127,10 @@ def test_bad_arguments_say_what_to_do() -> None:
         F.binary_cross_entropy(x, [1.0, 0.0])
     with pytest.raises(ValueError, match="class ids must be in \\[0, 2\\)"):
         F.one_hot(minigrad.tensor([0, 2]), 2)
-    with pytest.raises(NotImplementedError, match="mode='constant'"):
+    with pytest.raises(ValueError, match="2-D or 3-D tensor"):
         F.pad(x, (1, 1), mode="reflect")
+    with pytest.raises(ValueError, match="'constant', 'reflect'"):
+        F.pad(x, (1, 1), mode="mirror")
     with pytest.raises(ValueError, match="delta > 0"):
         F.huber_loss(x, x, delta=0.0)
     with pytest.raises(ValueError, match="batchmean"):
@@ -225,3 +227,34 @@ def test_weighted_smoothed_cross_entropy_over_spatial_positions_matches_torch(kw
     ours.sum().backward()
     theirs.sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate", "circular"])
+@pytest.mark.parametrize(
+    ("shape", "amounts"),
+    [
+        ((2, 5), (2, 1)),
+        ((1, 2, 4), (3, 0)),
+        ((2, 3, 4), (1, 2, 2, 1)),
+        ((1, 1, 3, 4, 3), (1, 1, 2, 0, 0, 2)),
+    ],
+)
+def test_pad_modes_match_pytorch_values_and_gradients(
+    mode: str, shape: tuple, amounts: tuple
+) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    a = np.random.default_rng(0).normal(size=shape)
+    x = minigrad.tensor(a, requires_grad=True)
+    tx = torch.tensor(a, requires_grad=True)
+    out = F.pad(x, amounts, mode=mode)
+    ref = torch.nn.functional.pad(tx, amounts, mode=mode)
+    np.testing.assert_array_equal(out.numpy(), ref.detach().numpy())
+    upstream = np.random.default_rng(1).normal(size=tuple(ref.shape))
+    out.backward(minigrad.tensor(upstream))
+    ref.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+
+
+def test_reflect_pad_must_stay_inside_the_axis() -> None:
+    with pytest.raises(RuntimeError, match="below the axis size 3"):
+        F.pad(minigrad.ones(1, 3), (3, 0), mode="reflect")

@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from op_helpers import (
+    check_case_gradcheck,
+    check_case_matches_torch,
     check_unary,
     check_unary_at_points,
     check_unary_gradcheck,
@@ -84,7 +86,93 @@ UNARY_VS_TORCH = {
     ),
     "mish": (F.mish, lambda t, fn: fn.mish(t), {}),
     "softsign": (F.softsign, lambda t, fn: fn.softsign(t), {"avoid": [0.0]}),
+    "hardshrink": (
+        lambda x: F.hardshrink(x, 0.4),
+        lambda t, fn: fn.hardshrink(t, 0.4),
+        {"avoid": [-0.4, 0.4]},
+    ),
+    "softshrink": (F.softshrink, lambda t, fn: fn.softshrink(t), {"avoid": [-0.5, 0.5]}),
+    "threshold": (
+        lambda x: F.threshold(x, 0.3, -2.0),
+        lambda t, fn: fn.threshold(t, 0.3, -2.0),
+        {"avoid": [0.3]},
+    ),
+    "celu": (lambda x: F.celu(x, 1.7), lambda t, fn: fn.celu(t, 1.7), {"avoid": [0.0]}),
+    "tanhshrink": (F.tanhshrink, lambda t, fn: fn.tanhshrink(t), {}),
+    "rrelu_eval": (
+        lambda x: F.rrelu(x, 0.1, 0.3),
+        lambda t, fn: fn.rrelu(t, 0.1, 0.3),
+        {"avoid": [0.0]},
+    ),
 }
+
+
+def _functional(m):
+    return F if m is minigrad else m.nn.functional
+
+
+# name: (fn(x, m, idx), shapes, element options), as op_helpers' method tables: the
+# activations that mix elements along an axis
+CASES = {
+    "glu": (
+        lambda x, m, idx: _functional(m).glu(m.cat([x, x.sin()], -1), -1),
+        shapes(min_dims=1),
+        {},
+    ),
+    "glu_dim0": (
+        lambda x, m, idx: _functional(m).glu(m.cat([x, x * 0.5], 0), 0),
+        shapes(min_dims=1),
+        {},
+    ),
+    "softmin": (lambda x, m, idx: _functional(m).softmin(x, -1), shapes(min_dims=1), {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_axis_activations_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
+    check_case_gradcheck(CASES[name], backend, data)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+@given(data=st.data())
+def test_axis_activations_match_torch(name: str, data: st.DataObject) -> None:
+    check_case_matches_torch(CASES[name], data)
+
+
+@given(data=st.data())
+def test_prelu_gradcheck_with_one_slope_or_one_per_channel(
+    backend: str, data: st.DataObject
+) -> None:
+    x = data.draw(tensors(shapes(min_dims=2, max_dims=3), backend=backend, avoid=[0.0]))
+    channels = data.draw(st.sampled_from([1, x.shape[1]]), label="slopes")
+    w = data.draw(tensors((channels,), backend=backend), label="w")
+    assert_gradients_match(F.prelu, x, w)
+    if x.ndim == 2:  # (N, C): the slopes run along the rows
+        a = x.numpy()
+        reference = np.where(a > 0, a, w.numpy().reshape(1, -1) * a)
+        np.testing.assert_allclose(F.prelu(x, w).numpy(), reference)
+
+
+def test_prelu_rejects_a_slope_count_that_is_not_the_channels() -> None:
+    with pytest.raises(RuntimeError, match="2 slopes for 3 channels"):
+        F.prelu(minigrad.ones(4, 3), minigrad.ones(2))
+
+
+def test_rrelu_in_training_draws_slopes_in_the_bounds() -> None:
+    minigrad.manual_seed(0)
+    x = minigrad.tensor(-np.ones(1000), requires_grad=True)
+    out = F.rrelu(x, 0.1, 0.3, training=True)
+    slopes = -out.numpy()
+    assert slopes.min() >= 0.1 and slopes.max() < 0.3 and slopes.std() > 0.01
+    out.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), slopes)  # the gradient is the drawn slope
+    assert F.rrelu(minigrad.tensor([2.0]), training=True).tolist() == [2.0]
+
+
+def test_glu_needs_an_even_axis() -> None:
+    with pytest.raises(RuntimeError, match="odd size 3"):
+        F.glu(minigrad.ones(2, 3))
 
 
 @pytest.mark.parametrize("name", sorted(UNARY_VS_TORCH))
@@ -109,6 +197,9 @@ def test_unary_matches_torch(name: str, data: st.DataObject) -> None:
         ("hardsigmoid", [-3.0, 3.0]),
         ("hardswish", [-3.0, 3.0]),
         ("softplus", [1.5]),
+        ("hardshrink", [-0.4, 0.4]),
+        ("softshrink", [-0.5, 0.5]),
+        ("threshold", [0.3]),
     ],
 )
 def test_gradients_at_kinks_are_pytorchs(name: str, points: list[float]) -> None:

@@ -40,6 +40,10 @@ def test_unary_gradient_and_forward(name: str, backend: str, data: st.DataObject
 BINARY = {
     "maximum": (lambda a, b: a.maximum(b), np.maximum, {}, {}),
     "minimum": (lambda a, b: minigrad.minimum(a, b), np.minimum, {}, {}),
+    "fmax": (lambda a, b: a.fmax(b), np.fmax, {}, {}),
+    "fmin": (lambda a, b: minigrad.fmin(a, b), np.fmin, {}, {}),
+    "clamp_min_tensor": (lambda a, b: a.clamp_min(b), np.maximum, {}, {}),
+    "clamp_max_tensor": (lambda a, b: minigrad.clamp_max(a, b), np.minimum, {}, {}),
 }
 
 
@@ -54,6 +58,12 @@ def test_binary_broadcasting_gradient_and_forward(
 # name: (fn(x, m, idx), shapes, element options); see op_helpers
 CASES = {
     "masked_fill": (lambda x, m, idx: x.masked_fill(x > 0, 2.0), ANY, {"avoid": [0.0]}),
+    # tensor bounds x² − 1 and 1 − x²: avoid where x meets a bound or the bounds meet
+    "clamp_tensor_bounds": (
+        lambda x, m, idx: m.clamp(x, x * x - 1, 1 - x * x),
+        ANY,
+        {"avoid": [-1.618, -1.0, -0.618, 0.618, 1.0, 1.618], "min_distance": 0.05},
+    ),
 }
 
 
@@ -131,3 +141,49 @@ def test_predicates_are_bool_and_not_differentiable() -> None:
     assert x.isinf().tolist() == [False, False, True, True]
     assert x.isfinite().tolist() == [True, False, False, False]
     assert not x.isnan().requires_grad
+
+
+def test_fmax_and_fmin_ignore_nan_and_route_ties_to_the_first_input(backend: str) -> None:
+    nan = float("nan")
+    a = minigrad.Tensor(to_backend([nan, 1.0, 2.0, nan], backend), requires_grad=True)
+    b = minigrad.Tensor(to_backend([3.0, nan, 2.0, nan], backend), requires_grad=True)
+    out = a.fmax(b)
+    assert np.array_equal(out.numpy(), [3.0, 1.0, 2.0, nan], equal_nan=True)
+    out.sum().backward()
+    assert a.grad.tolist() == [0.0, 1.0, 1.0, 1.0]
+    assert b.grad.tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert np.array_equal(a.fmin(b).numpy(), [3.0, 1.0, 2.0, nan], equal_nan=True)
+
+
+@given(data=st.data())
+def test_logical_ops_are_bool_and_not_differentiable(backend: str, data: st.DataObject) -> None:
+    a, b = data.draw(broadcastable_tensors(2, backend=backend))
+    a, b = (a > 0.3) * a, (b < -0.2) * b  # zeros among the values: they count as false
+    for name in ("logical_and", "logical_or", "logical_xor"):
+        out = getattr(minigrad, name)(a, b)
+        assert str(out.dtype).endswith("bool") and not out.requires_grad
+        np.testing.assert_array_equal(out.numpy(), getattr(np, name)(a.numpy(), b.numpy()))
+    np.testing.assert_array_equal(a.logical_not().numpy(), np.logical_not(a.numpy()))
+    np.testing.assert_array_equal((~(a > 0)).numpy(), ~(a.numpy() > 0))
+
+
+def test_heaviside_steps_and_takes_the_value_at_zero(backend: str) -> None:
+    x = minigrad.Tensor(to_backend([-2.0, 0.0, 3.0, 0.0], backend))
+    values = minigrad.Tensor(to_backend([9.0, 0.5, 9.0, 0.25], backend))
+    assert x.heaviside(values).tolist() == [0.0, 0.5, 1.0, 0.25]
+    with pytest.raises(RuntimeError, match="dtype"):
+        x.heaviside(minigrad.tensor([1, 2, 3, 4]))
+
+
+def test_named_comparisons_are_the_operators() -> None:
+    a, b = minigrad.tensor([1.0, 2.0, 3.0]), minigrad.tensor([2.0, 2.0, 2.0])
+    for name, ref in [
+        ("eq", np.equal),
+        ("ne", np.not_equal),
+        ("lt", np.less),
+        ("le", np.less_equal),
+        ("gt", np.greater),
+        ("ge", np.greater_equal),
+    ]:
+        np.testing.assert_array_equal(getattr(a, name)(b).numpy(), ref(a.numpy(), b.numpy()))
+        np.testing.assert_array_equal(getattr(minigrad, name)(a, 2).numpy(), ref(a.numpy(), 2))

@@ -170,3 +170,64 @@ def test_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
 @given(data=st.data())
 def test_matches_torch(name: str, data: st.DataObject) -> None:
     check_case_matches_torch(CASES[name], data)
+
+
+# the matrix products by name (matmul underneath): every backend
+PRODUCTS = {
+    "mm": (lambda x, m, idx: x.mm(x.t() * 2 + 1), shapes(min_dims=2, max_dims=2), {}),
+    "bmm": (
+        lambda x, m, idx: m.bmm(x, x.transpose(1, 2) + 1),
+        shapes(min_dims=3, max_dims=3),
+        {},
+    ),
+    "mv": (lambda x, m, idx: x.mv(x[0] + 1), shapes(min_dims=2, max_dims=2), {}),
+    "dot": (lambda x, m, idx: m.dot(x, x.sin()), shapes(min_dims=1, max_dims=1), {}),
+    "outer": (lambda x, m, idx: x.outer(x.cos()), shapes(min_dims=1, max_dims=1), {}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTS))
+@given(data=st.data())
+def test_products_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
+    check_case_gradcheck(PRODUCTS[name], backend, data)
+
+
+@pytest.mark.parametrize("name", sorted(PRODUCTS))
+@given(data=st.data())
+def test_products_match_torch(name: str, data: st.DataObject) -> None:
+    check_case_matches_torch(PRODUCTS[name], data)
+
+
+def test_products_check_their_dimensions() -> None:
+    with pytest.raises(RuntimeError, match="mm needs 2-D, 2-D tensors; operand 1"):
+        minigrad.ones(2, 3).mm(minigrad.ones(3))
+    with pytest.raises(RuntimeError, match="one batch size"):
+        minigrad.ones(2, 2, 3).bmm(minigrad.ones(3, 3, 4))
+    with pytest.raises(RuntimeError, match="dot needs 1-D"):
+        minigrad.ones(2, 3).dot(minigrad.ones(3))
+
+
+@pytest.mark.parametrize(
+    ("equation", "shapes_"),
+    [
+        ("ii->i", [(3, 3)]),
+        ("ii", [(3, 3)]),
+        ("iji->j", [(2, 3, 2)]),
+        ("i...->...", [(3, 2, 4)]),
+        ("...ik,...j->ij", [(1, 2, 3), (3,)]),
+        ("b...i,i...->b...", [(2, 3, 4), (4, 3)]),
+    ],
+)
+def test_einsum_with_ellipsis_and_diagonals_matches_pytorch(equation: str, shapes_: list) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    rng = np.random.default_rng(0)
+    arrays = [rng.normal(size=s) for s in shapes_]
+    ours = [minigrad.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, ref = minigrad.einsum(equation, *ours), torch.einsum(equation, *theirs)
+    np.testing.assert_allclose(out.numpy(), ref.detach().numpy(), rtol=1e-12)
+    upstream = rng.normal(size=tuple(ref.shape))
+    out.backward(minigrad.tensor(upstream))
+    ref.backward(torch.tensor(upstream))
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12)

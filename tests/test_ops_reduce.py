@@ -24,6 +24,7 @@ from minigrad.testing import (
     assert_forward_matches,
     assert_gradients_match,
     assume_well_separated,
+    shapes,
     tensors,
     to_backend,
 )
@@ -75,6 +76,15 @@ def test_reduction_gradient_and_forward(name: str, backend: str, data: st.DataOb
 
 # name: (fn(x, m, idx), shapes, element options); see op_helpers
 CASES = {
+    "norm_half": (lambda x, m, idx: x.norm(0.5, dim=-1), VECTORS, {"avoid": [0.0]}),
+    "norm_negative": (lambda x, m, idx: x.norm(-1.5), ANY, {"avoid": [0.0], "min_distance": 0.2}),
+    "norm_minus_inf": (lambda x, m, idx: x.norm(float("-inf"), 0), VECTORS, DISTINCT),
+    "amax": (lambda x, m, idx: x.amax(), ANY, DISTINCT),
+    "amin_dims": (
+        lambda x, m, idx: m.amin(x, (0, -1) if x.ndim > 1 else 0, keepdim=True),
+        VECTORS,
+        DISTINCT,
+    ),
     "prod": (lambda x, m, idx: x.prod(), ANY, {}),
     "prod_dim": (lambda x, m, idx: x.prod(-1, keepdim=True), VECTORS, {}),
     "var": (lambda x, m, idx: x.var(0), LONG, {}),
@@ -132,3 +142,29 @@ def test_bad_axis_is_a_clear_error() -> None:
         x.sum(axis=2)
     with pytest.raises(ValueError, match="repeats an axis"):
         x.sum(axis=(1, -1))
+
+
+@given(data=st.data())
+def test_norm_zero_counts_nonzeros_with_a_zero_gradient(backend: str, data: st.DataObject) -> None:
+    x = data.draw(tensors(shapes(min_dims=1), backend=backend))
+    x = (x * (x > 0.2)).detach().requires_grad_()
+    out = x.norm(0, dim=-1)
+    np.testing.assert_array_equal(out.numpy(), (x.numpy() != 0).sum(-1))
+    out.sum().backward()
+    assert not x.grad.numpy().any()
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4), (2, 3, 2)])
+def test_nuclear_norm_matches_pytorch(shape: tuple) -> None:
+    torch = pytest.importorskip("torch", reason="PyTorch is the oracle here; not installed")
+    a = np.random.default_rng(1).normal(size=shape)
+    dims = None if len(shape) == 2 else (0, 2)
+    x = minigrad.tensor(a, requires_grad=True)
+    tx = torch.tensor(a, requires_grad=True)
+    out = x.norm("nuc", dims, keepdim=True)
+    theirs = torch.norm(tx, "nuc", dims, keepdim=True)
+    np.testing.assert_allclose(out.numpy(), theirs.detach().numpy(), rtol=1e-12)
+    out.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-9, atol=1e-12)
+    assert_gradients_match(lambda t: t.norm("nuc", dims), minigrad.tensor(a, requires_grad=True))

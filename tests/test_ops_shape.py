@@ -216,8 +216,22 @@ def test_dtype_cast_is_differentiable(backend: str) -> None:
 
 # ------------------------------------------------------------------------ against PyTorch
 
+
 # name: (fn(x, m, idx), shapes, element options); see op_helpers
+def _product(grids):
+    a, b, c = grids
+    return a * b + c
+
+
 CASES = {
+    "ravel": (lambda x, m, idx: x.ravel(), ANY, {}),
+    "unflatten": (lambda x, m, idx: x.unflatten(0, (1, -1)), VECTORS, {}),
+    "meshgrid_xy": (
+        lambda x, m, idx: _product(m.meshgrid(x, x.sin(), x * 2, indexing="xy")),
+        shapes(min_dims=1, max_dims=1, max_side=3),
+        {},
+    ),
+    "transpose_0d_1d": (lambda x, m, idx: x.transpose(0, -1), shapes(max_dims=1), {}),
     "repeat": (lambda x, m, idx: x.repeat(2, *([1] * (x.ndim - 1)), 3), VECTORS, {}),
     "tile": (lambda x, m, idx: x.tile((2,)), ANY, {}),
     "repeat_interleave": (lambda x, m, idx: x.repeat_interleave(2, dim=0), VECTORS, {}),
@@ -248,3 +262,15 @@ def test_gradcheck(name: str, backend: str, data: st.DataObject) -> None:
 @given(data=st.data())
 def test_matches_torch(name: str, data: st.DataObject) -> None:
     check_case_matches_torch(CASES[name], data)
+
+
+def test_expand_keeps_axes_given_as_minus_one_and_cat_skips_1d_empties() -> None:
+    x = minigrad.zeros(3, 1, 2, requires_grad=True)
+    out = x.expand(4, -1, 5, -1)
+    assert out.shape == (4, 3, 5, 2)
+    out.sum().backward()
+    assert x.grad.tolist() == [[[20.0, 20.0]]] * 3
+    with pytest.raises(ValueError, match="-1 is not allowed"):
+        x.expand(-1, 3, 1, 2)
+    joined = minigrad.cat([minigrad.zeros(0), minigrad.ones(2, 3)], dim=1)
+    assert joined.shape == (2, 3)

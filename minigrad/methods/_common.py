@@ -14,7 +14,7 @@ import numpy as np
 
 from minigrad import backend, ops
 from minigrad import op as _op
-from minigrad.dims import ShapeError
+from minigrad.dims import DTypeError, ShapeError
 from minigrad.dtypes import get_default_dtype, result_type
 from minigrad.op import apply
 
@@ -68,7 +68,7 @@ def as_tensor_like(value: Any, like: Tensor) -> Tensor:
         if backend.namespace(value) is not xp:
             value = backend.asarray_on(xp, backend.to_numpy(value), like=like.data)
         return leaf(value)
-    raise TypeError(
+    raise DTypeError(
         f"cannot combine a Tensor with {type(value).__name__}; use a number, an array or a Tensor"
     )
 
@@ -165,3 +165,11 @@ def index_key(key: Any, like: Tensor) -> Any:
 def index_tensor(index: Any, like: Tensor) -> Tensor:
     """An index (Tensor, list or array) as an index tensor on ``like``'s backend."""
     return leaf(index_key(index, like))
+
+
+def with_dtype(t: Tensor, dtype: Any) -> Tensor:
+    """``t`` cast to ``dtype`` (a name or a dtype) first, as PyTorch's ``dtype=`` argument of
+    reductions, scans and softmax does; ``t`` itself when ``dtype`` is None."""
+    if dtype is None:
+        return t
+    return cast(t, dtype if isinstance(dtype, str) else backend.dtype_name(dtype))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from minigrad import ops
 from minigrad.dims import one_axis
-from minigrad.methods._common import floating
+from minigrad.methods._common import floating, with_dtype
 from minigrad.op import apply
 
 if TYPE_CHECKING:
@@ -45,12 +45,16 @@ class ActivationMethods:
         """x where x > 0, else negative_slope × x."""
         return apply(ops.LeakyReLU(negative_slope), self)
 
-    def softmax(self: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
-        """exp(x) / Σ exp(x) along ``dim``/``axis`` (default: the last axis)."""
+    def softmax(self: Tensor, dim: Any = None, *, axis: Any = None, dtype: Any = None) -> Tensor:
+        """exp(x) / Σ exp(x) along ``dim``/``axis`` (default: the last axis), computed in
+        ``dtype`` when given."""
         axis = one_axis("softmax", self.shape, dim, axis, default=-1)
-        return apply(ops.Softmax(axis), floating(self))
+        return apply(ops.Softmax(axis), floating(with_dtype(self, dtype)))
 
-    def log_softmax(self: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
-        """x − logsumexp(x) along ``dim``/``axis`` (default: the last axis)."""
+    def log_softmax(
+        self: Tensor, dim: Any = None, *, axis: Any = None, dtype: Any = None
+    ) -> Tensor:
+        """x − logsumexp(x) along ``dim``/``axis`` (default: the last axis), computed in
+        ``dtype`` when given."""
         axis = one_axis("log_softmax", self.shape, dim, axis, default=-1)
-        return apply(ops.LogSoftmax(axis), floating(self))
+        return apply(ops.LogSoftmax(axis), floating(with_dtype(self, dtype)))

@@ -14,8 +14,15 @@ import numpy as np
 
 from minigrad import backend, ops
 from minigrad import op as _op
-from minigrad.dims import ShapeError
-from minigrad.methods._common import as_tensor_like, cast, leaf, promote, promote_all
+from minigrad.dims import DTypeError, ShapeError
+from minigrad.methods._common import (
+    as_tensor_like,
+    cast,
+    is_tensor,
+    leaf,
+    promote,
+    promote_all,
+)
 from minigrad.op import apply
 
 if TYPE_CHECKING:
@@ -38,6 +45,13 @@ def _logical(a: Any, b: Any, name: str) -> Tensor:
     right = b.data if isinstance(b, _op.Tensor) else b
     xp = backend.namespace(left if a_is else right)
     return leaf(getattr(xp, name)(left, right))
+
+
+def _truth(value: Any, like: Tensor | None = None) -> Tensor:
+    """``value`` (a tensor or number) as a bool tensor: true where nonzero."""
+    t = value if isinstance(value, _op.Tensor) else as_tensor_like(value, like)
+    xp = backend.namespace(t.data)
+    return t if t.data.dtype == xp.bool else leaf(t.data != 0)
 
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:
@@ -177,14 +191,156 @@ class CompareMethods:
         """Element-wise minimum with ``other``."""
         return apply(ops.Minimum(), *promote(self, other))
 
-    def clip(self: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+    def clip(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
         """Limit values to [min, max]; the gradient is 0 where a bound was applied.
 
-        As in PyTorch's ``clamp``, ``min > max`` sets every value to ``max``.
+        As in PyTorch's ``clamp``, ``min > max`` sets every value to ``max``. The bounds are
+        numbers or tensors (broadcasting; a tensor bound gets the gradient where it was
+        chosen).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> x = minigrad.tensor([-2.0, 0.5, 3.0])
+        >>> x.clamp(minigrad.tensor([0.0, 0.0, 0.0]), 1.0).tolist()
+        [0.0, 0.5, 1.0]
         """
-        return apply(ops.Clip(min, max), self)
+        if not isinstance(min, _op.Tensor) and not isinstance(max, _op.Tensor):
+            return apply(ops.Clip(min, max), self)
+        out = self if min is None else self.clamp_min(min)
+        return out if max is None else out.clamp_max(max)
 
     clamp = clip
+
+    def clamp_min(self: Tensor, min: Any) -> Tensor:
+        """``max(self, min)`` where ``min`` is a number or a tensor; ``self`` gets the
+        gradient where ``self >= min`` (NaN stays NaN), ``min`` where it was chosen.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([-1.0, 2.0]).clamp_min(0).tolist()
+        [0.0, 2.0]
+        """
+        if not isinstance(min, _op.Tensor):
+            return apply(ops.Clip(min, None), self)
+        a, bound = promote(self, min)
+        return where((a.detach() >= bound.detach()) | a.isnan(), a, bound)
+
+    def clamp_max(self: Tensor, max: Any) -> Tensor:
+        """``min(self, max)`` where ``max`` is a number or a tensor (see :meth:`clamp_min`).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([-1.0, 2.0]).clamp_max(0).tolist()
+        [-1.0, 0.0]
+        """
+        if not isinstance(max, _op.Tensor):
+            return apply(ops.Clip(None, max), self)
+        a, bound = promote(self, max)
+        return where((a.detach() <= bound.detach()) | a.isnan(), a, bound)
+
+    def fmax(self: Tensor, other: Any) -> Tensor:
+        """Element-wise maximum that ignores NaN (NaN only where both are); ``self`` gets the
+        gradient at ties.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> nan = float("nan")
+        >>> minigrad.tensor([nan, 1.0]).fmax(minigrad.tensor([2.0, nan])).tolist()
+        [2.0, 1.0]
+        """
+        return apply(ops.Fmax(), *promote(self, other))
+
+    def fmin(self: Tensor, other: Any) -> Tensor:
+        """Element-wise minimum that ignores NaN (see :meth:`fmax`).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> nan = float("nan")
+        >>> minigrad.tensor([nan, 1.0]).fmin(minigrad.tensor([2.0, nan])).tolist()
+        [2.0, 1.0]
+        """
+        return apply(ops.Fmin(), *promote(self, other))
+
+    def heaviside(self: Tensor, values: Any) -> Tensor:
+        """The step function: 0 where ``self < 0``, 1 where ``self > 0``, ``values`` where
+        ``self == 0`` (no gradient; ``values`` must have the dtype of ``self``, as in PyTorch).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([-1.0, 0.0, 2.0]).heaviside(minigrad.tensor(0.5)).tolist()
+        [0.0, 0.5, 1.0]
+        """
+        if is_tensor(values) and backend.dtype_name(values.dtype) != backend.dtype_name(self.dtype):
+            raise DTypeError(
+                f"heaviside needs values of the input's dtype: input {self.dtype}, values "
+                f"{values.dtype}; convert one with .to()"
+            )
+        a, v = promote(self.detach(), values.detach() if is_tensor(values) else values)
+        xp = backend.namespace(a.data)
+        step = xp.astype(a.data > 0, a.data.dtype)
+        return leaf(xp.where(a.data == 0, v.data, step))
+
+    def logical_and(self: Tensor, other: Any) -> Tensor:
+        """Where both are nonzero (a bool tensor, no gradient).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([0.0, 2.0]).logical_and(minigrad.tensor([1, 1])).tolist()
+        [False, True]
+        """
+        return _logical(_truth(self), _truth(other, self), "logical_and")
+
+    def logical_or(self: Tensor, other: Any) -> Tensor:
+        """Where either is nonzero (a bool tensor, no gradient)."""
+        return _logical(_truth(self), _truth(other, self), "logical_or")
+
+    def logical_xor(self: Tensor, other: Any) -> Tensor:
+        """Where exactly one is nonzero (a bool tensor, no gradient)."""
+        return _logical(_truth(self), _truth(other, self), "logical_xor")
+
+    def logical_not(self: Tensor) -> Tensor:
+        """Where the values are zero (a bool tensor, no gradient).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([0.0, 2.0]).logical_not().tolist()
+        [True, False]
+        """
+        return _predicate(_truth(self), "logical_not")
+
+    def eq(self: Tensor, other: Any) -> Tensor:
+        """``self == other`` (a bool tensor)."""
+        return self == other
+
+    def ne(self: Tensor, other: Any) -> Tensor:
+        """``self != other`` (a bool tensor)."""
+        return self != other
+
+    def lt(self: Tensor, other: Any) -> Tensor:
+        """``self < other`` (a bool tensor)."""
+        return self < other
+
+    def le(self: Tensor, other: Any) -> Tensor:
+        """``self <= other`` (a bool tensor)."""
+        return self <= other
+
+    def gt(self: Tensor, other: Any) -> Tensor:
+        """``self > other`` (a bool tensor)."""
+        return self > other
+
+    def ge(self: Tensor, other: Any) -> Tensor:
+        """``self >= other`` (a bool tensor)."""
+        return self >= other
+
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
     def masked_fill(self: Tensor, mask: Any, value: float) -> Tensor:
         """``value`` where ``mask`` is true, else the tensor's own values (whose gradient is

@@ -7,6 +7,7 @@ short composition of them, so the gradient reaches the picked elements only.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -103,18 +104,53 @@ class IndexMethods:
         return apply(ops.GetItem(key), self)
 
     def gather(self: Tensor, dim: int, index: Any) -> Tensor:
-        """``out[i][j] = self[i][index[i][j]]`` for ``dim=1`` (PyTorch's ``gather``)."""
-        return apply(ops.Gather(dim), self, index_tensor(index, self))
+        """``out[i][j] = self[i][index[i][j]]`` for ``dim=1`` (PyTorch's ``gather``).
+
+        A 0-d tensor gathers along ``dim=0``/``-1`` as if it had one element; an empty index
+        gives an empty result of its shape (as PyTorch).
+        """
+        index = index_tensor(index, self)
+        if index.ndim and math.prod(index.shape) == 0:
+            check_axis("gather", dim, self.shape)
+            return self.reshape(-1)[:0].reshape(index.shape)
+        if self.ndim == 0:
+            check_axis("gather", dim, self.shape)
+            out = self.reshape(1).gather(0, index.reshape(-1))
+            return out.reshape(index.shape)
+        return apply(ops.Gather(dim), self, index)
 
     def scatter_add(self: Tensor, dim: int, index: Any, src: Tensor) -> Tensor:
         """A copy with ``src`` added at ``index`` along ``dim`` (not in place)."""
         _same_dtype("scatter_add", self, src)
-        return apply(ops.ScatterAdd(dim), self, index_tensor(index, self), src)
-
-    def scatter(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:
-        """A copy with ``src`` (a tensor or a number) written at ``index`` along ``dim`` (not
-        in place; NumPy and CuPy)."""
         index = index_tensor(index, self)
+        if self.ndim == 0:  # one element: dim 0/-1 as if 1-D (as PyTorch)
+            check_axis("scatter_add", dim, self.shape)
+            flat = self.reshape(1).scatter_add(0, index.reshape(-1), src.reshape(-1))
+            return flat.reshape(())
+        return apply(ops.ScatterAdd(dim), self, index, src)
+
+    def scatter(
+        self: Tensor, dim: int, index: Any, src: Any, *, reduce: str | None = None
+    ) -> Tensor:
+        """A copy with ``src`` (a tensor or a number) written at ``index`` along ``dim`` (not
+        in place; NumPy and CuPy). ``reduce="add"`` adds instead (:meth:`scatter_add`);
+        ``reduce="multiply"`` multiplies (no gradient, as PyTorch).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> x = minigrad.ones(3)
+        >>> x.scatter(0, minigrad.tensor([0, 0]), 2.0, reduce="multiply").tolist()
+        [4.0, 1.0, 1.0]
+        """
+        index = index_tensor(index, self)
+        if self.ndim == 0:  # one element: dim 0/-1 as if 1-D (as PyTorch)
+            check_axis("scatter", dim, self.shape)
+            flat_src = src.reshape(-1) if isinstance(src, _op.Tensor) else src
+            out = self.reshape(1).scatter(0, index.reshape(-1), flat_src, reduce=reduce)
+            return out.reshape(())
+        if reduce is not None:
+            return _scatter_reduce(self, dim, index, src, reduce)
         if not isinstance(src, _op.Tensor):
             xp = backend.namespace(self.data)
             src = leaf(xp.full(index.shape, src, dtype=self.dtype))
@@ -125,15 +161,26 @@ class IndexMethods:
         """The slices a 1-D ``index`` names along ``dim``; repeated indices add their
         gradients."""
         key = index_key(index, self)
-        if key.ndim != 1:
+        if key.ndim > 1:
             raise ShapeError(f"index_select needs a 1-D index, got shape {tuple(key.shape)}")
+        if self.ndim == 0:  # one element: the 0-d result PyTorch gives
+            check_axis("index_select", dim, self.shape)
+            return self.reshape(1)[key].reshape(())
+        if key.ndim == 0:
+            key = backend.namespace(key).reshape(key, (1,))
         return self[(*(slice(None),) * check_axis("index_select", dim, self.shape), key, Ellipsis)]
 
     def argsort(
-        self: Tensor, dim: Any = None, descending: bool = False, *, axis: Any = None
+        self: Tensor,
+        dim: Any = None,
+        descending: bool = False,
+        *,
+        axis: Any = None,
+        stable: bool = False,
     ) -> Tensor:
-        """Indices that sort along ``dim``/``axis`` (default: the last; stable; not
-        differentiable)."""
+        """Indices that sort along ``dim``/``axis`` (default: the last; not differentiable).
+        The sort is always stable (equal values keep their order), so ``stable`` changes
+        nothing."""
         data = self.data
         xp = backend.namespace(data)
         axis = one_axis("argsort", self.shape, dim, axis, default=-1)
@@ -142,10 +189,15 @@ class IndexMethods:
         return leaf(xp.reshape(order, self.shape))
 
     def sort(
-        self: Tensor, dim: Any = None, descending: bool = False, *, axis: Any = None
+        self: Tensor,
+        dim: Any = None,
+        descending: bool = False,
+        *,
+        axis: Any = None,
+        stable: bool = False,
     ) -> ValuesIndices:
-        """``(values, indices)`` sorted along ``dim``/``axis`` (default: the last); the values
-        are differentiable (each goes back to where it came from)."""
+        """``(values, indices)`` sorted along ``dim``/``axis`` (default: the last; always
+        stable); the values are differentiable (each goes back to where it came from)."""
         axis = one_axis("sort", self.shape, dim, axis, default=-1)
         indices = self.argsort(axis, descending)
         return ValuesIndices(self.gather(axis, indices), indices)
@@ -165,6 +217,10 @@ class IndexMethods:
         size = self.shape[axis] if self.ndim else 1
         if not 0 <= k <= size:
             raise ShapeError(f"topk k={k} is out of range for a dimension of size {size}")
+        if self.ndim == 0:  # one element: 0-d values and indices (k = 1), as PyTorch
+            values, indices = self.reshape(1).topk(k, 0, largest, sorted)
+            shape = () if k == 1 else (0,)
+            return ValuesIndices(values.reshape(shape), leaf(indices.data.reshape(shape)))
         order = self.argsort(axis, descending=largest)
         key = (*(slice(None),) * axis, slice(0, k), Ellipsis)
         indices = leaf(order.data[key])
@@ -206,9 +262,55 @@ class IndexMethods:
         start_row, start_col = max(-offset, 0), max(offset, 0)
         return moved[Ellipsis, np.arange(length) + start_row, np.arange(length) + start_col]
 
-    def repeat_interleave(self: Tensor, repeats: Any, dim: Any = None) -> Tensor:
+    def diag(self: Tensor, diagonal: int = 0) -> Tensor:
+        """A 1-D tensor as the ``diagonal``-th diagonal of a square matrix (zeros elsewhere),
+        or the ``diagonal``-th diagonal of a matrix as a 1-D tensor.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([1.0, 2.0]).diag(1).tolist()
+        [[0.0, 1.0, 0.0], [0.0, 0.0, 2.0], [0.0, 0.0, 0.0]]
+        """
+        if self.ndim == 2:
+            return self.diagonal(diagonal)
+        if self.ndim != 1:
+            raise ShapeError(f"diag takes a 1-D or 2-D tensor, got shape {self.shape}")
+        k, n = int(diagonal), self.shape[0]
+        size = n + abs(k)
+        xp = backend.namespace(self.data)
+        zero = leaf(xp.zeros((), dtype=self.data.dtype))
+        if n == 0:
+            return leaf(xp.zeros((size, size), dtype=self.data.dtype))
+        # row[j] = self[j - k] (clipped; the mask keeps only the diagonal's entries)
+        row = self[np.clip(np.arange(size) - max(k, 0), 0, n - 1)].reshape(1, size)
+        i, j = np.indices((size, size))
+        mask = leaf(backend.asarray_on(xp, j - i == k, like=self.data))
+        return apply(ops.Where(), mask, row, zero)
+
+    def masked_select(self: Tensor, mask: Any) -> Tensor:
+        """The values where ``mask`` (broadcast with ``self``) is true, as a 1-D tensor.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> x = minigrad.tensor([[1.0, -2.0], [3.0, -4.0]])
+        >>> x.masked_select(x > 0).tolist()
+        [1.0, 3.0]
+        """
+        mask = as_tensor_like(mask, self)
+        if backend.dtype_name(mask.dtype) != "bool":
+            raise DTypeError(f"masked_select needs a bool mask, got {mask.dtype}")
+        shape = tuple(np.broadcast_shapes(self.shape, mask.shape))
+        values = self if self.shape == shape else self.broadcast_to(shape)
+        keep = mask if mask.shape == shape else mask.broadcast_to(shape)
+        return values.reshape(-1)[keep.reshape(-1)]
+
+    def repeat_interleave(
+        self: Tensor, repeats: Any, dim: Any = None, *, output_size: int | None = None
+    ) -> Tensor:
         """Repeat each element ``repeats`` times along ``dim`` (of the flattened tensor when
-        None)."""
+        None); ``output_size``, when given, must be the length of the result."""
         t = self
         if dim is None:
             t, dim = self.reshape(-1), 0
@@ -221,4 +323,29 @@ class IndexMethods:
         positions = np.repeat(
             np.arange(t.shape[check_axis("repeat_interleave", dim, t.shape)]), counts
         )
+        if output_size is not None and output_size != positions.shape[0]:
+            raise ShapeError(
+                f"repeat_interleave: output_size={output_size}, but the repeats give "
+                f"{positions.shape[0]}"
+            )
         return t.index_select(dim, positions)
+
+
+def _scatter_reduce(t: Tensor, dim: int, index: Tensor, src: Any, reduce: str) -> Tensor:
+    """``scatter(reduce="add" | "multiply")``: the add is scatter_add (differentiable), the
+    multiply is computed on the host without a gradient."""
+    if reduce not in ("add", "multiply"):
+        raise ShapeError(f"scatter reduce must be 'add' or 'multiply', got {reduce!r}")
+    xp = backend.namespace(t.data)
+    if not isinstance(src, _op.Tensor):
+        src = leaf(xp.full(index.shape, src, dtype=t.data.dtype))
+    if reduce == "add":
+        return t.scatter_add(dim, index, src)
+    axis = check_axis("scatter", dim, t.shape)
+    out = backend.to_numpy(t.data).copy()
+    ids = backend.to_numpy(index.data)
+    values = backend.to_numpy(src.data)[tuple(slice(0, n) for n in ids.shape)]
+    grid = list(np.indices(ids.shape, sparse=True))
+    grid[axis] = ids
+    np.multiply.at(out, tuple(grid), values.astype(out.dtype))
+    return leaf(backend.asarray_on(xp, out, like=t.data))

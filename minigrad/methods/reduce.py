@@ -15,12 +15,13 @@ from minigrad.dims import (
     AxisError,
     ShapeError,
     axis_arg,
+    check_axes,
     check_axis,
     keep_arg,
     optional_axis,
     reduce_axes,
 )
-from minigrad.methods._common import ValuesIndices, floating, leaf
+from minigrad.methods._common import ValuesIndices, floating, leaf, with_dtype
 from minigrad.op import apply
 
 if TYPE_CHECKING:
@@ -99,6 +100,22 @@ def _variance_args(op: str, dim: Any, unbiased: Any, correction: Any) -> tuple[A
     return dim, 0.0 if unbiased is False else 1.0
 
 
+def _nuclear_norm(x: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """The sum of singular values of the matrices in axes ``dim`` (the last two of a matrix)."""
+    if dim is None:
+        if x.ndim != 2:
+            raise ShapeError(f"norm('nuc') needs a matrix or two dims, got shape {x.shape}")
+        dim = (0, 1)
+    axes = check_axes("norm", dim, x.shape)
+    if axes is None or len(axes) != 2:
+        raise ShapeError(f"norm('nuc') needs two dims, got {dim}")
+    rest = [i for i in range(x.ndim) if i not in axes]
+    out = apply(ops.NuclearNorm(), x.permute(*rest, *axes))
+    if keepdim:
+        out = out.reshape(tuple(1 if i in axes else n for i, n in enumerate(x.shape)))
+    return out
+
+
 class ReduceMethods:
     """Reductions over all elements or over ``dim``/``axis``.
 
@@ -119,6 +136,7 @@ class ReduceMethods:
         *,
         axis: Any = None,
         keepdims: Any = None,
+        dtype: Any = None,
     ) -> Tensor:
         """Sum over ``dim``/``axis`` (an int, a tuple, or None for all).
 
@@ -129,7 +147,7 @@ class ReduceMethods:
         (2, 1)
         """
         axes, keep = reduce_axes("sum", self.shape, dim, axis, keepdim, keepdims)
-        return apply(ops.Sum(axes, keep), self)
+        return apply(ops.Sum(axes, keep), with_dtype(self, dtype))
 
     def mean(
         self: Tensor,
@@ -138,10 +156,11 @@ class ReduceMethods:
         *,
         axis: Any = None,
         keepdims: Any = None,
+        dtype: Any = None,
     ) -> Tensor:
         """Mean over ``dim``/``axis`` (integers are averaged in the default float dtype)."""
         axes, keep = reduce_axes("mean", self.shape, dim, axis, keepdim, keepdims)
-        return apply(ops.Mean(axes, keep), floating(self))
+        return apply(ops.Mean(axes, keep), floating(with_dtype(self, dtype)))
 
     def max(
         self: Tensor,
@@ -166,6 +185,29 @@ class ReduceMethods:
         ([1, 0], [5.0, 7.0])
         """
         return _max_or_min(self, "max", dim, keepdim, axis, keepdims)
+
+    def amax(self: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+        """The maximum over ``dim`` (an axis or a tuple; ``()``, the default, is every axis);
+        ties share the gradient equally, as PyTorch's ``amax``.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([[1.0, 5.0], [7.0, 2.0]]).amax(1).tolist()
+        [5.0, 7.0]
+        """
+        return self.max(axis=None if dim == () or dim == [] else dim, keepdims=keepdim)
+
+    def amin(self: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+        """The minimum over ``dim`` (see :meth:`amax`).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.tensor([[1.0, 5.0], [7.0, 2.0]]).amin().tolist()
+        1.0
+        """
+        return self.min(axis=None if dim == () or dim == [] else dim, keepdims=keepdim)
 
     def min(
         self: Tensor,
@@ -197,6 +239,7 @@ class ReduceMethods:
         *,
         axis: Any = None,
         keepdims: Any = None,
+        dtype: Any = None,
     ) -> Tensor:
         """Product of all elements, or along one ``dim``/``axis``; exact gradients also at zeros.
 
@@ -208,7 +251,7 @@ class ReduceMethods:
         """
         one = optional_axis("prod", self.shape, dim, axis)
         keep = keep_arg("prod", keepdims, keepdim)
-        return apply(ops.Prod(one if self.ndim else None, keep), self)
+        return apply(ops.Prod(one if self.ndim else None, keep), with_dtype(self, dtype))
 
     def norm(
         self: Tensor,
@@ -230,10 +273,18 @@ class ReduceMethods:
         """
         if p == "fro":
             p = 2.0
+        if p == "nuc":
+            return _nuclear_norm(self, dim if axis is None else axis, bool(keepdim or keepdims))
         if isinstance(p, str):
-            raise ShapeError(f"norm supports p = 'fro', a number >= 1 or inf; got {p!r}")
+            raise ShapeError(f"norm supports p = 'fro', 'nuc', a number or ±inf; got {p!r}")
         axes, keep = reduce_axes("norm", self.shape, dim, axis, keepdim, keepdims)
-        return apply(ops.Norm(p, axes, keep), self)
+        if p == math.inf or p >= 1:
+            return apply(ops.Norm(p, axes, keep), self)
+        if p == 0:  # the count of nonzeros; a zero gradient (sign is flat), as PyTorch
+            return apply(ops.Sum(axes, keep), self.sign().abs())
+        if p == -math.inf:
+            return self.abs().amin(() if axes is None else axes, keep)
+        return apply(ops.Sum(axes, keep), self.abs() ** float(p)) ** (1.0 / p)
 
     def var(
         self: Tensor,

@@ -44,6 +44,9 @@ def concat(tensors: Sequence[Any], dim: Any = None, *, axis: Any = None) -> Tens
     (5,)
     """
     items = promote_all(tensors, "concat")
+    if any(t.ndim > 1 for t in items) and any(t.shape == (0,) for t in items):
+        # PyTorch's legacy rule: a 1-D empty tensor is skipped beside tensors of more axes
+        items = [t for t in items if t.shape != (0,)]
     if items[0].ndim == 0:
         raise ShapeError("concat needs tensors with at least one dimension; use stack")
     axis = one_axis("concat", items[0].shape, dim, axis, default=0)
@@ -107,6 +110,43 @@ class ShapeMethods:
         merged = math.prod(self.shape[start : end + 1])
         return self.reshape((*self.shape[:start], merged, *self.shape[end + 1 :]))
 
+    def ravel(self: Tensor) -> Tensor:
+        """All values as one axis (``flatten()``).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.zeros(2, 3).ravel().shape
+        (6,)
+        """
+        return self.reshape(-1)
+
+    def unflatten(self: Tensor, dim: int, sizes: Any) -> Tensor:
+        """Axis ``dim`` split into ``sizes`` (one of them may be -1): ``flatten``'s inverse.
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.zeros(2, 12).unflatten(1, (3, -1)).shape
+        (2, 3, 4)
+        """
+        axis = check_axis("unflatten", dim, self.shape)
+        sizes = tuple(int(n) for n in sizes)
+        if not sizes:
+            raise ShapeError("unflatten needs at least one size")
+        size = self.shape[axis] if self.ndim else 1
+        known = math.prod(n for n in sizes if n != -1)
+        if (
+            sizes.count(-1) > 1
+            or (-1 not in sizes and known != size)
+            or (-1 in sizes and (known == 0 or size % known))
+        ):
+            raise ShapeError(
+                f"unflatten: sizes {sizes} do not multiply to the size {size} of axis {dim} "
+                f"(shape {self.shape})"
+            )
+        return self.reshape((*self.shape[:axis], *sizes, *self.shape[axis + 1 :]))
+
     def permute(self: Tensor, *axes: Any) -> Tensor:
         """Reorder the axes (``x.permute(2, 0, 1)``)."""
         axes = tuple(check_axis("permute", a, self.shape) for a in shape_arg(axes))
@@ -114,8 +154,10 @@ class ShapeMethods:
 
     def transpose(self: Tensor, dim0: int = -2, dim1: int = -1) -> Tensor:
         """Swap two axes (the last two by default)."""
-        if self.ndim < 2:
-            raise ShapeError(f"transpose needs at least 2 dimensions, this tensor has {self.ndim}")
+        if self.ndim < 2:  # a 0-d or 1-D tensor swaps an axis with itself (as PyTorch)
+            for d in (dim0, dim1):
+                check_axis("transpose", d, self.shape)
+            return self
         axes = list(range(self.ndim))
         dim0, dim1 = (check_axis("transpose", d, self.shape) for d in (dim0, dim1))
         axes[dim0], axes[dim1] = axes[dim1], axes[dim0]
@@ -137,7 +179,25 @@ class ShapeMethods:
             return self
         return apply(ops.BroadcastTo(shape), self)
 
-    expand = broadcast_to
+    def expand(self: Tensor, *sizes: Any) -> Tensor:
+        """:meth:`broadcast_to`, where -1 keeps an existing axis's size (PyTorch's ``expand``).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> minigrad.zeros(3, 1).expand(-1, 4).shape
+        (3, 4)
+        """
+        shape = list(shape_arg(sizes))
+        lead = len(shape) - self.ndim
+        for i, n in enumerate(shape):
+            if n == -1:
+                if i < lead:
+                    raise ShapeError(
+                        f"expand: -1 is not allowed for the new leading axis {i} of {tuple(shape)}"
+                    )
+                shape[i] = self.shape[i - lead]
+        return self.broadcast_to(tuple(shape))
 
     def unsqueeze(self: Tensor, dim: Any = None, *, axis: Any = None) -> Tensor:
         """Insert a size-1 axis at ``dim``/``axis``."""
@@ -236,3 +296,42 @@ class ShapeMethods:
         """Like :meth:`repeat`, with missing leading counts taken as 1."""
         dims = shape_arg(dims)
         return self.repeat((1,) * (self.ndim - len(dims)) + dims)
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-D (or 0-d) tensors: output ``i`` repeats ``tensors[i]`` along
+    every other axis. ``indexing="xy"`` swaps the first two axes (NumPy's default);
+    PyTorch's and minigrad's default is ``"ij"``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> x, y = minigrad.tensor([1.0, 2.0]), minigrad.tensor([3.0, 4.0, 5.0])
+    >>> rows, cols = minigrad.meshgrid(x, y)
+    >>> rows.shape, cols.tolist()[0]
+    ((2, 3), [3.0, 4.0, 5.0])
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise ShapeError(f"meshgrid indexing must be 'ij' or 'xy', got {indexing!r}")
+    if not tensors:
+        raise ShapeError("meshgrid needs at least one tensor")
+    for t in tensors:
+        if t.ndim > 1:
+            raise ShapeError(f"meshgrid takes 0-d or 1-D tensors, got shape {t.shape}")
+    if len({str(t.dtype) for t in tensors}) > 1:
+        raise ShapeError(
+            "meshgrid needs tensors of one dtype, got " + ", ".join(str(t.dtype) for t in tensors)
+        )
+    flat = [t.reshape(-1) for t in tensors]
+    swap = indexing == "xy" and len(flat) > 1
+    order = [1, 0, *range(2, len(flat))] if swap else list(range(len(flat)))
+    shape = tuple(flat[i].shape[0] for i in order)
+    grids = []
+    for i, t in enumerate(flat):
+        position = order.index(i)
+        view = [1] * len(flat)
+        view[position] = -1
+        grids.append(t.reshape(tuple(view)).broadcast_to(shape))
+    return tuple(grids)

@@ -266,6 +266,83 @@ class Softsign(OfX):
         return 1 / (denominator * denominator)
 
 
+class Hardshrink(OfX):
+    name, symbol = "hardshrink", "hardshrink"
+    rule = "hardshrink routes: upstream passes where |x| > λ, else 0"
+    params = ("lambd",)
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        self.lambd = lambd
+
+    def _outside(self, x: Any) -> Any:
+        return (x > self.lambd) | (x < -self.lambd)
+
+    def compute(self, xp: Any, x: Any) -> Any:
+        return xp.where(self._outside(x), x, xp.zeros_like(x))
+
+    def derivative(self, xp: Any, x: Any, out: Any) -> Any:
+        return as_mask(self._outside(x), x)
+
+
+class Softshrink(Hardshrink):
+    name, symbol = "softshrink", "softshrink"
+    rule = "softshrink routes: upstream passes where |x| > λ, else 0"
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        if lambd < 0:
+            raise ShapeError(f"softshrink needs lambd >= 0, got {lambd}")
+        self.lambd = lambd
+
+    def compute(self, xp: Any, x: Any) -> Any:
+        shrunk = x - xp.sign(x) * self.lambd
+        return xp.where(self._outside(x), shrunk, xp.zeros_like(x))
+
+
+class Threshold(OfX):
+    name, symbol = "threshold", "threshold"
+    rule = "threshold routes: upstream passes where x > threshold, else 0"
+    params = ("threshold", "value")
+
+    def __init__(self, threshold: float, value: float) -> None:
+        self.threshold, self.value = threshold, value
+
+    def compute(self, xp: Any, x: Any) -> Any:
+        return xp.where(x > self.threshold, x, xp.full_like(x, self.value))
+
+    def derivative(self, xp: Any, x: Any, out: Any) -> Any:
+        return as_mask(x > self.threshold, x)
+
+
+class CELU(OfX):
+    name, symbol = "celu", "CELU"
+    rule = "celu: downstream = upstream where x > 0, else upstream × exp(x/α)"
+    params = ("alpha",)
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        if alpha == 0:
+            raise ShapeError("celu needs alpha != 0 (it divides by alpha)")
+        self.alpha = alpha
+
+    def compute(self, xp: Any, x: Any) -> Any:
+        negative = self.alpha * xp.expm1(xp.minimum(x, xp.zeros_like(x)) / self.alpha)
+        return xp.where(x > 0, x, negative)
+
+    def derivative(self, xp: Any, x: Any, out: Any) -> Any:
+        return xp.where(x > 0, xp.ones_like(x), out / self.alpha + 1)
+
+
+class Tanhshrink(OfX):
+    name, symbol = "tanhshrink", "tanhshrink"
+    rule = "tanhshrink: downstream = upstream × tanh²(x)"
+
+    def compute(self, xp: Any, x: Any) -> Any:
+        return x - xp.tanh(x)
+
+    def derivative(self, xp: Any, x: Any, out: Any) -> Any:
+        tanh = x - out
+        return tanh * tanh
+
+
 class Softmax(Op):
     name, symbol = "softmax", "softmax"
     rule = "softmax: downstream = y ⊙ (upstream − Σ upstream ⊙ y)"

@@ -202,3 +202,142 @@ class Lerp(Elementwise):
             weight if needs[1] else None,
             (end - start) if needs[2] else None,
         )
+
+
+# ------------------------------------------------------------ two-input math functions
+
+
+class Atan2(Elementwise):
+    """The angle of the point ``(b, a)``: ``atan2(a, b)``."""
+
+    name, symbol = "atan2", "atan2"
+    rule = "atan2: a gets upstream × b/(a² + b²), b gets upstream × −a/(a² + b²)"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        self.saved = (a, b)
+        return namespace(a).atan2(a, b)
+
+    def local_grads(self) -> tuple[Any, ...]:
+        a, b = self.saved
+        with np.errstate(divide="ignore", invalid="ignore"):
+            square = a * a + b * b
+            return (b / square if self.needs[0] else None), (-a / square if self.needs[1] else None)
+
+
+class Hypot(Elementwise):
+    """``√(a² + b²)`` without overflow."""
+
+    name, symbol = "hypot", "hypot"
+    rule = "hypot: a gets upstream × a/out, b gets upstream × b/out"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        out = namespace(a).hypot(a, b)
+        self.saved = (a, b, out)
+        return out
+
+    def local_grads(self) -> tuple[Any, ...]:
+        a, b, out = self.saved
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (a / out if self.needs[0] else None), (b / out if self.needs[1] else None)
+
+
+class Copysign(Elementwise):
+    """``|a|`` with the sign of ``b`` (also of ``b = −0.0``)."""
+
+    name, symbol = "copysign", "copysign"
+    rule = "copysign: a gets upstream × sign(a)·sign(out) (0 at a = 0), b gets nothing"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        out = namespace(a).copysign(a, b)
+        self.saved = (a, out)
+        return out
+
+    def local_grads(self) -> tuple[Any, ...]:
+        a, out = self.saved
+        xp = namespace(a)
+        return (xp.sign(a) * xp.sign(out) if self.needs[0] else None), (
+            xp.zeros_like(out) if self.needs[1] else None
+        )
+
+
+class LogAddExp(Elementwise):
+    """``log(eᵃ + eᵇ)`` without overflow."""
+
+    name, symbol = "logaddexp", "logaddexp"
+    rule = "logaddexp: a gets upstream × exp(a − out), b gets upstream × exp(b − out)"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        out = namespace(a).logaddexp(a, b)
+        self.saved = (a, b, out)
+        return out
+
+    def local_grads(self) -> tuple[Any, ...]:
+        a, b, out = self.saved
+        xp = namespace(a)
+        with np.errstate(invalid="ignore"):
+            return (xp.exp(a - out) if self.needs[0] else None), (
+                xp.exp(b - out) if self.needs[1] else None
+            )
+
+
+class LogAddExp2(Elementwise):
+    """``log₂(2ᵃ + 2ᵇ)`` without overflow."""
+
+    name, symbol = "logaddexp2", "logaddexp2"
+    rule = "logaddexp2: a gets upstream × 2^(a − out), b gets upstream × 2^(b − out)"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        ln2 = math.log(2)
+        out = namespace(a).logaddexp(a * ln2, b * ln2) / ln2
+        self.saved = (a, b, out)
+        return out
+
+    def local_grads(self) -> tuple[Any, ...]:
+        a, b, out = self.saved
+        xp, ln2 = namespace(a), math.log(2)
+        with np.errstate(invalid="ignore"):
+            return (xp.exp((a - out) * ln2) if self.needs[0] else None), (
+                xp.exp((b - out) * ln2) if self.needs[1] else None
+            )
+
+
+class Fmod(Elementwise):
+    """``a − b·trunc(a/b)``: the remainder with the sign of ``a`` (C's ``fmod``)."""
+
+    name, symbol = "fmod", "fmod"
+    rule = "fmod: a gets upstream, b gets upstream × −trunc(a/b)"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        xp = namespace(a)
+        self.saved = (a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            floored = xp.remainder(a, b)  # the sign of b; move it to a's side where they differ
+            return xp.where((floored != 0) & ((floored < 0) != (a < 0)), floored - b, floored)
+
+    def local_grads(self) -> tuple[Any, ...]:
+        a, b = self.saved
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (PASSES if self.needs[0] else None), (
+                -namespace(a).trunc(a / b) if self.needs[1] else None
+            )
+
+
+class Xlogy(Elementwise):
+    """``a·log(b)``, and 0 where ``a = 0`` (unless ``b`` is NaN), as PyTorch's ``xlogy``."""
+
+    name, symbol = "xlogy", "x·log y"
+    rule = "xlogy: a gets upstream × log(b) (0 where a = 0), b gets upstream × a/b"
+
+    def forward(self, a: Any, b: Any) -> Any:
+        xp = namespace(a)
+        self.saved = (a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            zero = (a == 0) & ~xp.isnan(b)
+            return xp.where(zero, xp.zeros_like(a), a * xp.log(b))
+
+    def local_grads(self) -> tuple[Any, ...]:
+        a, b = self.saved
+        xp = namespace(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            local_a = xp.where(a == 0, xp.zeros_like(a), xp.log(b)) if self.needs[0] else None
+            return local_a, (a / b if self.needs[1] else None)

@@ -83,3 +83,33 @@ class Where(Elementwise):
             chosen if self.needs[1] else None,
             1 - chosen if self.needs[2] else None,
         )
+
+
+class Fmax(Elementwise):
+    """The larger value, ignoring NaN (NaN only where both are): PyTorch's ``fmax``."""
+
+    name, symbol = "fmax", "fmax"
+    rule = "fmax routes: the chosen input (a at ties) gets the upstream gradient"
+
+    def _first(self, xp: Any, a: Any, b: Any) -> Any:
+        return xp.isnan(b) | (a >= b)
+
+    def forward(self, a: Any, b: Any) -> Any:
+        xp = namespace(a)
+        first = self._first(xp, a, b)
+        self.saved = (as_mask(first, a),)
+        return xp.where(first, a, b)
+
+    def local_grads(self) -> tuple[Any, ...]:
+        (first,) = self.saved
+        return first, 1 - first
+
+
+class Fmin(Fmax):
+    """The smaller value, ignoring NaN: PyTorch's ``fmin``."""
+
+    name, symbol = "fmin", "fmin"
+    rule = "fmin routes: the chosen input (a at ties) gets the upstream gradient"
+
+    def _first(self, xp: Any, a: Any, b: Any) -> Any:
+        return xp.isnan(b) | (a <= b)

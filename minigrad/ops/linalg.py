@@ -210,3 +210,28 @@ class Einsum(Op):
             shape = tuple(n if c in present else 1 for c, n in sizes)
             grads.append(xp.broadcast_to(xp.reshape(partial, shape), operand.shape))
         return tuple(grads)
+
+
+class NuclearNorm(Op):
+    """The sum of the singular values of the matrices in the last two axes."""
+
+    name, symbol = "nuclear_norm", "‖x‖*"
+    rule = "nuclear norm: the matrix gets upstream × U·Vᵀ (its singular vectors)"
+    local_rules = ("upstream × U·Vᵀ, from the singular value decomposition of {0}",)
+
+    def forward(self, x: Any) -> Any:
+        xp = namespace(x)
+        u, s, vh = xp.linalg.svd(x, full_matrices=False)
+        self.saved = (xp.matmul(u, vh),)
+        return xp.sum(s, axis=-1)
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        (direction,) = self.saved
+        xp = namespace(direction)
+        return (xp.reshape(grad, (*grad.shape, 1, 1)) * direction,)
+
+    def backward_graph(self, grad: Any, inputs: Any, output: Any) -> tuple[Any, ...]:
+        raise NotImplementedError(
+            "create_graph: the nuclear norm's second derivative (through the singular "
+            "vectors) is not implemented"
+        )

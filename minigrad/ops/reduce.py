@@ -20,6 +20,11 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
+class EmptyReductionError(AxisError, RuntimeError):
+    """max/min over an axis of size 0: an :class:`AxisError` (the ``IndexError`` PyTorch's
+    ``max(dim)`` raises) that is also the ``RuntimeError`` its ``amax`` raises."""
+
+
 class _Reduction(Op):
     """A reduction over ``axis``; backward first restores the reduced axes as size 1."""
 
@@ -78,7 +83,7 @@ class Max(_Reduction):
     def forward(self, x: Any) -> Any:
         self._setup(x)
         if any(self.in_shape[a] == 0 for a in self.axes):
-            raise AxisError(
+            raise EmptyReductionError(
                 f"{self.name} over an axis of size 0 has no value (shape {self.in_shape}); "
                 "reduce over non-empty axes, as PyTorch requires"
             )

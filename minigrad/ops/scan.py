@@ -68,6 +68,8 @@ class Cumprod(Op):
         grad = _at_least_1d(xp, grad)
         axis = self.axis
         n = x.shape[axis]
+        if n == 0 or 0 in x.shape:  # an empty input has an empty gradient
+            return (xp.reshape(xp.zeros_like(x), self.in_shape),)
         lead = (slice(None),) * axis
         before = xp.cumulative_prod(x, axis=axis, include_initial=True)
         columns = []
@@ -88,6 +90,8 @@ class Cumprod(Op):
         grad = grad.reshape(1) if grad.ndim == 0 else grad
         lead = (slice(None),) * axis
         n = x.shape[axis]
+        if n == 0 or 0 in x.shape:
+            return (grad.reshape(self.in_shape) * 0,)
         running = [grad[(*lead, n - 1, Ellipsis)]]
         for i in range(n - 2, -1, -1):
             running.append(grad[(*lead, i, Ellipsis)] + x[(*lead, i + 1, Ellipsis)] * running[-1])

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 import minigrad
-from minigrad import Tensor, backend
+from minigrad import ShapeError, Tensor, backend
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -31,7 +31,7 @@ def reduce_losses(losses: Tensor, reduction: str) -> Tensor:
 def check_same_shape(input: Tensor, target: Tensor, who: str) -> None:
     """Raise a ValueError naming ``who`` unless ``input`` and ``target`` have one shape."""
     if tuple(input.shape) != tuple(target.shape):
-        raise ValueError(
+        raise ShapeError(
             f"{who}: input shape {tuple(input.shape)} and target shape "
             f"{tuple(target.shape)} differ; reshape one so they match (no silent broadcasting)"
         )

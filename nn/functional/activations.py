@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from minigrad import Tensor, apply, ops
+from minigrad import ShapeError, Tensor, apply, backend, ops, where
 
 
 def relu(x: Tensor) -> Tensor:
@@ -238,3 +238,153 @@ def softsign(x: Tensor) -> Tensor:
     [-0.5, 0.75]
     """
     return apply(ops.Softsign(), x)
+
+
+def softmin(x: Tensor, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+    """softmax(−x) along ``dim``/``axis`` (default: the last axis).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> [round(v, 4) for v in F.softmin(minigrad.tensor([0.0, 1.0])).tolist()]
+    [0.7311, 0.2689]
+    """
+    return (-x).softmax(dim, axis=axis)
+
+
+def hardshrink(x: Tensor, lambd: float = 0.5) -> Tensor:
+    """x where |x| > λ, else 0; gradient 1 where |x| > λ, else 0.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.hardshrink(minigrad.tensor([-1.0, 0.25, 2.0])).tolist()
+    [-1.0, 0.0, 2.0]
+    """
+    return apply(ops.Hardshrink(lambd), x)
+
+
+def softshrink(x: Tensor, lambd: float = 0.5) -> Tensor:
+    """x − λ·sign(x) where |x| > λ, else 0 (λ ≥ 0).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.softshrink(minigrad.tensor([-1.0, 0.25, 2.0])).tolist()
+    [-0.5, 0.0, 1.5]
+    """
+    return apply(ops.Softshrink(lambd), x)
+
+
+def threshold(x: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """x where x > ``threshold``, else ``value`` (``inplace`` is accepted and ignored: minigrad
+    never writes into a tensor).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.threshold(minigrad.tensor([-1.0, 0.5, 2.0]), 1.0, -5.0).tolist()
+    [-5.0, -5.0, 2.0]
+    """
+    return apply(ops.Threshold(threshold, value), x)
+
+
+def celu(x: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x where x > 0, else α(exp(x/α) − 1): elu that stays smooth for every α.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> [round(v, 4) for v in F.celu(minigrad.tensor([-1.0, 2.0]), 2.0).tolist()]
+    [-0.7869, 2.0]
+    """
+    return apply(ops.CELU(alpha), x)
+
+
+def tanhshrink(x: Tensor) -> Tensor:
+    """x − tanh(x).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> [round(v, 4) for v in F.tanhshrink(minigrad.tensor([0.0, 1.0])).tolist()]
+    [0.0, 0.2384]
+    """
+    return apply(ops.Tanhshrink(), x)
+
+
+def glu(x: Tensor, dim: int = -1) -> Tensor:
+    """The gated linear unit: a·σ(b), where a and b are the two halves of ``x`` along ``dim``.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.glu(minigrad.tensor([[2.0, 0.0]])).tolist()
+    [[1.0]]
+    """
+    if x.ndim == 0:
+        raise ShapeError("glu does not take a 0-d tensor: it halves an axis")
+    size = x.shape[dim]
+    if size % 2:
+        raise ShapeError(f"glu halves axis {dim}, which has odd size {size} (shape {x.shape})")
+    a, b = x.split(size // 2, dim)
+    return a * b.sigmoid()
+
+
+def prelu(x: Tensor, weight: Tensor) -> Tensor:
+    """x where x > 0, else ``weight`` × x, with one learned slope or one per channel (axis 1).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.prelu(minigrad.tensor([[-2.0, 3.0]]), minigrad.tensor([0.25, 0.5])).tolist()
+    [[-0.5, 3.0]]
+    """
+    count = weight.numel() if weight.ndim else 1
+    if weight.ndim > 1:
+        raise ShapeError(f"prelu takes a 0-d or 1-D weight, got shape {weight.shape}")
+    channels = x.shape[1] if x.ndim >= 2 else 1
+    if count == 1:
+        slopes = weight.reshape(())
+    elif count == channels:
+        slopes = weight.reshape((channels,) + (1,) * (x.ndim - 2))
+    else:
+        raise ShapeError(
+            f"prelu has {count} slopes for {channels} channels (axis 1 of shape {x.shape}); "
+            "give 1 slope or one per channel"
+        )
+    return where(x > 0, x, slopes * x)
+
+
+def rrelu(
+    x: Tensor,
+    lower: float = 1.0 / 8,
+    upper: float = 1.0 / 3,
+    training: bool = False,
+    inplace: bool = False,
+) -> Tensor:
+    """Randomized leaky relu: slope (lower + upper)/2 for x < 0 in evaluation; in training
+    each negative element draws its slope from U(lower, upper) (minigrad's generator).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> from nn import functional as F
+    >>> F.rrelu(minigrad.tensor([-2.0, 3.0]), 0.25, 0.75).tolist()
+    [-1.0, 3.0]
+    """
+    if lower > upper:
+        raise ShapeError(f"rrelu needs lower <= upper, got {lower} > {upper}")
+    if not training:
+        return x.leaky_relu((lower + upper) / 2)
+    name = backend.dtype_name(x.dtype)
+    slopes = backend.random_uniform(tuple(x.shape), lower, upper, name, like=x.data)
+    return where(x > 0, x, x * Tensor(slopes))
