@@ -264,9 +264,7 @@ def is_floating(dtype: Any) -> bool:
     try:
         return _FLOATING[type(dtype), dtype]
     except KeyError:
-        floating = _FLOATING[type(dtype), dtype] = dtype_name(dtype).startswith(
-            ("float", "bfloat")
-        )
+        floating = _FLOATING[type(dtype), dtype] = dtype_name(dtype).startswith(("float", "bfloat"))
         return floating
     except TypeError:  # an unhashable dtype (none known): no caching
         return dtype_name(dtype).startswith(("float", "bfloat"))
