@@ -223,11 +223,20 @@ def suptitle(fig: Any, text: str, width: int = 80) -> None:
     """A figure title wrapped to ``width`` characters a line, so it never runs off a slide.
 
     Mathtext (``$...$``) is kept whole on its line.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure()
+    >>> suptitle(fig, "a " * 30 + "$y = g(w x + b)$", width=25)
+    >>> [line.count("$") for line in fig._suptitle.get_text().splitlines()]
+    [0, 0, 2]
+    >>> plt.close(fig)
     """
+    import re
     import textwrap
 
-    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
-    fig.suptitle("\n".join(lines))
+    glued = re.sub(r"\$[^$]*\$", lambda m: m.group(0).replace(" ", "\0"), text)
+    lines = textwrap.wrap(glued, width, break_long_words=False, break_on_hyphens=False)
+    fig.suptitle("\n".join(lines).replace("\0", " "))
 
 
 def decade_ticks(ax: Any, axis: str = "y", most: int = 6) -> None:
