@@ -56,6 +56,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from experiment_kit import (
+    band,
     check_target,
     colour,
     experiment_parser,
@@ -218,22 +219,10 @@ def figure(results: dict, train_len: dict[str, int]):
     """Exact-match accuracy against length, one panel per task, training length marked."""
     fig, axes = plt.subplots(1, 2, sharey=True)
     titles = {"addition": "Binary addition (whole sum right)", "parity": "Parity (of the string)"}
-    styles = {"RNN": "-", "RNN fixed": "--", "MLP": "-"}
+    styles = {"RNN": {}, "RNN fixed": {"ls": "--", "marker": "^"}, "MLP": {"marker": "s"}}
     for ax, (task, (lengths, accuracy)) in zip(axes, results.items(), strict=True):
-        for kind, marker in zip(MODELS, "o^s", strict=True):
-            acc = accuracy[kind]
-            mean = acc.mean(axis=0)
-            spread = [mean - acc.min(axis=0), acc.max(axis=0) - mean]
-            ax.errorbar(
-                lengths,
-                mean,
-                yerr=spread,
-                marker=marker,
-                capsize=4,
-                label=LABELS[kind],
-                color=colour(kind),
-                ls=styles[kind],
-            )
+        for kind in MODELS:
+            band(ax, lengths, accuracy[kind], LABELS[kind], color=colour(kind), **styles[kind])
         ax.axvline(
             train_len[task], color="gray", ls=":", lw=2, label=f"trained at {train_len[task]}"
         )
@@ -241,11 +230,13 @@ def figure(results: dict, train_len: dict[str, int]):
             ax.axhline(0.5, color="gray", ls="-.", lw=1, label="chance")
         ax.set(xscale="log", xlabel="length (bits per operand / string)", title=titles[task])
         ax.set(ylim=(-0.03, 1.05))
-        ax.set_xticks(lengths, [str(L) for L in lengths])
+        n = train_len[task]
+        shown = [L for L in lengths if L not in (n + 1, n + 2) and not (L < n and L != 1)]
+        ax.set_xticks(shown, [str(L) for L in shown])
         ax.minorticks_off()
         ax.legend(fontsize=12, loc="lower left")
     axes[0].set_ylabel("exact-match accuracy")
-    suptitle(fig, "Trained on short inputs, tested on longer ones (bars: min–max over seeds)")
+    suptitle(fig, "Trained on short inputs, tested on longer ones (bands: min–max over seeds)")
     return fig
 
 
