@@ -246,7 +246,7 @@ def figure_neurons(grads: dict, args):
     suptitle(
         fig,
         f"{args.depth} × {args.width} MLP at initialisation, {args.mlp_batch} real digits: "
-        "every neuron's gradient (rows: initialisation)",
+        "every neuron's gradient (rows: initialisation; each panel has its own y-range)",
     )
     return fig
 
