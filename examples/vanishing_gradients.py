@@ -401,7 +401,16 @@ def report(out, args, figures, init, trained, mse, per_layer) -> dict:
         + ", ".join(f"{m} {v:.3f}" for m, v in mse.items())
         + f". Deep MLP ({args.depth} × {args.width}, real digits) — "
         + "; ".join(mlp_words)
-        + ". The verdicts depend on the initialisation: see both panels."
+        + ". "
+        + "; ".join(
+            f"'{claim}' held at {', '.join(INITS[i] for i in INITS if v[i]) or 'neither init'}"
+            + ("" if len(set(v.values())) == 1 else " only: the verdict depends on the init")
+            for claim, v in (
+                ("ELU maintains gradients longest", verdict_elu),
+                ("vanish after about 10 layers", verdict_ten),
+            )
+        )
+        + "."
     )
     return write_summary(
         out,
