@@ -8,7 +8,8 @@ the deck's targets with :func:`check_target` and ends with :func:`write_summary`
 always has ``experiment``, ``finding`` (the result in words), ``figures`` and ``targets``, so
 ``examples/make_lectures_page.py`` can build ``docs/lectures.md`` from the runs.
 
-Every figure shares one slide style, set when this module is imported: a 16:9 canvas
+Every figure shares one slide style, set by :func:`experiment_parser` (the first call of
+every experiment's ``main``; importing this module changes nothing): a 16:9 canvas
 (:data:`SLIDE`, 12.8 × 7.2 in, saved at 150 dpi = 1920 × 1080 px), fonts readable from the
 back of a lecture room (16 pt text, 18 pt titles), Matplotlib's mathtext for formulas
 (``$h_{t-1}$``, never raw TeX braces) and one colour per model or activation in every
@@ -102,7 +103,7 @@ def colour(name: str) -> str:
 
 
 def apply_style() -> None:
-    """Set :data:`STYLE` in Matplotlib's rcParams (done once when this module is imported)."""
+    """Set :data:`STYLE` in Matplotlib's rcParams (done by :func:`experiment_parser`)."""
     import matplotlib
 
     matplotlib.rcParams.update(STYLE)
@@ -118,8 +119,10 @@ def experiment_parser(name: str, description: str) -> argparse.ArgumentParser:
     """An argument parser with the options every experiment has.
 
     ``--quick`` (seconds, for the tests), ``--out DIR`` (default ``runs/<name>``), ``--seed``
-    and ``--no-progress``. Add the experiment's own options to the parser it returns.
+    and ``--no-progress``. Add the experiment's own options to the parser it returns. It also
+    sets the slide style (:func:`apply_style`) for the figures the experiment will draw.
     """
+    apply_style()
     parser = argparse.ArgumentParser(
         prog=f"{name}.py",
         description=description,
@@ -289,6 +292,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
     return value
-
-
-apply_style()

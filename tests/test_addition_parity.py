@@ -13,7 +13,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "examples"))
 
-from addition_parity import MODELS, exact_match, train  # noqa: E402
+import matplotlib  # noqa: E402
+
+with matplotlib.rc_context():  # the experiments' slide style must not leak into other tests
+    from addition_parity import MODELS, exact_match, train
 
 
 def finite_numbers(value) -> list:

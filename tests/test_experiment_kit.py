@@ -19,21 +19,31 @@ kit = import_example("experiment_kit")
 
 @pytest.fixture
 def quick_mode():
+    before = kit._QUICK  # another test may have run an experiment's main() in this process
     kit.set_quick(True)
     yield
+    kit.set_quick(before)
+
+
+@pytest.fixture
+def full_mode():
+    before = kit._QUICK
     kit.set_quick(False)
+    yield
+    kit.set_quick(before)
 
 
 def test_figures_are_16_by_9_slides_with_large_fonts(tmp_path: Path) -> None:
     from PIL import Image
 
-    fig, ax = plt.subplots()
-    ax.plot([1, 2], [3, 4])
-    ax.set_title(r"$h_{t-1}$")
-    (name,) = kit.save_figure(fig, tmp_path, "slide")
+    with matplotlib.rc_context(kit.STYLE):
+        fig, ax = plt.subplots()
+        ax.plot([1, 2], [3, 4])
+        ax.set_title(r"$h_{t-1}$")
+        (name,) = kit.save_figure(fig, tmp_path, "slide")
+        assert plt.rcParams["font.size"] >= 16 and plt.rcParams["axes.titlesize"] >= 18
     with Image.open(tmp_path / name) as image:
         assert image.size == (1920, 1080)
-    assert plt.rcParams["font.size"] >= 16 and plt.rcParams["axes.titlesize"] >= 18
 
 
 def test_each_model_has_one_colour_everywhere() -> None:
@@ -54,7 +64,7 @@ def test_a_quick_run_says_targets_are_not_expected_to_hold(tmp_path, capsys, qui
     assert json.loads((tmp_path / "summary.json").read_text())["quick"] is True
 
 
-def test_a_full_run_reports_a_missed_target_as_such(capsys) -> None:
+def test_a_full_run_reports_a_missed_target_as_such(capsys, full_mode) -> None:
     targets: list = []
     kit.check_target(targets, "a claim", False)
     assert "target DID NOT hold: a claim" in capsys.readouterr().out
