@@ -23,6 +23,17 @@ it has no weights for them, and its N + 1 output bits stand for the sum with zer
 can then only be right by luck: when the unseen high bits are zero (addition, about 4^−(L−N))
 or happen to have even parity (parity, 1/2).
 
+The deck's parity slide adds that an MLP "must be complex …: at least one hidden layer of
+size N". A second figure tests that: ReLU MLPs with one hidden layer of width 1 … 64 are
+trained on N-bit parity for N = 2 … 8 (batches of 64 random strings, Adam, ``--lr``, at most
+``--updates`` updates as every other model here, stopping once every one of the 2^N strings
+is right; ``--seeds`` seeds) and scored on all 2^N strings. Criterion (fixed
+before the run): a width *solves* N when at least 2 of 3 seeds (a majority) classify all
+2^N strings right; the deck's statement holds when the smallest solving width is ≥ N for
+every N — "at least N" is a statement about threshold units, and a smaller solving width
+for ReLU units trained by gradient descent is reported as a mismatch, not hidden. The RNN
+beside it needs one parity bit of state at every N.
+
 Measured here (3 seeds, about 40 s on a 2-core CPU): the 1 … N RNN gets every sum right at
 every length up to 60 bits, and parity right up to 80 bits with mean 0.991 at 80 (one seed
 0.974); the RNN trained at 6 bits only generalised in two of three seeds; in the third it fell
@@ -45,11 +56,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from _experiment_kit import (
+    band,
     check_target,
+    colour,
     experiment_parser,
     progress,
     run_folder,
     save_figure,
+    suptitle,
     write_summary,
 )
 
@@ -203,22 +217,161 @@ def run_all(train_len: dict[str, int], args) -> dict[str, tuple[list[int], dict]
 
 def figure(results: dict, train_len: dict[str, int]):
     """Exact-match accuracy against length, one panel per task, training length marked."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, axes = plt.subplots(1, 2, sharey=True)
     titles = {"addition": "Binary addition (whole sum right)", "parity": "Parity (of the string)"}
+    styles = {"RNN": {}, "RNN fixed": {"ls": "--", "marker": "^"}, "MLP": {"marker": "s"}}
     for ax, (task, (lengths, accuracy)) in zip(axes, results.items(), strict=True):
-        for kind, marker in zip(MODELS, "o^s", strict=True):
-            acc = accuracy[kind]
-            mean = acc.mean(axis=0)
-            spread = [mean - acc.min(axis=0), acc.max(axis=0) - mean]
-            ax.errorbar(lengths, mean, yerr=spread, marker=marker, capsize=3, label=LABELS[kind])
-        ax.axvline(train_len[task], color="gray", ls="--", label=f"trained at {train_len[task]}")
+        for kind in MODELS:
+            band(ax, lengths, accuracy[kind], LABELS[kind], color=colour(kind), **styles[kind])
+        ax.axvline(
+            train_len[task], color="gray", ls=":", lw=2, label=f"trained at {train_len[task]}"
+        )
         if task == "parity":
-            ax.axhline(0.5, color="gray", ls=":", lw=0.8, label="chance")
+            ax.axhline(0.5, color="gray", ls="-.", lw=1, label="chance")
         ax.set(xscale="log", xlabel="length (bits per operand / string)", title=titles[task])
-        ax.set(ylabel="exact-match accuracy", ylim=(-0.03, 1.05))
-        ax.set_xticks(lengths, [str(L) for L in lengths], fontsize=7)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        ax.set(ylim=(-0.03, 1.05))
+        n = train_len[task]
+        shown = [L for L in lengths if L not in (n + 1, n + 2) and not (L < n and L != 1)]
+        ax.set_xticks(shown, [str(L) for L in shown])
+        ax.minorticks_off()
+        ax.legend(fontsize=12, loc="lower left")
+    axes[0].set_ylabel("exact-match accuracy")
+    suptitle(fig, "Trained on short inputs, tested on longer ones (bands: min–max over seeds)")
+    return fig
+
+
+WIDTH_NS = (2, 4, 6, 8)
+WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16, 32, 64)
+
+
+def all_strings(n: int) -> np.ndarray:
+    """Every n-bit string as rows of 0/1 (2^n × n).
+
+    >>> all_strings(2).tolist()
+    [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    """
+    return ((np.arange(2**n)[:, None] >> np.arange(n)[::-1]) & 1).astype(np.float32)
+
+
+def parity_mlp_accuracy(n: int, width: int, args, seed: int) -> tuple[float, int]:
+    """Train a one-hidden-layer ReLU MLP of ``width`` on ``n``-bit parity; its accuracy on all
+    2^n strings and the updates used (it stops once all are right, checked every 50)."""
+    minigrad.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    model = nn.Sequential(nn.Linear(n, width), nn.ReLU(), nn.Linear(width, 1))
+    opt = nn.optim.Adam(model.parameters(), lr=args.lr)
+    every = all_strings(n)
+    truth = every.sum(axis=1) % 2
+
+    def accuracy() -> float:
+        with minigrad.no_grad():
+            out = model(minigrad.tensor(every)).numpy()[:, 0]
+        return float(np.mean((out > 0) == truth))
+
+    for step in range(1, args.width_updates + 1):
+        x = rng.integers(0, 2, size=(args.batch, n)).astype(np.float32)
+        y = (x.sum(axis=1) % 2)[:, None].astype(np.float32)
+        loss = F.binary_cross_entropy_with_logits(model(minigrad.tensor(x)), minigrad.tensor(y))
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        if step % 50 == 0 and accuracy() == 1.0:
+            return 1.0, step
+    return accuracy(), args.width_updates
+
+
+def width_sweep(args) -> dict:
+    """Accuracy on all strings for every (N, width, seed): {N: array (seeds, widths)}."""
+    seeds = range(args.seed, args.seed + args.seeds)
+    jobs = [(n, w, s) for n in args.width_ns for w in args.widths for s in seeds]
+    acc = {n: np.zeros((args.seeds, len(args.widths))) for n in args.width_ns}
+    for n, w, s in progress(jobs, total=len(jobs), desc="MLP widths", enabled=not args.no_progress):
+        acc[n][s - args.seed, args.widths.index(w)] = parity_mlp_accuracy(n, w, args, s)[0]
+    return acc
+
+
+def smallest_solving_width(acc: np.ndarray, widths) -> int | None:
+    """The smallest width at which a majority of seeds get every string right.
+
+    >>> smallest_solving_width(np.array([[0.9, 1.0, 1.0], [1.0, 0.8, 1.0], [0.7, 1.0, 1.0]]),
+    ...                        [1, 2, 4])
+    2
+    """
+    for k, w in enumerate(widths):
+        if np.sum(acc[:, k] == 1.0) * 2 > len(acc):
+            return w
+    return None
+
+
+def figure_widths(acc: dict, args):
+    """Left: mean accuracy over seeds for each (N, width); right: smallest solving width."""
+    fig, axes = plt.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1]})
+    ns, widths = list(acc), list(args.widths)
+    grid = np.array([acc[n].mean(axis=0) for n in ns])
+    im = axes[0].imshow(grid, cmap="viridis", vmin=0.5, vmax=1.0, aspect="auto", origin="lower")
+    for i, n in enumerate(ns):
+        for k, _ in enumerate(widths):
+            solved = int(np.sum(acc[n][:, k] == 1.0))
+            axes[0].text(
+                k,
+                i,
+                f"{solved}/{len(acc[n])}",
+                ha="center",
+                va="center",
+                color="black" if grid[i, k] > 0.8 else "white",
+                fontsize=12,
+            )
+    axes[0].set_xticks(range(len(widths)), [str(w) for w in widths])
+    axes[0].set_yticks(range(len(ns)), [str(n) for n in ns])
+    axes[0].set(
+        xlabel="hidden units (width)",
+        ylabel="N (bits)",
+        title="accuracy on all $2^N$ strings (text: seeds solved)",
+    )
+    fig.colorbar(im, ax=axes[0], label="mean accuracy over seeds")
+    axes[0].grid(False)
+    smallest = [smallest_solving_width(acc[n], widths) for n in ns]
+    ok = [(n, w) for n, w in zip(ns, smallest, strict=True) if w is not None]
+    if ok:
+        axes[1].plot(
+            *zip(*ok, strict=True),
+            "o-",
+            color=colour("MLP"),
+            ms=12,
+            label="MLP: smallest width that solves N",
+        )
+    for n, w in zip(ns, smallest, strict=True):
+        if w is None:
+            axes[1].plot(n, max(widths), "^", color=colour("MLP"), ms=14, mfc="none", mew=2)
+            axes[1].annotate(
+                f"none ≤ {max(widths)}",
+                (n, max(widths)),
+                textcoords="offset points",
+                xytext=(0, -28),
+                ha="center",
+                fontsize=13,
+                color=colour("MLP"),
+            )
+    axes[1].plot(ns, ns, "k--", label="deck: a hidden layer of size N")
+    axes[1].plot(
+        ns, [1] * len(ns), ":", color=colour("RNN"), label="deck: RNN's trivial solution, 1 unit"
+    )
+    axes[1].set_yscale("log", base=2)
+    axes[1].set_yticks([1, 2, 4, 8, 16, 32, 64], ["1", "2", "4", "8", "16", "32", "64"])
+    axes[1].set(
+        xlabel="N (bits)",
+        ylabel="hidden units",
+        title="width needed against N",
+        xticks=ns,
+        ylim=(0.8, max(widths) * 1.6),
+    )
+    axes[1].legend(fontsize=12)
+    suptitle(
+        fig,
+        f"Parity with one hidden ReLU layer: ≤ {args.width_updates} Adam updates × "
+        f"{args.batch}, lr {args.lr:g}, {args.seeds} seeds, solved = every string right",
+    )
     return fig
 
 
@@ -234,9 +387,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--lr", type=float, default=0.01)
     parser.add_argument("--test", type=int, default=500, help="test examples per length")
     parser.add_argument("--seeds", type=int, default=3, help="training runs per model and task")
+    parser.add_argument(
+        "--width-updates", type=int, default=None, help="most updates per MLP (default --updates)"
+    )
     args = parser.parse_args(argv)
+    args.width_ns, args.widths = list(WIDTH_NS), list(WIDTHS)
+    if args.width_updates is None:
+        args.width_updates = args.updates
     if args.quick:
         args.updates, args.test, args.stretch, args.seeds = 200, 100, 3, 1
+        args.width_ns, args.widths, args.width_updates = [2, 4], [1, 2, 4], 100
     sizes = (args.add_bits, args.parity_bits, args.stretch, args.updates, args.batch, args.test)
     if min(*sizes, args.hidden, args.mlp_hidden, args.seeds) < 1:
         parser.error(
@@ -248,7 +408,10 @@ def main(argv: list[str] | None = None) -> dict:
     results = run_all(train_len, args)
     seconds = time.perf_counter() - started
     figures = save_figure(figure(results, train_len), out, "accuracy_vs_length", svg=True)
-    return report(out, results, train_len, figures, args, seconds)
+    widths = width_sweep(args)
+    seconds = time.perf_counter() - started
+    figures += save_figure(figure_widths(widths, args), out, "parity_width_vs_n")
+    return report(out, results, train_len, figures, args, seconds, widths)
 
 
 def at(results: dict, task: str, kind: str, length: int) -> float:
@@ -257,7 +420,7 @@ def at(results: dict, task: str, kind: str, length: int) -> float:
     return float(accuracy[kind][:, lengths.index(length)].mean())
 
 
-def report(out, results, train_len, figures, args, seconds: float) -> dict:
+def report(out, results, train_len, figures, args, seconds: float, widths: dict) -> dict:
     """Check the deck's targets and write the summary."""
     targets: list = []
     n_add, n_par = train_len["addition"], train_len["parity"]
@@ -295,7 +458,20 @@ def report(out, results, train_len, figures, args, seconds: float) -> dict:
         f"(≤ 0.6, chance 0.5) though it works on {n_par} (≥ 0.9) (deck 003)",
         par_n >= 0.9 and par_next <= 0.6,
     )
+    smallest = {n: smallest_solving_width(a, args.widths) for n, a in widths.items()}
+    check_target(
+        targets,
+        "the MLP needs at least one hidden layer of size N for N-bit parity (deck 003): the "
+        "smallest width solving N (a majority of seeds get all 2^N strings right) is ≥ N",
+        all(w is None or w >= n for n, w in smallest.items()),
+    )
     finding = (
+        "MLP width for N-bit parity (smallest solving width): "
+        + ", ".join(
+            f"N = {n}: {'none ≤ ' + str(max(args.widths)) if w is None else w}"
+            for n, w in smallest.items()
+        )
+        + ". "
         f"Mean exact-match accuracy over {args.seeds} seed(s). Addition (trained on {n_add} "
         f"bits): the RNN trained on 1–{n_add} bits is at worst {rnn_min['addition']:.3f} over "
         f"lengths 1–{longest['addition']} (worst single run {worst_seed['addition']:.3f}), "
@@ -329,6 +505,10 @@ def report(out, results, train_len, figures, args, seconds: float) -> dict:
         mlp_hidden=args.mlp_hidden,
         test_examples=args.test,
         train_seconds=seconds,
+        parity_mlp_width_accuracy={n: a for n, a in widths.items()},
+        parity_mlp_widths=args.widths,
+        parity_mlp_smallest_width=smallest,
+        width_updates=args.width_updates,
     )
 
 

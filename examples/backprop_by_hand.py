@@ -120,19 +120,26 @@ def derivatives(grid: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 def draw(grid: np.ndarray, curves: dict, out) -> list[str]:
     import matplotlib.pyplot as plt
+    from _experiment_kit import colour, suptitle
 
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 6.5), sharex=True)
+    fig, (top, bottom) = plt.subplots(1, 2, sharex=True)
     for name, (value, slope) in curves.items():
         style = "--" if name.startswith("leaky") else "-"  # ReLU stays visible beneath it
-        top.plot(grid, value, style, label=name)
-        bottom.plot(grid, slope, style, label=name)
-    top.set(ylabel="g(x)", title="Activations and the scaling of the gradient (deck 004)")
-    bottom.set(xlabel="x", ylabel="g′(x): ∂ŷ/∂x = g′(wx + b)·w")
-    bottom.axhline(0.25, color="grey", lw=0.6, ls=":")
-    bottom.annotate("sigmoid: g′ ≤ 0.25", (grid[0], 0.27), fontsize=8, color="grey")
-    for ax in (top, bottom):
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
+        key = "relu" if "ReLU" in name else name
+        top.plot(grid, value, style, label=name, color=colour(key) if "leaky" not in name else "k")
+        bottom.plot(
+            grid, slope, style, label=name, color=colour(key) if "leaky" not in name else "k"
+        )
+    top.set(xlabel="x (pre-activation)", ylabel="g(x)", title="activation g")
+    bottom.set(xlabel="x (pre-activation)", ylabel="g′(x)", title="its derivative g′")
+    bottom.axhline(0.25, color="grey", lw=1, ls=":")
+    bottom.annotate("sigmoid: g′ ≤ 0.25", (grid[0], 0.29), fontsize=14, color="grey")
+    top.legend(fontsize=13)
+    suptitle(
+        fig,
+        r"The gradient through a unit is scaled by g′: $\partial\hat y/\partial x = "
+        r"g'(wx + b)\,w$ (deck 004)",
+    )
     return save_figure(fig, out, "activation_derivatives", svg=True)
 
 

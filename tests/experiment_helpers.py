@@ -53,10 +53,17 @@ def check_figures(summary: dict, folder: Path) -> None:
 
 
 def import_example(name: str) -> types.ModuleType:
-    """``examples/<name>.py`` as a module, for testing the functions an experiment defines."""
+    """``examples/<name>.py`` as a module, for testing the functions an experiment defines.
+
+    Matplotlib's settings are restored afterwards: the experiments' slide style (set when
+    their kit is imported) must not leak into other tests' figures.
+    """
+    import matplotlib
+
     examples = str(ROOT / "examples")
     sys.path.insert(0, examples)
     try:
-        return importlib.import_module(name)
+        with matplotlib.rc_context():
+            return importlib.import_module(name)
     finally:
         sys.path.remove(examples)

@@ -13,7 +13,10 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "examples"))
 
-from addition_parity import MODELS, exact_match, train  # noqa: E402
+import matplotlib  # noqa: E402
+
+with matplotlib.rc_context():  # the experiments' slide style must not leak into other tests
+    from addition_parity import MODELS, exact_match, train
 
 
 def finite_numbers(value) -> list:
@@ -26,7 +29,8 @@ def finite_numbers(value) -> list:
 
 def test_quick_run_writes_figures_and_summary(tmp_path: Path) -> None:
     summary, _ = run_quick("addition_parity", tmp_path)
-    assert len(summary["targets"]) == 4
+    assert len(summary["targets"]) == 5
+    assert summary["parity_mlp_widths"] and summary["parity_mlp_smallest_width"]
     for task in ("addition", "parity"):
         lengths = summary["lengths"][task]
         assert summary["train_length"][task] in lengths
@@ -54,3 +58,18 @@ def test_mlp_exact_match_on_longer_sums_is_capped_by_unseen_bits() -> None:
     rng = np.random.default_rng(0)
     mlp = train("MLP", "addition", 4, args, rng)
     assert exact_match("MLP", "addition", mlp, 6, 4, args, rng) < 0.15
+
+
+def test_a_wide_mlp_solves_small_parity_and_one_unit_cannot_solve_xor() -> None:
+    """The width sweep's pieces: 2-bit parity (XOR) needs more than one ReLU unit."""
+    import types
+
+    import numpy as np
+    from addition_parity import parity_mlp_accuracy, smallest_solving_width
+
+    args = types.SimpleNamespace(lr=0.03, batch=64, width_updates=600)
+    assert parity_mlp_accuracy(2, 8, args, 0)[0] == 1.0
+    assert parity_mlp_accuracy(2, 1, args, 0)[0] < 1.0
+    acc = np.array([[0.75, 1.0], [0.75, 1.0], [0.75, 0.5]])
+    assert smallest_solving_width(acc, [1, 8]) == 8
+    assert smallest_solving_width(acc[:, :1], [1]) is None
