@@ -25,11 +25,10 @@ import os
 import time
 from typing import Any
 
-LARGE = 1 << 24
-"""Multiply-adds (m·k·n) from which a product may use more than one thread: ~17 million, a
-256 × 256 × 256 product. A char-RNN step's h @ W_hhᵀ at batch 32 and 256 units (32 × 256 × 1024,
-8 million) stays on one thread; its input projection over 50 steps (1600 × 256 × 1024, 420
-million) gets the free cores."""
+LARGE = 1 << 22
+"""Multiply-adds (m·k·n) from which a product may use more than one thread: ~4 million, a
+160 × 160 × 160 product. A char-RNN step's h @ W_hhᵀ at batch 32 and 256 units (32 × 256 × 1024,
+8 million) gets the free cores; at min-char-rnn's size (1 × 100 × 400) it stays on one thread."""
 
 _ENV = "MINIGRAD_NUM_THREADS"
 
@@ -99,14 +98,30 @@ def _blas_setter() -> Any:
 
 
 def _free_cores(cores: int) -> int:
-    """The machine's cores less the other runnable tasks (``/proc/loadavg``'s running count
-    includes this process); all cores where that cannot be read."""
+    """The machine's cores less the runnable tasks of other processes (``/proc/loadavg``'s
+    running count, less this process's own running threads, so its BLAS workers do not count
+    as someone else's work); all cores where that cannot be read."""
     try:
         with open("/proc/loadavg", encoding="ascii") as f:
             running = int(f.read().split()[3].split("/")[0])
     except (OSError, ValueError, IndexError):
         return cores
-    return max(1, min(cores, cores - (running - 1)))
+    return max(1, min(cores, cores - (running - _own_running())))
+
+
+def _own_running() -> int:
+    """How many of this process's threads are running now (at least this one)."""
+    count = 0
+    try:
+        for task in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{task}/stat", encoding="ascii") as f:
+                    count += f.read().rsplit(")", 1)[1].split()[0] == "R"
+            except (OSError, IndexError):
+                continue
+    except OSError:
+        return 1
+    return max(count, 1)
 
 
 POLICY = _Policy()

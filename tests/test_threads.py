@@ -38,7 +38,7 @@ def two_free_cores(monkeypatch: pytest.MonkeyPatch):
 
 def test_small_products_run_on_one_thread_and_large_ones_on_the_free_cores(two_free_cores) -> None:
     before = _blas_threads()
-    threads.for_product(32 * 256 * 1024)  # a char-RNN step
+    threads.for_product(1 * 100 * 400)  # a min-char-rnn step: batch 1, 100 units
     assert _blas_threads() == 1
     threads.for_product(threads.LARGE)
     assert _blas_threads() == 2
@@ -103,6 +103,31 @@ def test_blas_leaves_the_threads_alone(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_free_cores_are_between_one_and_all() -> None:
     cores = os.cpu_count() or 1
     assert 1 <= threads._free_cores(cores) <= cores
+
+
+def test_this_process_threads_do_not_count_as_other_work(monkeypatch) -> None:
+    """Busy BLAS workers of our own must not make the machine look taken."""
+    running = {"value": "0.50 0.40 0.30 3/200 12345\n"}
+
+    class FakeFile:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read(self):
+            return running["value"]
+
+    real_open = open
+    monkeypatch.setattr(
+        "builtins.open",
+        lambda path, *a, **k: FakeFile() if path == "/proc/loadavg" else real_open(path, *a, **k),
+    )
+    monkeypatch.setattr(threads, "_own_running", lambda: 3)
+    assert threads._free_cores(2) == 2  # all three running tasks are ours
+    monkeypatch.setattr(threads, "_own_running", lambda: 1)
+    assert threads._free_cores(2) == 1  # two others: at least one core is taken
 
 
 def test_products_are_unchanged_by_the_policy(two_free_cores) -> None:
