@@ -16,9 +16,15 @@ from minigrad.threads import for_product
 
 def _multiply_adds(a: Any, b: Any) -> int:
     """Multiply-adds of ``a @ b`` (for the BLAS thread policy; exact unless ``b`` is the
-    broadcast side of a batched product). Shapes only: under ``create_graph`` these are
-    Tensors, whose ``size`` is a method."""
-    return math.prod(a.shape) * (b.shape[-1] if b.ndim > 1 else 1)
+    broadcast side of a batched product)."""
+    return _size(a) * (b.shape[-1] if b.ndim > 1 else 1)
+
+
+def _size(array: Any) -> int:
+    size = array.size
+    if type(size) is not int:  # a Tensor (under create_graph), whose size is a method
+        size = math.prod(array.shape)
+    return size
 
 
 class MatMul(Op):
@@ -38,7 +44,7 @@ class MatMul(Op):
                 "the second-to-last axis of the right one"
             )
         self.saved = (a, b)
-        for_product(_multiply_adds(a, b))
+        for_product(a.size * b.shape[-1] if b.ndim > 1 else a.size)  # forward sees arrays
         return a @ b
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
@@ -120,7 +126,7 @@ class Linear(Op):
             )
         self.saved = (x, weight)
         rows = _fold(xp, x) if x.ndim > 1 else reshape(x, (1, -1))
-        for_product(math.prod(x.shape) * weight.shape[0])
+        for_product(x.size * weight.shape[0])  # forward sees arrays
         out = rows @ weight.T
         if bias is not None:
             out += bias
@@ -129,7 +135,7 @@ class Linear(Op):
     def backward(self, grad: Any) -> tuple[Any, ...]:
         x, weight = self.saved
         xp = namespace(grad)
-        for_product(math.prod(x.shape) * weight.shape[0])
+        for_product(_size(x) * weight.shape[0])
         rows = _fold(xp, x) if x.ndim > 1 else reshape(x, (1, -1))
         grad_rows = _fold(xp, grad) if x.ndim > 1 else reshape(grad, (1, -1))
         grad_x = grad_w = grad_b = None
