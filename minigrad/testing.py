@@ -776,31 +776,10 @@ def check_op(
     check_op(<lambda>): gradient, local gradient, broadcasting, 0-d inputs, zero-size inputs,
     float32 forward, array_api_strict, second derivatives passed
     """
-    from minigrad.op import Elementwise, Op, apply
-
     unknown = [p for p in skip if p not in PROPERTIES]
     if unknown:
         raise ValueError(f"check_op: unknown properties {unknown}; choose from {PROPERTIES}")
-    if isinstance(op, Op):
-        raise TypeError(
-            f"check_op: pass the op's class ({type(op).__name__}), not an instance (each "
-            "application needs a fresh op), or a function such as lambda x: apply(op(...), x)"
-        )
-    is_class = isinstance(op, type) and issubclass(op, Op)
-    if is_class:
-        name = op.__name__
-
-        def fn(*tensors_: Tensor) -> Tensor:
-            return apply(op(), *tensors_)
-
-        n = arity if arity is not None else _arity(op.forward, skip_self=True)
-    else:
-        if not callable(op):
-            raise TypeError(f"check_op: {op!r} is neither an op class nor a function")
-        name, fn = _fn_name(op), op
-        n = arity if arity is not None else _arity(op, skip_self=False)
-    if n is None or n < 1:
-        raise TypeError(f"check_op({name}): cannot tell how many inputs it takes; pass arity=")
+    name, fn, n, op_class = _as_function(op, arity)
     bounds = {
         "min_value": min_value,
         "max_value": max_value,
@@ -812,12 +791,55 @@ def check_op(
     cases = 1 if data is not None else max(1, examples)
     report = OpCheck(name)
     ctx = _Checker(name, fn, n, source, cases, atol, rtol, report)
-    elementwise = (is_class and issubclass(op, Elementwise)) or (
-        not is_class and ctx.looks_elementwise()
+    for prop, run in _plan(ctx, op_class, n).items():
+        if prop in skip:
+            report.skipped[prop] = "skip= asked for it"
+        elif isinstance(run, str):
+            report.skipped[prop] = run
+        else:
+            ctx.prop = prop
+            run()
+            report.checked.append(prop)
+    return report
+
+
+def _as_function(op: Any, arity: int | None) -> tuple[str, Callable[..., Tensor], int, Any]:
+    """``op`` (an op class or a function of tensors) as (name, function, number of inputs,
+    the op class or None)."""
+    from minigrad.op import Op, apply
+
+    if isinstance(op, Op):
+        raise TypeError(
+            f"check_op: pass the op's class ({type(op).__name__}), not an instance (each "
+            "application needs a fresh op), or a function such as lambda x: apply(op(...), x)"
+        )
+    if isinstance(op, type) and issubclass(op, Op):
+
+        def fn(*tensors_: Tensor) -> Tensor:
+            return apply(op(), *tensors_)
+
+        n = arity if arity is not None else _arity(op.forward, skip_self=True)
+        name, op_class = op.__name__, op
+    else:
+        if not callable(op):
+            raise TypeError(f"check_op: {op!r} is neither an op class nor a function")
+        name, fn, op_class = _fn_name(op), op, None
+        n = arity if arity is not None else _arity(op, skip_self=False)
+    if n is None or n < 1:
+        raise TypeError(f"check_op({name}): cannot tell how many inputs it takes; pass arity=")
+    return name, fn, n, op_class
+
+
+def _plan(ctx: _Checker, op_class: Any, n: int) -> dict[str, Any]:
+    """Each property in :data:`PROPERTIES` order: the check to run, or why it does not apply."""
+    from minigrad.op import Elementwise
+
+    elementwise = (
+        issubclass(op_class, Elementwise) if op_class is not None else ctx.looks_elementwise()
     )
     checks = {
         "gradient": ctx.gradient,
-        "local gradient": (lambda: ctx.local_gradient(op if is_class else None))
+        "local gradient": (lambda: ctx.local_gradient(op_class))
         if elementwise
         else "not an element-wise op",
         "broadcasting": ctx.broadcasting if n > 1 else "one input: nothing to broadcast",
@@ -829,17 +851,7 @@ def check_op(
         else "array_api_strict is not installed (pip install array-api-strict)",
         "second derivatives": ctx.second,
     }
-    for prop in PROPERTIES:
-        run = checks[prop]
-        if prop in skip:
-            report.skipped[prop] = "skip= asked for it"
-        elif isinstance(run, str):
-            report.skipped[prop] = run
-        else:
-            ctx.prop = prop
-            run()
-            report.checked.append(prop)
-    return report
+    return {prop: checks[prop] for prop in PROPERTIES}
 
 
 class _Checker:
