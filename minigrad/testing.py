@@ -11,7 +11,8 @@ Importing this module registers the Hypothesis profile ``"minigrad"`` (:data:`PR
 deadline and no too-slow health check (a gradient check evaluates the function twice per
 element), and no *explain* phase, whose "Explanation" would point at lines of minigrad's own
 gradient checker rather than at your op. It is loaded at once unless you loaded a profile of
-your own; build yours on it with ``settings.register_profile("mine",
+your own (Hypothesis's automatic ``"default"`` and ``"ci"`` profiles do not count: it keeps
+their settings); build yours on it with ``settings.register_profile("mine",
 parent=settings.get_profile("minigrad"), ...)``.
 
 Examples
@@ -66,12 +67,6 @@ BACKENDS = ("numpy", "array_api_strict", "cupy")
 
 #: The Hypothesis profile this module registers (and loads, unless another one was loaded).
 PROFILE = "minigrad"
-settings.register_profile(
-    PROFILE,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-    phases=tuple(phase for phase in Phase if phase is not Phase.explain),
-)
 
 
 def _current_profile() -> str | None:
@@ -79,7 +74,17 @@ def _current_profile() -> str | None:
     return current() if current is not None else getattr(settings, "_current_profile", None)
 
 
-if _current_profile() in (None, "default"):
+# Hypothesis loads "default" itself, and "ci" when it sees a CI run (the CI variable): neither
+# is the user's choice, so the minigrad profile is built on whichever is in force and loaded.
+_AUTOMATIC = (None, "default", "ci")
+settings.register_profile(
+    PROFILE,
+    parent=settings(),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=tuple(phase for phase in Phase if phase is not Phase.explain),
+)
+if _current_profile() in _AUTOMATIC:
     settings.load_profile(PROFILE)
 
 ShapeLike = tuple[int, ...] | st.SearchStrategy[tuple[int, ...]] | None
