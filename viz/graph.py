@@ -594,7 +594,9 @@ def _op_attrs(node: Node, style: Style) -> dict[str, str]:
     rows.extend(_notes(node, style))
     return {
         "label": table(rows, theme.text, theme.fontsize, theme.fontsize * 1.15),
-        "shape": "ellipse" if len(rows) > 1 else "circle",
+        # a circle only around a short symbol (+ × @ Σ): a word (reshape, tanh) in a circle
+        # grows it into the largest thing on the slide
+        "shape": "circle" if len(rows) == 1 and len(node.op.symbol) <= 2 else "ellipse",
         "style": "filled",
         "fillcolor": theme.op_fill,
         "width": "0.3",
