@@ -37,7 +37,7 @@ def check_same_shape(input: Tensor, target: Tensor, who: str) -> None:
         )
 
 
-def as_tensor_like(value: Any, like: Tensor) -> Tensor:
+def as_data_beside(value: Any, like: Tensor) -> Tensor:
     """``value`` (a target, a weight) as a Tensor on ``like``'s backend and device.
 
     Tensors and arrays go through :func:`minigrad.as_tensor` with ``like=``. Python numbers,

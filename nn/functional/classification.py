@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from minigrad import IndexOutOfRangeError, ShapeError, Tensor, apply, backend
-from nn.functional._common import as_tensor_like, check_reduction
+from nn.functional._common import as_data_beside, check_reduction
 from nn.functional.loss_ops import CrossEntropyOp, NLLLossOp, RowsLossOp, WeightedMeanOp
 
 
@@ -86,7 +86,7 @@ def _classify(
     """
     check_reduction(reduction, who)
     flat, rest = _class_last(input, axis, who)
-    target = as_tensor_like(target, input)
+    target = as_data_beside(target, input)
     classes = flat.shape[1]
     ignores = _check_target(target, rest, classes, ignore_index, tuple(input.shape), who)
     op = op_type(reduction, ignore_index if ignores else None)
@@ -215,7 +215,7 @@ def _holds_probabilities(target: Any, logits: Tensor) -> bool:
 def _rows(x: Tensor, target: Any, ignore_index: int, axis: int, who: str) -> tuple:
     """``x`` as ``(M, C)`` rows, the ``(M,)`` safe target ids, the kept mask, ``rest``."""
     flat, rest = _class_last(x, axis, who)
-    target = as_tensor_like(target, x)
+    target = as_data_beside(target, x)
     _check_target(target, rest, flat.shape[1], ignore_index, tuple(x.shape), who)
     xp = backend.namespace(flat.data)
     ids = backend.reshape(target.data, (-1,))
@@ -245,7 +245,7 @@ def _class_weights(weight: Any, rows: Tensor, who: str) -> Tensor:
     classes = rows.shape[1]
     if weight is None:
         return Tensor.from_array(backend.namespace(rows.data).ones((classes,), dtype=rows.dtype))
-    weight = as_tensor_like(weight, rows)
+    weight = as_data_beside(weight, rows)
     if tuple(weight.shape) != (classes,):
         raise ShapeError(f"{who}: weight must have one entry per class, shape ({classes},)")
     return weight
@@ -288,7 +288,7 @@ def _soft_cross_entropy(
     if _holds_probabilities(target, logits):
         flat, rest = _class_last(logits, axis, who)
         weighted = flat.log_softmax(axis=-1) * _class_weights(weight, flat, who)
-        probs, _ = _class_last(as_tensor_like(target, logits), axis, who)
+        probs, _ = _class_last(as_data_beside(target, logits), axis, who)
         probs = probs * (1 - label_smoothing) + label_smoothing / flat.shape[1]
         losses = -(probs * weighted).sum(axis=1)
         if reduction == "none":

@@ -8,7 +8,7 @@ from typing import Any
 from minigrad import ShapeError, Tensor, apply, backend, ops, where
 from nn.functional._common import (
     REDUCTIONS,
-    as_tensor_like,
+    as_data_beside,
     check_reduction,
     check_same_shape,
     reduce_losses,
@@ -31,7 +31,7 @@ def binary_cross_entropy_with_logits(
     [0.6931, 0.0, 0.0]
     """
     check_reduction(reduction, "binary_cross_entropy_with_logits")
-    target = as_tensor_like(target, logits)
+    target = as_data_beside(target, logits)
     check_same_shape(logits, target, "binary_cross_entropy_with_logits")
     if not backend.is_floating(target.dtype):
         target = target.to(backend.dtype_name(logits.dtype))
@@ -49,9 +49,9 @@ def _weighted_bce_with_logits(
     if pos_weight is None:
         losses = (1 - target) * logits - log_sigmoid
     else:
-        scale = 1 + (as_tensor_like(pos_weight, logits) - 1) * target
+        scale = 1 + (as_data_beside(pos_weight, logits) - 1) * target
         losses = (1 - target) * logits - scale * log_sigmoid
-    return losses if weight is None else losses * as_tensor_like(weight, logits)
+    return losses if weight is None else losses * as_data_beside(weight, logits)
 
 
 def binary_cross_entropy(
@@ -69,7 +69,7 @@ def binary_cross_entropy(
     [0.6931, 100.0]
     """
     check_reduction(reduction, "binary_cross_entropy")
-    target = as_tensor_like(target, input)
+    target = as_data_beside(target, input)
     check_same_shape(input, target, "binary_cross_entropy")
     probs = backend.to_numpy(input.data)
     if probs.size and (probs.min() < 0 or probs.max() > 1):
@@ -81,7 +81,7 @@ def binary_cross_entropy(
         target = target.to(backend.dtype_name(input.dtype))
     losses = apply(BCEOp(), input, target)
     if weight is not None:
-        losses = losses * as_tensor_like(weight, input)
+        losses = losses * as_data_beside(weight, input)
     return reduce_losses(losses, reduction)
 
 
@@ -102,7 +102,7 @@ def kl_div(input: Tensor, target: Any, reduction: str = "mean", log_target: bool
         raise ShapeError(
             f"kl_div: reduction must be one of {(*REDUCTIONS, 'batchmean')}, got {reduction!r}"
         )
-    target = as_tensor_like(target, input)
+    target = as_data_beside(target, input)
     check_same_shape(input, target, "kl_div")
     if log_target:
         losses = target.exp() * (target - input)

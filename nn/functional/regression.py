@@ -7,7 +7,7 @@ from typing import Any
 
 from minigrad import ShapeError, Tensor, where
 from nn.functional._common import (
-    as_tensor_like,
+    as_data_beside,
     check_reduction,
     check_same_shape,
     reduce_losses,
@@ -25,7 +25,7 @@ def mse_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     2.5
     """
     check_reduction(reduction, "mse_loss")
-    target = as_tensor_like(target, input)
+    target = as_data_beside(target, input)
     check_same_shape(input, target, "mse_loss")
     diff = input - target
     return reduce_losses(diff * diff, reduction)
@@ -42,7 +42,7 @@ def l1_loss(input: Tensor, target: Any, reduction: str = "mean") -> Tensor:
     1.5
     """
     check_reduction(reduction, "l1_loss")
-    target = as_tensor_like(target, input)
+    target = as_data_beside(target, input)
     check_same_shape(input, target, "l1_loss")
     return reduce_losses((input - target).abs(), reduction)
 
@@ -84,7 +84,7 @@ def smooth_l1_loss(
 
 
 def _huber(input: Tensor, target: Any, delta: float, who: str) -> Tensor:
-    target = as_tensor_like(target, input)
+    target = as_data_beside(target, input)
     check_same_shape(input, target, who)
     diff = input - target
     size = diff.abs()
