@@ -119,8 +119,8 @@ def descend_many(starts: np.ndarray, lr: float, steps: int, max_norm: float | No
             g = g * np.minimum(1.0, max_norm / (np.linalg.norm(g, axis=0) + 1e-300))
         lengths.append(lr * np.linalg.norm(g, axis=0))
         with minigrad.no_grad():
-            w.data = w.data - lr * g[0]
-            b.data = b.data - lr * g[1]
+            w.array = w.array - lr * g[0]
+            b.array = b.array - lr * g[1]
     losses.append(surface(w.numpy(), b.numpy()))
     return np.array(losses), np.array(lengths)
 

@@ -74,7 +74,7 @@ def detect_anomaly() -> Iterator[None]:
 
 def _nonfinite(array: Any) -> str | None:
     if hasattr(array, "requires_grad"):  # a Tensor: a gradient recorded as a graph
-        array = array.data
+        array = array.array
     xp = backend.namespace(array)
     if not backend.is_floating(array.dtype):
         return None
@@ -89,7 +89,7 @@ def _first_bad(array: Any, inputs: tuple[Any, ...] = ()) -> str:
     """Where the first non-finite element of ``array`` is, its value, and the inputs' values
     at that element (those that broadcast to ``array``'s shape)."""
     if hasattr(array, "requires_grad"):
-        array = array.data
+        array = array.array
     host = np.asarray(backend.to_numpy(array))
     bad = np.argwhere(~np.isfinite(host))
     index = tuple(int(k) for k in bad[0])
@@ -99,7 +99,7 @@ def _first_bad(array: Any, inputs: tuple[Any, ...] = ()) -> str:
         text += f" (1 of {bad.shape[0]} bad elements)"
     values = []
     for k, t in enumerate(inputs):
-        data = getattr(t, "data", None)
+        data = getattr(t, "array", None)
         if data is None:
             continue
         value = np.asarray(backend.to_numpy(data))

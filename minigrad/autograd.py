@@ -178,7 +178,7 @@ def run_hooks(t: TensorLike, grad: Any) -> Any:
         if replaced is None:
             continue
         if not isinstance(grad, tensor_class) and isinstance(replaced, tensor_class):
-            replaced = replaced.data
+            replaced = replaced.array
         if tuple(replaced.shape) != tuple(grad.shape):
             raise ValueError(
                 f"a gradient hook returned shape {tuple(replaced.shape)} for a gradient of "
@@ -201,7 +201,7 @@ def store_grad(t: TensorLike, grad: Any, owned: bool = False) -> None:
     elif t.grad is None:
         t.grad = tensor_class._make(grad if owned else _own(grad), False, None)
     else:
-        t.grad.data = t.grad.data + grad
+        t.grad.array = t.grad.array + grad
 
 
 def _own(array: Any) -> Any:
@@ -279,7 +279,7 @@ class Pass:
         self, node: Node, inputs: tuple[Any, ...], input_grads: tuple[Any, ...], parent: Any, g: Any
     ) -> Any:
         """``g`` summed back over the axes forward broadcast ``parent`` along, in its dtype."""
-        data, given, observer = parent.data, g, self.observer
+        data, given, observer = parent.array, g, self.observer
         if g.shape != data.shape:
             shape, got = tuple(data.shape), tuple(g.shape)
             axes = _SUMMED_AXES.get((shape, got))
@@ -381,7 +381,7 @@ def run_backward(
             continue
         if records:  # a small freed record keeps its gradient too (for pictures after backward)
             record = records.get(node)
-            if record is not None and record.data is not None:
+            if record is not None and record.array is not None:
                 record._grad = upstream
         out = output_of.get(node) if output_of else None
         if out is not None:
@@ -395,7 +395,7 @@ def run_backward(
         # pass down: each input's gradient, fitted to it, summed with what it has (copy sums)
         kept: list[Any] | None = None if retain_graph else []
         for parent, g in zip(inputs, input_grads):  # noqa: B905 (lengths checked by backward_of)
-            parent_node, data = parent._node, parent.data
+            parent_node, data = parent._node, parent.array
             if kept is not None:  # the freed graph keeps a value-less record of an op-made input
                 if parent_node is None or parent._hooks is not None or parent._retain:
                     kept.append(parent)
@@ -405,7 +405,7 @@ def run_backward(
                         record = records[parent_node] = _new_record(FreedTensor)
                         record._node, record.name = parent_node, parent.name
                         record.shape, record.dtype = data.shape, data.dtype
-                        record.data = data if data.size <= small else None
+                        record.array = data if data.size <= small else None
                     kept.append(record)
             if g is None or not parent.requires_grad:
                 continue
@@ -442,7 +442,7 @@ def seed_of(output: Any, gradient: Any, who: str, create_graph: bool = False) ->
             f"{who} on a tensor that does not require grad: no input of the computation had "
             "requires_grad=True (or it ran inside no_grad())"
         )
-    like = output.data
+    like = output.array
     xp = backend.namespace(like)
     if gradient is None:
         if output.numel() != 1:
@@ -457,7 +457,7 @@ def seed_of(output: Any, gradient: Any, who: str, create_graph: bool = False) ->
         if create_graph and isinstance(gradient, tensor_class):
             array = gradient
         else:
-            array = gradient.data if isinstance(gradient, tensor_class) else gradient
+            array = gradient.array if isinstance(gradient, tensor_class) else gradient
             if not hasattr(array, "shape"):
                 array = backend.asarray_on(xp, array, dtype=output.dtype, like=like)
             elif backend.namespace(array) is not xp:

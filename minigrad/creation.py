@@ -184,9 +184,9 @@ def full_like(
     >>> minigrad.full_like(minigrad.zeros(2, dtype="float64"), 3).tolist()
     [3.0, 3.0]
     """
-    xp = backend.namespace(t.data)
+    xp = backend.namespace(t.array)
     dtype = backend.dtype_of(xp, backend.dtype_name(dtype if dtype is not None else t.dtype))
-    array = backend.asarray_on(xp, xp.full(t.data.shape, fill_value, dtype=dtype), like=t.data)
+    array = backend.asarray_on(xp, xp.full(t.array.shape, fill_value, dtype=dtype), like=t.array)
     return Tensor(array, requires_grad=requires_grad, device=device, name=name)
 
 

@@ -141,7 +141,7 @@ def gradcheck(
         probe = _checked_output(fn(*inputs))
     out_shape = probe.shape
     weights_np = rng.uniform(0.5, 1.5, size=out_shape) * rng.choice([-1.0, 1.0], size=out_shape)
-    weights = Tensor(backend.asarray_on(backend.namespace(probe.data), weights_np, like=probe.data))
+    weights = Tensor(backend.asarray_on(backend.namespace(probe.array), weights_np, like=probe.array))
     for t in inputs:
         t.grad = None
     out = _checked_output(fn(*inputs))
@@ -218,9 +218,9 @@ def _outputs(fn: Callable[..., Tensor], inputs: list[Tensor]) -> np.ndarray:
 
 def _perturbed(inputs: list[Tensor], i: int, delta: np.ndarray) -> list[Tensor]:
     t = inputs[i]
-    moved = backend.to_numpy(t.data).astype(np.float64) + delta
-    xp = backend.namespace(t.data)
-    replaced = Tensor(backend.asarray_on(xp, moved, dtype=t.dtype, like=t.data))
+    moved = backend.to_numpy(t.array).astype(np.float64) + delta
+    xp = backend.namespace(t.array)
+    replaced = Tensor(backend.asarray_on(xp, moved, dtype=t.dtype, like=t.array))
     return [*inputs[:i], replaced, *inputs[i + 1 :]]
 
 
@@ -346,7 +346,7 @@ def _jacobian_report(
     wrong = ~_close(jacobian, numeric, atol, rtol)
     if not wrong.any():  # only the sum over outputs fell outside the tolerance
         return _contracted_report(i, t, analytic, contracted, atol, rtol)
-    values = backend.to_numpy(t.data).astype(np.float64)
+    values = backend.to_numpy(t.array).astype(np.float64)
     out_ndim = jacobian.ndim - t.ndim
     where = [tuple(int(k) for k in w) for w in np.argwhere(wrong)]
     where.sort(key=lambda w: -abs(jacobian[w] - numeric[w]))
@@ -464,7 +464,7 @@ def _diagonal_report(
     if not wrong:
         return []
     wrong.sort(key=lambda w: -abs(analytic[w] - numeric[w]))
-    values = backend.to_numpy(t.data).astype(np.float64)
+    values = backend.to_numpy(t.array).astype(np.float64)
     rows = [
         "  the function is element-wise, so its Jacobian is diagonal: "
         f"{len(wrong)} of {t.numel()} diagonal\n  entries ∂output[j]/∂input[j] disagree; "
@@ -509,13 +509,13 @@ def gradgradcheck(
     with no_grad():
         probe = fn(*inputs)
     cotangent = rng.uniform(0.5, 1.5, size=probe.shape) * rng.choice([-1.0, 1.0], probe.shape)
-    v = Tensor(backend.asarray_on(backend.namespace(probe.data), cotangent, like=probe.data))
+    v = Tensor(backend.asarray_on(backend.namespace(probe.array), cotangent, like=probe.array))
     wanted = [t for t in inputs if t.requires_grad]
 
     def first_order(*args: Tensor) -> Tensor:
         # finite differences pass perturbed copies that need no gradient: make them leaves
         args = tuple(
-            Tensor._make(a.data, True, None) if t.requires_grad and not a.requires_grad else a
+            Tensor._make(a.array, True, None) if t.requires_grad and not a.requires_grad else a
             for a, t in zip(args, inputs, strict=True)
         )
         with enable_grad():

@@ -28,7 +28,7 @@ class TensorLike(Protocol):
     satisfies it too.
     """
 
-    data: Any
+    array: Any
     grad: Any
     requires_grad: bool
     name: str | None
@@ -134,7 +134,7 @@ class FreedTensor:
     the graph can still be walked, drawn and named in the "freed" error), large values do
     not, so a loss kept in a list no longer keeps the step's activations alive — as in
     PyTorch. A *small* tensor (at most ``minigrad.autograd.KEEP_VALUES_UP_TO`` = 16
-    elements) keeps its value in ``data`` and its gradient in ``grad``, so the lecture order
+    elements) keeps its value in ``array`` and its gradient in ``grad``, so the lecture order
     — forward, ``backward()``, then draw — still shows values and gradients; the few numbers
     cost no more than the record itself. Tensors the user still holds keep their values;
     tensors with hooks or ``retain_grad()`` stay whole in the graph. Hooks and
@@ -151,7 +151,7 @@ class FreedTensor:
     >>> kept = loss.node.parents[0]          # 2 elements: value and gradient kept
     >>> kept
     <freed tensor (2,) float32 made by mul: value [2., 4.] kept, its graph released by backward()>
-    >>> kept.data.tolist(), kept.grad.tolist(), kept.node.freed
+    >>> kept.array.tolist(), kept.grad.tolist(), kept.node.freed
     ([2.0, 4.0], [1.0, 1.0], True)
     >>> big = minigrad.ones(100, requires_grad=True)
     >>> loss = (big * 2).sum()
@@ -160,7 +160,7 @@ class FreedTensor:
     <freed tensor (100,) float32 made by mul: its values were released by backward()>
     """
 
-    __slots__ = ("_grad", "_node", "data", "dtype", "name", "shape")
+    __slots__ = ("_grad", "_node", "array", "dtype", "name", "shape")
     requires_grad = True
     _hooks = None
     _retain = False
@@ -191,9 +191,9 @@ class FreedTensor:
         name = f"{self.name} " if self.name else ""
         shape = tuple(int(n) for n in self.shape)
         made = f"<freed tensor {name}{shape} {self.dtype} made by {self._node.op.name}: "
-        if self.data is None:
+        if self.array is None:
             return made + "its values were released by backward()>"
-        value = np.array2string(backend.to_numpy(self.data), precision=4, separator=", ")
+        value = np.array2string(backend.to_numpy(self.array), precision=4, separator=", ")
         return made + f"value {' '.join(value.split())} kept, its graph released by backward()>"
 
 

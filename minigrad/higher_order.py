@@ -42,7 +42,7 @@ def constant(array: Any) -> Tensor:
 
 
 def _data(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x.array if isinstance(x, Tensor) else x
 
 
 class TensorNamespace:
@@ -174,8 +174,8 @@ backend.register_namespace(Tensor, TENSOR_NAMESPACE)
 
 def tensor_view(saved: Any, node: Node, output: Tensor) -> Any:
     """``saved`` with each array replaced by the tensor it came from (else a constant)."""
-    known = {id(p.data): p for p in node.parents}
-    known[id(output.data)] = output
+    known = {id(p.array): p for p in node.parents}
+    known[id(output.array)] = output
     scalar = getattr(node.op, "scalar_output", None)  # a 0-d output as NumPy returned it
     if scalar is not None:
         known[id(scalar)] = output
@@ -261,7 +261,7 @@ class Adjoint(Op):
             if i == self.index:
                 args.append(upstream)
                 continue
-            data = t.data
+            data = t.array
             if i in self.op.linear_in:
                 data = backend.namespace(data).zeros_like(data)
             args.append(constant(data) if wrap else data)

@@ -270,7 +270,7 @@ def format_param(value: Any) -> str:
 
 def check_same_backend(op: Op, inputs: tuple[_TensorClass, ...]) -> None:
     """Raise a clear error when an op's inputs live on different devices or libraries."""
-    libraries = {backend.library_name(backend.namespace(t.data)) for t in inputs}
+    libraries = {backend.library_name(backend.namespace(t.array)) for t in inputs}
     devices = {t.device for t in inputs}
     if len(devices) > 1:
         described = " and ".join(sorted(devices))
@@ -316,7 +316,7 @@ def apply(op: Op, *inputs: _TensorClass) -> _TensorClass:
     # comprehension costs a frame of its own.
     if len(inputs) == 2:
         x, y = inputs
-        a, b = x.data, y.data
+        a, b = x.array, y.array
         arrays = (a, b)
         first = type(a)
         if type(b) is not first:
@@ -324,12 +324,12 @@ def apply(op: Op, *inputs: _TensorClass) -> _TensorClass:
         needs = (x.requires_grad, y.requires_grad)
     elif len(inputs) == 1:
         (x,) = inputs
-        a = x.data
+        a = x.array
         arrays = (a,)
         first = type(a)
         needs = (x.requires_grad,)
     else:
-        arrays = tuple([t.data for t in inputs])
+        arrays = tuple([t.array for t in inputs])
         first = type(arrays[0])
         if any(type(a) is not first for a in arrays):
             check_same_backend(op, inputs)
@@ -368,7 +368,7 @@ def apply(op: Op, *inputs: _TensorClass) -> _TensorClass:
             node.created_at = traceback.extract_stack()[:-2]
         check_forward(op, out, node)
     t = _new(Tensor)
-    t.data = out
+    t.array = out
     t.grad = None
     t.requires_grad = requires
     t.name = None

@@ -45,7 +45,7 @@ def tensor_label(t: Tensor | None, node: Node | None = None, numbers: Numbers | 
         number = numbers.get(node, node.seq) if numbers else node.seq
         return f"#{number}"
     if t is not None and not t.requires_grad:
-        return format_value(t.data)
+        return format_value(t.array)
     return "leaf"
 
 
@@ -259,7 +259,7 @@ class BackwardStep:
         rows.extend(("", u.describe(self.numbers)) for u in self.unbroadcasts)
         rows.extend(("", a.describe(self.numbers)) for a in self.accumulations)
         rows.extend(
-            ("", f"{self._label(t)}.grad = {format_value(t.grad.data)}") for t in self.completed
+            ("", f"{self._label(t)}.grad = {format_value(t.grad.array)}") for t in self.completed
         )
         return rows
 

@@ -62,6 +62,14 @@ class Tensor(
     device : str, optional
         ``"cpu"`` (NumPy) or ``"cuda"``/``"cuda:N"`` (CuPy).
 
+    Attributes
+    ----------
+    array : NumPy or CuPy array
+        The values themselves, as the backend holds them (no copy). ``.data`` is PyTorch's:
+        a Tensor cut from the graph that shares this array.
+    grad : Tensor or None
+        ``∂loss/∂self`` after ``backward()``.
+
     Examples
     --------
     >>> from minigrad import Tensor
@@ -74,7 +82,7 @@ class Tensor(
     (-4.0, -4.0, 3.0)
     """
 
-    __slots__ = ("_hooks", "_node", "_retain", "data", "grad", "name", "requires_grad")
+    __slots__ = ("_hooks", "_node", "_retain", "array", "grad", "name", "requires_grad")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
     __hash__ = object.__hash__  # __eq__ is element-wise, identity stays the hash
 
@@ -89,7 +97,7 @@ class Tensor(
         array = _to_array(data, dtype)
         if device is not None:
             array = backend.to_device(array, device)
-        self.data = array
+        self.array = array
         self.grad: Tensor | None = None
         self.name = name
         self._node: Node | None = None
@@ -104,7 +112,7 @@ class Tensor(
         """Fast constructor for op outputs: no conversion, no checks (``apply`` fills the
         same slots inline: keep the two in step)."""
         t = cls.__new__(cls)
-        t.data = data
+        t.array = data
         t.grad = None
         t.requires_grad = requires_grad
         t.name = None
@@ -125,7 +133,7 @@ class Tensor(
         >>> import numpy as np
         >>> a = np.zeros(3, dtype=np.float64)
         >>> t = Tensor.from_array(a)
-        >>> t.data is a, t.dtype
+        >>> t.array is a, t.dtype
         (True, dtype('float64'))
         """
         return cls._make(array, requires_grad, None)
@@ -133,24 +141,58 @@ class Tensor(
     # ------------------------------------------------------------------ properties
 
     @property
+    def data(self) -> Tensor:
+        """The values as a tensor cut from the graph, sharing this tensor's array (PyTorch's
+        ``.data``).
+
+        Writing into it (``p.data.add_(...)``, ``p.data[0] = 1``) changes this tensor's values
+        without being recorded. Assigning ``t.data = other`` replaces the values (a Tensor or
+        an array of the same backend). The array itself is :attr:`array` (``.numpy()`` gives
+        a NumPy copy from any device).
+
+        Examples
+        --------
+        >>> from minigrad import Tensor
+        >>> w = Tensor([1.0, 2.0], requires_grad=True)
+        >>> d = w.data
+        >>> d.requires_grad, d.array is w.array
+        (False, True)
+        >>> w.data = Tensor([5.0, 6.0])
+        >>> w.tolist(), w.requires_grad
+        ([5.0, 6.0], True)
+        """
+        return Tensor._make(self.array, False, None)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        if isinstance(value, Tensor):
+            value = value.array
+        elif not (hasattr(value, "shape") and hasattr(value, "dtype")):
+            raise TypeError(
+                f"t.data = ... needs a Tensor (or an array), got {type(value).__name__}; "
+                "wrap values with minigrad.tensor(...)"
+            )
+        self.array = value
+
+    @property
     def shape(self) -> tuple[int, ...]:
         """The array's shape, a tuple of ints."""
-        return tuple(self.data.shape)
+        return tuple(self.array.shape)
 
     @property
     def ndim(self) -> int:
         """Number of dimensions."""
-        return self.data.ndim
+        return self.array.ndim
 
     @property
     def dtype(self) -> Any:
         """The array's dtype (a dtype object of its backend)."""
-        return self.data.dtype
+        return self.array.dtype
 
     @property
     def device(self) -> str:
         """``"cpu"`` or ``"cuda:N"``."""
-        return backend.device_of(self.data)
+        return backend.device_of(self.array)
 
     @property
     def node(self) -> Node | None:
@@ -184,7 +226,7 @@ class Tensor(
 
     def numpy(self) -> np.ndarray:
         """The values as a NumPy array (copied from the GPU if needed; no graph)."""
-        return backend.to_numpy(self.data)
+        return backend.to_numpy(self.array)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """NumPy's conversion protocol, so ``np.asarray(t)`` gives the values (no graph)."""
@@ -207,7 +249,7 @@ class Tensor(
 
     def detach(self) -> Tensor:
         """The same values, cut from the graph (no ``requires_grad``); shares the array."""
-        return Tensor._make(self.data, False, None)
+        return Tensor._make(self.array, False, None)
 
     def clone(self) -> Tensor:
         """A copy of the values that stays in the graph (the gradient passes through).
@@ -217,7 +259,7 @@ class Tensor(
         >>> from minigrad import Tensor
         >>> x = Tensor([1.0, 2.0], requires_grad=True)
         >>> y = x.clone()
-        >>> y.data is x.data, y.requires_grad
+        >>> y.array is x.array, y.requires_grad
         (False, True)
         """
         return apply(ops.Cast(backend.dtype_name(self.dtype)), self)
@@ -236,7 +278,7 @@ class Tensor(
         """
         if isinstance(target, str) and (target == "cpu" or target.startswith("cuda")):
             device = backend.normalize_device(target)
-            if device == self.device and backend.namespace(self.data) is np:
+            if device == self.device and backend.namespace(self.array) is np:
                 return self
             return apply(ops.Transfer(device), self)
         name = backend.dtype_name(target)
@@ -405,7 +447,7 @@ class Tensor(
 
     def dim(self) -> int:
         """Number of dimensions (PyTorch's name for ``ndim``)."""
-        return self.data.ndim
+        return self.array.ndim
 
 
 class _HookHandle:
@@ -425,7 +467,7 @@ class _HookHandle:
 def _to_array(data: Any, dtype: Any) -> Any:
     """Turn user data into a backend array, applying minigrad's dtype defaults."""
     if isinstance(data, Tensor):
-        array = data.data
+        array = data.array
     elif isinstance(data, (bool, int, float, list, tuple)) or isinstance(data, np.generic):
         if isinstance(data, (list, tuple)) and any(isinstance(v, Tensor) for v in data):
             raise TypeError("Tensor() got a list of Tensors; use minigrad.stack(tensors)")

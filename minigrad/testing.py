@@ -398,7 +398,7 @@ def _describe(tensors_: Sequence[Any]) -> str:
     parts = []
     for i, t in enumerate(tensors_):
         if isinstance(t, Tensor):
-            library = _backend.library_name(_backend.namespace(t.data))
+            library = _backend.library_name(_backend.namespace(t.array))
             parts.append(
                 f"  input {i}: shape {t.shape}, {_backend.dtype_name(t.dtype)}, "
                 f"{library}, requires_grad={t.requires_grad}"
@@ -958,7 +958,7 @@ class _Checker:
             upstream = self.source.array(shape) if shape else np.float64(1.5)
             if op_class is not None:
                 op = op_class()
-                arrays = [t.data for t in inputs]
+                arrays = [t.array for t in inputs]
                 op.needs = (True,) * self.n
                 op.forward(*arrays)
                 local = op.local_grads()
@@ -1033,7 +1033,7 @@ class _Checker:
                 Tensor(to_backend(t.numpy(), "array_api_strict"), requires_grad=True) for t in host
             ]
             got = self.run(strict)
-            library = _backend.library_name(_backend.namespace(got.data))
+            library = _backend.library_name(_backend.namespace(got.array))
             if library != "array_api_strict":
                 self.fail(strict, f"the output is a {library} array, not array_api_strict's")
             expected = self.run(host)

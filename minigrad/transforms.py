@@ -47,7 +47,7 @@ def _inputs(inputs: Tensors, create_graph: bool, who: str) -> tuple[tuple[Tensor
         if not backend.is_floating(t.dtype):
             raise TypeError(f"{who}: input {i} has dtype {t.dtype}; differentiate float tensors")
     prepared = tuple(
-        t if create_graph and t.requires_grad else Tensor._make(t.data, True, None) for t in items
+        t if create_graph and t.requires_grad else Tensor._make(t.array, True, None) for t in items
     )
     return prepared, single
 
@@ -64,7 +64,7 @@ def _outputs(out: Any, who: str) -> tuple[tuple[Tensor, ...], bool]:
 def _filled(grads: Sequence[Tensor | None], like: Sequence[Tensor]) -> tuple[Tensor, ...]:
     """``None`` (an input the output does not use) becomes zeros, as PyTorch's strict=False."""
     return tuple(
-        constant(zeros_like(x).data) if g is None else g for g, x in zip(grads, like, strict=True)
+        constant(zeros_like(x).array) if g is None else g for g, x in zip(grads, like, strict=True)
     )
 
 
@@ -119,11 +119,11 @@ def jvp(
     if v is None:
         if len(xs) != 1 or xs[0].numel() != 1:
             raise ValueError("jvp: v is required unless the input is a single one-element tensor")
-        vs = (constant(backend.namespace(xs[0].data).ones_like(xs[0].data)),)
+        vs = (constant(backend.namespace(xs[0].array).ones_like(xs[0].array)),)
     out = _call(func, xs)
     outs, single_out = _outputs(out, "jvp")
     dummies = tuple(
-        Tensor._make(backend.namespace(o.data).zeros_like(o.data), True, None) for o in outs
+        Tensor._make(backend.namespace(o.array).zeros_like(o.array), True, None) for o in outs
     )
     with enable_grad():
         grads = grad(outs, xs, dummies, create_graph=True, allow_unused=True)
@@ -134,7 +134,7 @@ def jvp(
             term = (g * vi).sum()
             total = term if total is None else total + term
     if total is None or not total.requires_grad:
-        result = tuple(constant(zeros_like(o).data) for o in outs)
+        result = tuple(constant(zeros_like(o).array) for o in outs)
     else:
         result = _filled(grad(total, dummies, create_graph=create_graph, allow_unused=True), outs)
     return out, (result[0] if single_out else result)
@@ -168,11 +168,11 @@ def _jacobian_of(out: Tensor, xs: tuple[Tensor, ...], create_graph: bool) -> tup
     """The Jacobian blocks of one output with respect to each input."""
     n = out.numel()
     blocks: list[list[Tensor]] = [[] for _ in xs]
-    xp = backend.namespace(out.data)
+    xp = backend.namespace(out.array)
     for i in range(n):
         seed = np.zeros(n)
         seed[i] = 1.0
-        upstream = backend.asarray_on(xp, seed.reshape(out.shape), dtype=out.dtype, like=out.data)
+        upstream = backend.asarray_on(xp, seed.reshape(out.shape), dtype=out.dtype, like=out.array)
         if out.requires_grad:
             grads = grad(
                 out, xs, upstream, retain_graph=True, create_graph=create_graph, allow_unused=True

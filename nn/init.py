@@ -89,12 +89,12 @@ def _fill(tensor: Tensor, host: np.ndarray) -> Tensor:
         raise TypeError(
             f"nn.init fills a minigrad Tensor or Parameter, got {type(tensor).__name__}"
         )
-    xp = backend.namespace(tensor.data)
+    xp = backend.namespace(tensor.array)
     name = backend.dtype_name(tensor.dtype)
     if not name.startswith("float"):
         raise TypeError(f"nn.init fills floating-point tensors, got dtype {name}")
     values = np.asarray(host, dtype=np.float64).reshape(tensor.shape).astype(name)
-    tensor.data = values if xp is np else backend.asarray_on(xp, values, like=tensor.data)
+    tensor.array = values if xp is np else backend.asarray_on(xp, values, like=tensor.array)
     return tensor
 
 
@@ -216,7 +216,7 @@ def lstm_forget_bias_(module: Any, value: float = 1.0) -> Any:
     block = slice(hidden, 2 * hidden)
     for name, param in module.named_parameters():
         if name.startswith(("bias_ih", "bias_hh")):
-            host = backend.to_numpy(param.data).astype(np.float64)
+            host = backend.to_numpy(param.array).astype(np.float64)
             host[block] = value if name.startswith("bias_ih") else 0.0
             _fill(param, host)
     return module

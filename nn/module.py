@@ -26,7 +26,7 @@ class Parameter(Tensor):
         self, data: Any, requires_grad: bool = True, name: str | None = None, dtype: Any = None
     ) -> None:
         super().__init__(
-            data.data if isinstance(data, Tensor) else data,
+            data.array if isinstance(data, Tensor) else data,
             requires_grad=requires_grad,
             name=name,
             dtype=dtype,
@@ -144,12 +144,12 @@ class Module:
             if set_to_none or p.grad is None:
                 p.grad = None
             else:
-                p.grad.data = backend.namespace(p.grad.data).zeros_like(p.grad.data)
+                p.grad.array = backend.namespace(p.grad.array).zeros_like(p.grad.array)
 
     def to(self, target: str) -> Module:
         """Move (``"cpu"``, ``"cuda"``) or cast (``"float64"``) every parameter, in place."""
         for p in self.parameters():
-            p.data = p.to(target).data
+            p.array = p.to(target).array
             p.grad = None
         return self
 
@@ -211,7 +211,7 @@ class Module:
                 "the module was not changed:\n  " + "\n  ".join(problems)
             )
         for p, array in updates:
-            p.data = backend.to_device(np.array(array, copy=True), p.device)
+            p.array = backend.to_device(np.array(array, copy=True), p.device)
 
     # ------------------------------------------------------------------ repr
 

@@ -1,6 +1,6 @@
 """Optimizers with PyTorch's update equations: SGD, Adagrad, RMSprop, Adam (and AdamW).
 
-Every update runs on the parameters' ``.data`` arrays through their array namespace, so it
+Every update runs on the parameters' ``.array`` arrays through their array namespace, so it
 works on NumPy, CuPy and any Array API library. Arrays are replaced, never written in place:
 gradient arrays may be read-only views, and a replaced array cannot surprise anyone holding
 the old one. ``state_dict()`` holds plain NumPy arrays and Python numbers, so
@@ -69,7 +69,7 @@ class Optimizer(ABC):
                 if set_to_none or p.grad is None:
                     p.grad = None
                 else:
-                    p.grad.data = backend.namespace(p.grad.data).zeros_like(p.grad.data)
+                    p.grad.array = backend.namespace(p.grad.array).zeros_like(p.grad.array)
 
     def step(self) -> None:
         """Update every parameter that has a gradient (others are left alone)."""
@@ -83,7 +83,7 @@ class Optimizer(ABC):
                     state = self.state.get(index)
                     if state is None:
                         state = self.state[index] = {}
-                    p.data = self._update(p.data, p.grad.data, state, group)
+                    p.array = self._update(p.array, p.grad.array, state, group)
                 index += 1
 
     @abstractmethod
@@ -234,12 +234,12 @@ class Optimizer(ABC):
                     f"{tuple(array.shape)} in the state; the parameter is {p.shape}"
                 )
                 continue
-            xp = backend.namespace(p.data)
+            xp = backend.namespace(p.array)
             restored[name] = backend.asarray_on(
                 xp,
                 backend.to_device(np.array(array, copy=True), p.device),
-                dtype=p.data.dtype,
-                like=p.data,
+                dtype=p.array.dtype,
+                like=p.array,
             )
         return restored
 

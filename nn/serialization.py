@@ -73,7 +73,7 @@ def _encode(value: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
 
 
 def _store_array(value: Any, path: str, arrays: dict[str, np.ndarray]) -> str:
-    data = value.data if isinstance(value, Tensor) else value
+    data = value.array if isinstance(value, Tensor) else value
     try:
         array = np.asarray(backend.to_numpy(data))
     except TypeError as exc:

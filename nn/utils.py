@@ -1,6 +1,6 @@
 """Gradient clipping (Pascanu, Mikolov & Bengio 2013), the cure for exploding gradients in BPTT.
 
-Both functions replace each ``p.grad.data`` with a new array instead of writing into it:
+Both functions replace each ``p.grad.array`` with a new array instead of writing into it:
 gradient arrays may be read-only views (of a broadcast, of a saved array).
 """
 
@@ -27,9 +27,9 @@ def _norm(values: list[float], norm_type: float) -> float:
 
 
 def _param_norm(grad: Tensor, norm_type: float) -> float:
-    xp = backend.namespace(grad.data)
-    magnitude = xp.abs(grad.data)
-    if grad.data.size == 0:
+    xp = backend.namespace(grad.array)
+    magnitude = xp.abs(grad.array)
+    if grad.array.size == 0:
         return 0.0
     if math.isinf(norm_type):
         return float(xp.max(magnitude))
@@ -81,7 +81,7 @@ def clip_grad_norm_(
     coef = max_norm / (total + 1e-6)
     if coef < 1.0:
         for p in params:
-            p.grad.data = p.grad.data * coef
+            p.grad.array = p.grad.array * coef
     return Tensor(total, dtype="float64")
 
 
@@ -100,5 +100,5 @@ def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float) -
     if clip_value < 0:
         raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
     for p in _with_grads(parameters):
-        xp = backend.namespace(p.grad.data)
-        p.grad.data = xp.clip(p.grad.data, -clip_value, clip_value)
+        xp = backend.namespace(p.grad.array)
+        p.grad.array = xp.clip(p.grad.array, -clip_value, clip_value)

@@ -117,14 +117,14 @@ def functional(
 
     def f(*args: Tensor) -> Tensor:
         given = args[n_inputs:]
-        saved = [p.data for p in params]
+        saved = [p.array for p in params]
         try:
             for p, g in zip(params, given, strict=True):
-                p.data = g.data
+                p.array = g.array
             return fn(list(args[:n_inputs]))
         finally:
             for p, data in zip(params, saved, strict=True):
-                p.data = data
+                p.array = data
 
     return f
 

@@ -152,7 +152,7 @@ def test_detach_cuts_the_graph_and_shares_data() -> None:
     y = x * 2
     d = y.detach()
     assert not d.requires_grad and d.is_leaf
-    assert d.data is y.data
+    assert d.array is y.array
     (d * x).sum().backward()
     assert x.grad.tolist() == [2.0, 4.0]  # only the direct path, not through d
 
@@ -232,11 +232,11 @@ def test_leaf_gradients_never_share_memory_with_each_other_or_the_user():
     users = np.ones(4)
     bias.register_hook(lambda g: minigrad.tensor(users))  # the hook's array is the user's
     (F.linear(a + b, w, bias).sum() + (a @ m).sum()).backward()
-    grads = [t.grad.data for t in (a, b, w, bias, m)]
+    grads = [t.grad.array for t in (a, b, w, bias, m)]
     for g, h in itertools.combinations([*grads, users], 2):
         assert not np.shares_memory(g, h)
     before = b.grad.numpy().copy()
-    a.grad.data *= 0.0
+    a.grad.array *= 0.0
     np.testing.assert_array_equal(b.grad.numpy(), before)
 
 

@@ -23,9 +23,9 @@ def _cuda_usable() -> bool:
 def test_tensor_keeps_its_backend(backend: str) -> None:
     x = Tensor(to_backend([1.0, 2.0], backend), requires_grad=True)
     y = (x * 2).exp().sum()
-    assert type(y.data).__module__.split(".")[0] == type(x.data).__module__.split(".")[0]
+    assert type(y.array).__module__.split(".")[0] == type(x.array).__module__.split(".")[0]
     y.backward()
-    assert type(x.grad.data) is type(x.data)
+    assert type(x.grad.array) is type(x.array)
 
 
 def test_mixing_array_libraries_is_a_clear_error() -> None:
@@ -42,7 +42,7 @@ def test_mixing_array_libraries_is_a_clear_error() -> None:
 def test_tensor_operators_convert_foreign_arrays_to_the_tensor_backend() -> None:
     x = Tensor(to_backend([1.0, 2.0], "array_api_strict"), requires_grad=True)
     y = x * np.array([3.0, 4.0])
-    assert type(y.data) is type(x.data)
+    assert type(y.array) is type(x.array)
     y.sum().backward()
     assert x.grad.tolist() == [3.0, 4.0]
 

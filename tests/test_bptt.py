@@ -89,7 +89,7 @@ def test_hidden_grad_norms_shows_vanishing_gradients_in_a_tanh_rnn() -> None:
     minigrad.manual_seed(0)
     rnn = RNN(1, 16)
     with minigrad.no_grad():
-        rnn.weight_hh_l0.data *= 0.5  # a contracting recurrence: gradients must vanish
+        rnn.weight_hh_l0.array *= 0.5  # a contracting recurrence: gradients must vanish
     norms = hidden_grad_norms(rnn, minigrad.randn(40, 1, 1), lambda out: out[-1].sum())
     assert norms.shape == (40,)
     assert norms[-1] > 0 and norms[0] < 1e-6 * norms[-1]

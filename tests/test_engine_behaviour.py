@@ -86,12 +86,12 @@ def test_apply_fills_every_slot_that_node_and_tensor_make_fill() -> None:
     x = minigrad.tensor([1.0, 2.0], requires_grad=True)
     y = x * 2
     reference_node = Node(y.node.op, y.node.parents)
-    reference_tensor = Tensor._make(y.data, True, reference_node)
+    reference_tensor = Tensor._make(y.array, True, reference_node)
     for slot in Node.__slots__:
         assert hasattr(y.node, slot) == hasattr(reference_node, slot), f"Node.{slot}"
     for slot in Tensor.__slots__:
         assert hasattr(y, slot) and hasattr(reference_tensor, slot), f"Tensor.{slot}"
-        if slot not in ("data", "_node"):
+        if slot not in ("array", "_node"):
             assert getattr(y, slot) == getattr(reference_tensor, slot), f"Tensor.{slot}"
 
 
@@ -239,7 +239,7 @@ def test_a_checked_broadcast_is_remembered_but_never_excuses_a_wrong_shape() -> 
     for _ in range(2):  # the second pass takes the cached axes
         x.grad = None
         apply(_Custom(wide), x).sum().backward()
-        np.testing.assert_array_equal(x.grad.data, np.full((2, 3), 4.0))
+        np.testing.assert_array_equal(x.grad.array, np.full((2, 3), 4.0))
     wrong = lambda g: (np.ones((4, 3, 2), dtype=g.dtype),)  # noqa: E731
     for _ in range(2):
         with pytest.raises(ValueError, match=r"shape \(4, 3, 2\) for input 0"):
@@ -305,7 +305,7 @@ def test_step_downstreams_add_up_to_the_leaf_gradients(rows: int, cols: int) -> 
 def _loss_and_activation_ref(retain_graph: bool):
     x = minigrad.tensor(np.ones(1000), requires_grad=True)
     hidden = (x * 2.0).tanh()
-    activation = weakref.ref(hidden.data)
+    activation = weakref.ref(hidden.array)
     loss = (hidden * 3.0).sum()
     loss.backward(retain_graph=retain_graph)
     return loss, activation
@@ -320,7 +320,7 @@ def test_a_kept_loss_does_not_keep_the_activations_alive() -> None:
     gc.collect()
     assert all(ref() is None for ref in refs)
     freed = losses[0].node.parents[0]
-    assert freed.data is None and freed.shape == (1000,) and "freed" in repr(freed)
+    assert freed.array is None and freed.shape == (1000,) and "freed" in repr(freed)
     with pytest.raises(RuntimeError, match="retain_graph=True"):
         losses[0].backward()
 
@@ -341,14 +341,14 @@ def test_tensors_the_user_holds_or_retains_keep_their_values() -> None:
     loss.backward()
     np.testing.assert_allclose(held.numpy(), np.linspace(-4.0, 4.0, 20), rtol=1e-6)
     assert loss.node.parents[0].node.parents[0] is kept and kept.grad is not None
-    assert kept.node.parents[0].data is None  # `held` is ours, but the graph lets go of it
+    assert kept.node.parents[0].array is None  # `held` is ours, but the graph lets go of it
 
 
 def test_steps_keep_showing_the_inputs_they_used_after_the_graph_is_freed() -> None:
     x = minigrad.tensor(3.0, requires_grad=True, name="x")
     w = (x * x).tanh()
     steps = list(backward_steps(w.sum()))
-    assert all(p.data is not None for step in steps for p in step.inputs)
+    assert all(p.array is not None for step in steps for p in step.inputs)
     assert "tanh" in str(steps[1])
 
 
@@ -369,7 +369,7 @@ def test_the_lecture_order_forward_backward_draw_shows_values_and_gradients() ->
     f = (x + y) * z
     f.backward()
     q = f.node.parents[0]
-    assert q.data.item() == 3.0 and q.grad.item() == -4.0 and q.node.freed
+    assert q.array.item() == 3.0 and q.grad.item() == -4.0 and q.node.freed
     source = viz.draw_graph(f).source
     assert "freed by backward()" not in source
     label = next(line for line in source.splitlines() if line.lstrip().startswith("t2 "))
@@ -389,9 +389,9 @@ def test_a_kept_scalar_graph_holds_only_its_small_values() -> None:
     loss.backward()
     sums = loss.node.parents[0].node.parents
     big_record, small_record = (s.node.parents[0] for s in sums)
-    assert big_record.data is None and big_record.grad is None
-    assert small_record.data.shape == (KEEP_VALUES_UP_TO,) and small_record.grad is not None
-    activation = weakref.ref(small_record.data)
+    assert big_record.array is None and big_record.grad is None
+    assert small_record.array.shape == (KEEP_VALUES_UP_TO,) and small_record.grad is not None
+    activation = weakref.ref(small_record.array)
     del loss, sums, big_record, small_record
     gc.collect()
     assert activation() is None

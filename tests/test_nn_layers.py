@@ -155,7 +155,7 @@ def test_linear_runs_on_every_array_backend(backend):
     x = np.random.default_rng(0).normal(size=(4, 3))
     expected = x @ layer.weight.numpy().T + layer.bias.numpy()
     for p in layer.parameters():
-        p.data = to_backend(p.numpy(), backend)
+        p.array = to_backend(p.numpy(), backend)
     out = layer(minigrad.tensor(to_backend(x, backend)))
     out.sum().backward()
     np.testing.assert_allclose(out.numpy(), expected, rtol=1e-12)

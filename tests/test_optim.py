@@ -252,7 +252,7 @@ def test_optimizer_step_runs_on_every_array_backend(backend):
     nn.utils.clip_grad_norm_([w], 1.0)
     nn.utils.clip_grad_value_([w], 0.5)
     opt.step()
-    assert type(w.data) is type(to_backend(START, backend))
+    assert type(w.array) is type(to_backend(START, backend))
     np.testing.assert_allclose(w.numpy(), START - 0.1 * np.sign(w.grad.numpy()), rtol=1e-6)
 
 

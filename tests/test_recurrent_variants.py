@@ -73,7 +73,7 @@ def test_identity_rnn_is_the_linear_recursion() -> None:
     """h_t = W h_{t−1} with no input and no bias: h_t = Wᵗ h_0 (deck 003)."""
     rnn = RNN(1, 3, nonlinearity="identity", bias=False, dtype="float64")
     with minigrad.no_grad():
-        rnn.weight_ih_l0.data[...] = 0.0
+        rnn.weight_ih_l0.array[...] = 0.0
     h0 = np.array([[[1.0, 1.0, 1.0]]])
     out, _ = rnn(minigrad.zeros(5, 1, 1, dtype="float64"), minigrad.tensor(h0))
     w = rnn.weight_hh_l0.numpy()

@@ -172,7 +172,7 @@ def test_recorded_steps_keep_their_arrays_when_a_leaf_gradient_is_scaled_in_plac
     w = minigrad.tensor(np.full((4, 3), 0.5), requires_grad=True)
     steps = list(minigrad.backward_steps(F.linear(x, w).sum()))
     recorded = [g.copy() for g in steps[-1].downstream if g is not None]
-    w.grad.data *= 0.0  # what clip_grad_norm_ does, in place
+    w.grad.array *= 0.0  # what clip_grad_norm_ does, in place
     now = [g for g in steps[-1].downstream if g is not None]
     for before, after in zip(recorded, now, strict=True):
         np.testing.assert_array_equal(before, after)

@@ -41,7 +41,7 @@ def test_tensors_respect_shape_dtype_bounds_and_backend(backend: str, data: st.D
     assert isinstance(x, Tensor)
     assert x.shape == shape and str(x.dtype).endswith(dtype)
     assert x.requires_grad is requires_grad
-    assert type(x.data).__module__.split(".")[0] == ("numpy" if backend == "numpy" else backend)
+    assert type(x.array).__module__.split(".")[0] == ("numpy" if backend == "numpy" else backend)
     values = x.numpy()
     assert np.all((values >= -2) & (values <= 1))
 

@@ -153,7 +153,7 @@ def test_methods_a_pytorch_user_reaches_for() -> None:
 def test_clone_is_a_copy_that_passes_the_gradient() -> None:
     x = minigrad.tensor([1.0, 2.0], requires_grad=True)
     y = x.clone()
-    y.data[0] = 10.0
+    y.array[0] = 10.0
     assert x.tolist() == [1.0, 2.0]
     (y * 3).sum().backward()
     assert x.grad.tolist() == [3.0, 3.0]

@@ -198,7 +198,7 @@ def frames(root: Tensor, collapse: Any = None) -> list[Frame]:
         if step.output is not None:
             known[step.output] = backend.to_numpy(step.upstream)
         for leaf in step.completed:
-            known[leaf] = backend.to_numpy(leaf.grad.data)
+            known[leaf] = backend.to_numpy(leaf.grad.array)
         box = item_of[step.node].box
         if groups and box is not None and item_of[groups[-1][-1].node].box == box:
             groups[-1].append(step)

@@ -67,7 +67,7 @@ def gradients(root: Tensor, tensors: list[Tensor] | None = None) -> dict[Any, np
                     found[key] + backend.to_numpy(g) if key in found else backend.to_numpy(g)
                 )
         for leaf in step.completed:
-            found[leaf] = backend.to_numpy(leaf.grad.data)
+            found[leaf] = backend.to_numpy(leaf.grad.array)
     return found
 
 

@@ -297,7 +297,7 @@ def resolve_grads(graph: GraphWalk, grads: Grads) -> dict[Tensor, np.ndarray]:
     """Gradients per tensor as NumPy arrays, from the ``grads`` option of :func:`draw_graph`."""
     if isinstance(grads, Mapping):
         return {
-            t: backend.to_numpy(g.data if isinstance(g, Tensor) else g) for t, g in grads.items()
+            t: backend.to_numpy(g.array if isinstance(g, Tensor) else g) for t, g in grads.items()
         }
     if grads == "auto":
         try:
@@ -308,7 +308,7 @@ def resolve_grads(graph: GraphWalk, grads: Grads) -> dict[Tensor, np.ndarray]:
             return found
     elif grads != "attr":
         raise ValueError(f"grads={grads!r}: use 'auto', 'attr' or a mapping tensor → gradient")
-    return {t: backend.to_numpy(t.grad.data) for t in graph.tensors if t.grad is not None}
+    return {t: backend.to_numpy(t.grad.array) for t in graph.tensors if t.grad is not None}
 
 
 def place(graph: GraphWalk, layout: Layout) -> tuple[dict[str, Item], dict[Any, Item]]:
@@ -540,8 +540,8 @@ def _tensor_attrs(t: Tensor, graph: GraphWalk, style: Style) -> dict[str, str]:
         rows.append(("", f"<B>{heading}</B>" if t.name else heading))
     if style.show_values:
         # a backward without retain_graph released intermediate values (as PyTorch does)
-        value = "freed by backward()" if t.data is None else summary(t.data)
-        rows.append(("data", f"<I>{escape(value)}</I>" if t.data is None else escape(value)))
+        value = "freed by backward()" if t.array is None else summary(t.array)
+        rows.append(("data", f"<I>{escape(value)}</I>" if t.array is None else escape(value)))
     if style.show_grads and grad is not None:
         grad_ink = theme.grad_text if style.scale is None else ink
         rows.append(("grad", f'<FONT COLOR="{grad_ink}">{escape(summary(grad))}</FONT>'))
@@ -668,8 +668,8 @@ def _part_label(item: Item, graph: GraphWalk, style: Style, ink: str) -> str:
     columns: list[tuple[str, str, list[str]]] = []
     for t in _leaving(item, graph):
         grad = style.grads.get(t)
-        if style.show_values and t.data is not None:
-            columns.append(("data", ink, _elements(t.data)))
+        if style.show_values and t.array is not None:
+            columns.append(("data", ink, _elements(t.array)))
         if style.show_grads and grad is not None:
             columns.append(("grad", grad_ink, _elements(grad)))
     title = f'<FONT COLOR="{ink}" POINT-SIZE="{theme.fontsize * 1.15:g}"><B>'

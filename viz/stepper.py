@@ -158,7 +158,7 @@ def _steps(
                 "inputs": _ids(item_of, *node.parents),
                 "rows": [
                     ["inputs", inputs],
-                    ["value", f"{names[t]} = {summary(_array(t.data))}"],
+                    ["value", f"{names[t]} = {summary(_array(t.array))}"],
                 ],
                 "known": [],
             }
@@ -270,7 +270,7 @@ def _node_info(
                 "key": graph.ids[t],
                 "name": names[t],
                 "shape": list(t.shape),
-                "value": _full(t.data),
+                "value": _full(t.array),
                 "grad": _full(found[t]) if t in found else "",
             }
         )

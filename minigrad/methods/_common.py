@@ -59,14 +59,14 @@ def as_tensor_like(value: Any, like: Tensor) -> Tensor:
     """
     if isinstance(value, _op.Tensor):
         return value
-    xp = backend.namespace(like.data)
+    xp = backend.namespace(like.array)
     if isinstance(value, _NUMBERS):
         return number(value, like, result_type(like, value))
     if isinstance(value, np.generic):
         value = np.asarray(value)
     if isinstance(value, np.ndarray) or hasattr(value, "__array_namespace__"):
         if backend.namespace(value) is not xp:
-            value = backend.asarray_on(xp, backend.to_numpy(value), like=like.data)
+            value = backend.asarray_on(xp, backend.to_numpy(value), like=like.array)
         return leaf(value)
     raise DTypeError(
         f"cannot combine a Tensor with {type(value).__name__}; use a number, an array or a Tensor"
@@ -80,7 +80,7 @@ def number(value: bool | int | float, like: Tensor, dtype: Any) -> Tensor:
     ops never write into their inputs, and ``x * 2.0`` in a loop then costs what a tensor
     constant costs (zeros are left out: 0.0 and -0.0 are equal keys but not equal values).
     """
-    data = like.data
+    data = like.array
     if type(data) is np.ndarray or isinstance(data, np.generic):
         key = (value, type(value), dtype)
         array = _ZERO_D.get(key) if value else None
@@ -100,9 +100,9 @@ _ZERO_D: dict[tuple[Any, type, Any], Any] = {}
 
 def promote(a: Tensor, b: Any) -> tuple[Tensor, Tensor]:
     """``a`` and ``b`` as tensors of PyTorch's result dtype (see :func:`dtypes.result_type`)."""
-    if (type(b) is float or type(b) is int) and backend.is_floating(a.data.dtype):
-        return a, number(b, a, a.data.dtype)  # x * 2.0: the tensor's dtype, no cast
-    if isinstance(b, _op.Tensor) and b.data.dtype is a.data.dtype:
+    if (type(b) is float or type(b) is int) and backend.is_floating(a.array.dtype):
+        return a, number(b, a, a.array.dtype)  # x * 2.0: the tensor's dtype, no cast
+    if isinstance(b, _op.Tensor) and b.array.dtype is a.array.dtype:
         return a, b
     other = as_tensor_like(b, a)
     name = result_type(a, b if isinstance(b, _NUMBERS) else other)
@@ -125,17 +125,17 @@ def promote_all(values: Sequence[Any], op_name: str, like: Tensor | None = None)
 
 def cast(t: Tensor, name: str) -> Tensor:
     """``t`` as dtype ``name``: recorded when ``t`` needs a gradient, a plain copy otherwise."""
-    if backend.dtype_name(t.data.dtype) == name:
+    if backend.dtype_name(t.array.dtype) == name:
         return t
     if t.requires_grad:
         return apply(ops.Cast(name), t)
-    xp = backend.namespace(t.data)
-    return leaf(xp.astype(t.data, backend.dtype_of(xp, name)))
+    xp = backend.namespace(t.array)
+    return leaf(xp.astype(t.array, backend.dtype_of(xp, name)))
 
 
 def floating(t: Tensor) -> Tensor:
     """``t``, or an integer/bool ``t`` in the default float dtype (as PyTorch's float ops do)."""
-    if backend.is_floating(t.data.dtype):
+    if backend.is_floating(t.array.dtype):
         return t
     return cast(t, get_default_dtype())
 
@@ -152,13 +152,13 @@ def index_key(key: Any, like: Tensor) -> Any:
     if isinstance(key, tuple):
         return tuple(index_key(k, like) for k in key)
     if isinstance(key, _op.Tensor):
-        key = key.data
+        key = key.array
     if isinstance(key, list):
         key = np.asarray(key)
     if isinstance(key, np.ndarray) or hasattr(key, "__array_namespace__"):
-        xp = backend.namespace(like.data)
+        xp = backend.namespace(like.array)
         if backend.namespace(key) is not xp:
-            key = backend.asarray_on(xp, backend.to_numpy(key), like=like.data)
+            key = backend.asarray_on(xp, backend.to_numpy(key), like=like.array)
     return key
 
 

@@ -32,7 +32,7 @@ class ArithmeticMethods:
     __slots__ = ()
 
     def __add__(self: Tensor, other: Any) -> Tensor:
-        if isinstance(other, _op.Tensor) and other.data.dtype is self.data.dtype:
+        if isinstance(other, _op.Tensor) and other.array.dtype is self.array.dtype:
             return apply(ops.Add(), self, other)
         return apply(ops.Add(), *promote(self, other))
 
@@ -48,7 +48,7 @@ class ArithmeticMethods:
         return apply(ops.Sub(), a, b)
 
     def __mul__(self: Tensor, other: Any) -> Tensor:
-        if isinstance(other, _op.Tensor) and other.data.dtype is self.data.dtype:
+        if isinstance(other, _op.Tensor) and other.array.dtype is self.array.dtype:
             return apply(ops.Mul(), self, other)
         return apply(ops.Mul(), *promote(self, other))
 
@@ -82,7 +82,7 @@ class ArithmeticMethods:
     def __rpow__(self: Tensor, base: Any) -> Tensor:
         exponent, base_t = promote(self, base)
         if not backend.is_floating(exponent.dtype):  # 2 ** int tensor: integers, no gradient
-            return leaf(base_t.data**exponent.data)
+            return leaf(base_t.array**exponent.array)
         if isinstance(base, (int, float)) and not isinstance(base, bool) and base > 0:
             return apply(ops.RPowScalar(base), exponent)
         return apply(ops.Pow(), base_t, exponent)
@@ -138,7 +138,7 @@ class ArithmeticMethods:
             return (a / b).trunc()
         quotient = a // b  # floor; one more where the exact quotient is negative and inexact
         inexact = (quotient * b != a) & ((a < 0) != (b < 0))
-        return quotient + leaf(backend.namespace(a.data).astype(inexact.data, a.data.dtype))
+        return quotient + leaf(backend.namespace(a.array).astype(inexact.array, a.array.dtype))
 
     divide = div
     true_divide = __truediv__

@@ -31,18 +31,18 @@ if TYPE_CHECKING:
 
 def _compare(a: Tensor, b: Any, fn: Callable[[Any, Any], Any]) -> Tensor:
     left, right = promote(a.detach(), b.detach() if isinstance(b, _op.Tensor) else b)
-    return leaf(fn(left.data, right.data))
+    return leaf(fn(left.array, right.array))
 
 
 def _predicate(t: Tensor, name: str) -> Tensor:
-    return leaf(getattr(backend.namespace(t.data), name)(t.data))
+    return leaf(getattr(backend.namespace(t.array), name)(t.array))
 
 
 def _logical(a: Any, b: Any, name: str) -> Tensor:
     """A bitwise/logical op on bool or integer tensors: a result without a gradient."""
     a_is = isinstance(a, _op.Tensor)
-    left = a.data if a_is else a
-    right = b.data if isinstance(b, _op.Tensor) else b
+    left = a.array if a_is else a
+    right = b.array if isinstance(b, _op.Tensor) else b
     xp = backend.namespace(left if a_is else right)
     return leaf(getattr(xp, name)(left, right))
 
@@ -50,8 +50,8 @@ def _logical(a: Any, b: Any, name: str) -> Tensor:
 def _truth(value: Any, like: Tensor | None = None) -> Tensor:
     """``value`` (a tensor or number) as a bool tensor: true where nonzero."""
     t = value if isinstance(value, _op.Tensor) else as_tensor_like(value, like)
-    xp = backend.namespace(t.data)
-    return t if t.data.dtype == xp.bool else leaf(t.data != 0)
+    xp = backend.namespace(t.array)
+    return t if t.array.dtype == xp.bool else leaf(t.array != 0)
 
 
 def where(condition: Any, input: Any, other: Any) -> Tensor:
@@ -73,9 +73,9 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
         like = _op.Tensor(condition)
     a_t, b_t = promote_all([input, other], "where", like)
     cond = as_tensor_like(condition, like)
-    xp = backend.namespace(cond.data)
+    xp = backend.namespace(cond.array)
     if backend.dtype_name(cond.dtype) != "bool":
-        cond = leaf(xp.astype(cond.data, xp.bool))
+        cond = leaf(xp.astype(cond.array, xp.bool))
     return apply(ops.Where(), cond, a_t, b_t)
 
 
@@ -107,10 +107,10 @@ def _triangle(t: Tensor, keep: Callable[[Any], Any]) -> Tensor:
     if t.ndim < 2:
         raise ShapeError(f"tril/triu need at least 2 dimensions, got shape {t.shape}")
     mask = keep(np.ones(t.shape[-2:], dtype=bool))
-    xp = backend.namespace(t.data)
-    kind = t.data.dtype
+    xp = backend.namespace(t.array)
+    kind = t.array.dtype
     zero = 0.0 if backend.is_floating(kind) else (False if kind == xp.bool else 0)
-    return where(leaf(backend.asarray_on(xp, mask, like=t.data)), t, zero)  # bool stays bool
+    return where(leaf(backend.asarray_on(xp, mask, like=t.array)), t, zero)  # bool stays bool
 
 
 class CompareMethods:
@@ -282,9 +282,9 @@ class CompareMethods:
                 f"{values.dtype}; convert one with .to()"
             )
         a, v = promote(self.detach(), values.detach() if is_tensor(values) else values)
-        xp = backend.namespace(a.data)
-        step = xp.astype(a.data > 0, a.data.dtype)
-        return leaf(xp.where(a.data == 0, v.data, step))
+        xp = backend.namespace(a.array)
+        step = xp.astype(a.array > 0, a.array.dtype)
+        return leaf(xp.where(a.array == 0, v.array, step))
 
     def logical_and(self: Tensor, other: Any) -> Tensor:
         """Where both are nonzero (a bool tensor, no gradient).

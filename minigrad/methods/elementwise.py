@@ -262,15 +262,15 @@ class ElementwiseMethods:
         >>> minigrad.tensor([-0.0, 0.0, -2.0]).signbit().tolist()
         [True, False, True]
         """
-        xp = backend.namespace(self.data)
+        xp = backend.namespace(self.array)
         if not backend.is_floating(self.dtype):
-            return leaf(self.data < 0)
-        return leaf(xp.signbit(self.data))
+            return leaf(self.array < 0)
+        return leaf(xp.signbit(self.array))
 
     def isposinf(self: Tensor) -> Tensor:
         """Where the values are +inf (a bool tensor, no gradient)."""
-        return leaf(self.data == math.inf)
+        return leaf(self.array == math.inf)
 
     def isneginf(self: Tensor) -> Tensor:
         """Where the values are −inf (a bool tensor, no gradient)."""
-        return leaf(self.data == -math.inf)
+        return leaf(self.array == -math.inf)

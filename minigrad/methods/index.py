@@ -152,7 +152,7 @@ class IndexMethods:
         if reduce is not None:
             return _scatter_reduce(self, dim, index, src, reduce)
         if not isinstance(src, _op.Tensor):
-            xp = backend.namespace(self.data)
+            xp = backend.namespace(self.array)
             src = leaf(xp.full(index.shape, src, dtype=self.dtype))
         _same_dtype("scatter", self, src)
         return apply(ops.Scatter(dim), self, index, src)
@@ -181,7 +181,7 @@ class IndexMethods:
         """Indices that sort along ``dim``/``axis`` (default: the last; not differentiable).
         The sort is always stable (equal values keep their order), so ``stable`` changes
         nothing."""
-        data = self.data
+        data = self.array
         xp = backend.namespace(data)
         axis = one_axis("argsort", self.shape, dim, axis, default=-1)
         data = xp.reshape(data, (1,)) if data.ndim == 0 else data
@@ -220,10 +220,10 @@ class IndexMethods:
         if self.ndim == 0:  # one element: 0-d values and indices (k = 1), as PyTorch
             values, indices = self.reshape(1).topk(k, 0, largest, sorted)
             shape = () if k == 1 else (0,)
-            return ValuesIndices(values.reshape(shape), leaf(indices.data.reshape(shape)))
+            return ValuesIndices(values.reshape(shape), leaf(indices.array.reshape(shape)))
         order = self.argsort(axis, descending=largest)
         key = (*(slice(None),) * axis, slice(0, k), Ellipsis)
-        indices = leaf(order.data[key])
+        indices = leaf(order.array[key])
         return ValuesIndices(self.gather(axis, indices), indices)
 
     def flip(self: Tensor, *dims: Any) -> Tensor:
@@ -278,14 +278,14 @@ class IndexMethods:
             raise ShapeError(f"diag takes a 1-D or 2-D tensor, got shape {self.shape}")
         k, n = int(diagonal), self.shape[0]
         size = n + abs(k)
-        xp = backend.namespace(self.data)
-        zero = leaf(xp.zeros((), dtype=self.data.dtype))
+        xp = backend.namespace(self.array)
+        zero = leaf(xp.zeros((), dtype=self.array.dtype))
         if n == 0:
-            return leaf(xp.zeros((size, size), dtype=self.data.dtype))
+            return leaf(xp.zeros((size, size), dtype=self.array.dtype))
         # row[j] = self[j - k] (clipped; the mask keeps only the diagonal's entries)
         row = self[np.clip(np.arange(size) - max(k, 0), 0, n - 1)].reshape(1, size)
         i, j = np.indices((size, size))
-        mask = leaf(backend.asarray_on(xp, j - i == k, like=self.data))
+        mask = leaf(backend.asarray_on(xp, j - i == k, like=self.array))
         return apply(ops.Where(), mask, row, zero)
 
     def masked_select(self: Tensor, mask: Any) -> Tensor:
@@ -336,16 +336,16 @@ def _scatter_reduce(t: Tensor, dim: int, index: Tensor, src: Any, reduce: str) -
     multiply is computed on the host without a gradient."""
     if reduce not in ("add", "multiply"):
         raise ShapeError(f"scatter reduce must be 'add' or 'multiply', got {reduce!r}")
-    xp = backend.namespace(t.data)
+    xp = backend.namespace(t.array)
     if not isinstance(src, _op.Tensor):
-        src = leaf(xp.full(index.shape, src, dtype=t.data.dtype))
+        src = leaf(xp.full(index.shape, src, dtype=t.array.dtype))
     if reduce == "add":
         return t.scatter_add(dim, index, src)
     axis = check_axis("scatter", dim, t.shape)
-    out = backend.to_numpy(t.data).copy()
-    ids = backend.to_numpy(index.data)
-    values = backend.to_numpy(src.data)[tuple(slice(0, n) for n in ids.shape)]
+    out = backend.to_numpy(t.array).copy()
+    ids = backend.to_numpy(index.array)
+    values = backend.to_numpy(src.array)[tuple(slice(0, n) for n in ids.shape)]
     grid = list(np.indices(ids.shape, sparse=True))
     grid[axis] = ids
     np.multiply.at(out, tuple(grid), values.astype(out.dtype))
-    return leaf(backend.asarray_on(xp, out, like=t.data))
+    return leaf(backend.asarray_on(xp, out, like=t.array))

@@ -87,7 +87,7 @@ class LinalgMethods:
     __slots__ = ()
 
     def __matmul__(self: Tensor, other: Any) -> Tensor:
-        if isinstance(other, _op.Tensor) and other.data.dtype is self.data.dtype:
+        if isinstance(other, _op.Tensor) and other.array.dtype is self.array.dtype:
             return apply(ops.MatMul(), self, other)
         return apply(ops.MatMul(), *promote(self, other))
 

@@ -50,9 +50,9 @@ def _take_along(t: Tensor, index: Tensor, axis: int) -> Tensor:
     """
     if t.ndim == 0:
         return t
-    xp = backend.namespace(t.data)
+    xp = backend.namespace(t.array)
     key = tuple(
-        index.data
+        index.array
         if i == axis
         else xp.reshape(xp.arange(n), tuple(n if j == i else 1 for j in range(t.ndim)))
         for i, n in enumerate(t.shape)
@@ -64,14 +64,14 @@ def _arg_reduce(t: Tensor, op: str, dim: Any, keepdim: Any, axis: Any, keepdims:
     """``argmax``/``argmin`` over one axis, or over the flattened tensor when none is given."""
     axis = axis_arg(op, axis, dim)
     keep = keep_arg(op, keepdims, keepdim)
-    xp = backend.namespace(t.data)
+    xp = backend.namespace(t.array)
     if axis is not None:
         axis = check_axis(op, axis, t.shape)
         if t.ndim == 0:
             return leaf(xp.zeros((), dtype=xp.int64))
     if t.ndim and (t.shape[axis] if axis is not None else t.numel()) == 0:
         raise AxisError(f"{op}: cannot pick from an axis of size 0 (shape {t.shape})")
-    data = t.data if axis is not None else xp.reshape(t.data, (-1,))
+    data = t.array if axis is not None else xp.reshape(t.array, (-1,))
     out = getattr(xp, op)(data, axis=axis if axis is not None else 0, keepdims=keep)
     if axis is None and keep:
         out = xp.reshape(out, (1,) * t.ndim)
@@ -81,8 +81,8 @@ def _arg_reduce(t: Tensor, op: str, dim: Any, keepdim: Any, axis: Any, keepdims:
 def _logical_reduce(t: Tensor, op: str, dim: Any, keepdim: Any, axis: Any, keepdims: Any) -> Tensor:
     """``any``/``all`` as a bool tensor (no gradient)."""
     axes, keep = reduce_axes(op, t.shape, dim, axis, keepdim, keepdims)
-    xp = backend.namespace(t.data)
-    data = t.data if backend.dtype_name(t.dtype) == "bool" else t.data != 0
+    xp = backend.namespace(t.array)
+    data = t.array if backend.dtype_name(t.dtype) == "bool" else t.array != 0
     return leaf(getattr(xp, op)(data, axis=axes, keepdims=keep))
 
 

@@ -70,10 +70,10 @@ class ScanMethods:
         """
         axis = one_axis("logcumsumexp", self.shape, dim, axis)
         x = self.reshape(1) if self.ndim == 0 else self
-        xp = backend.namespace(x.data)
+        xp = backend.namespace(x.array)
         if x.shape[axis] == 0:
             return self * 1
-        shift = xp.max(x.data, axis=axis, keepdims=True)
+        shift = xp.max(x.array, axis=axis, keepdims=True)
         shift = leaf(xp.where(xp.isfinite(shift), shift, xp.zeros_like(shift)))
         out = (x - shift).exp().cumsum(axis).log() + shift
         return out.reshape(self.shape)
@@ -82,7 +82,7 @@ class ScanMethods:
 def _running_extreme(t: Tensor, name: str, dim: Any, axis: Any, pick: Any) -> ValuesIndices:
     axis = one_axis(name, t.shape, dim, axis)
     x = t.reshape(1) if t.ndim == 0 else t
-    host = backend.to_numpy(x.detach().data)
+    host = backend.to_numpy(x.detach().array)
     if host.size == 0:
         index = np.zeros(host.shape, dtype=np.int64)
     else:
@@ -92,7 +92,7 @@ def _running_extreme(t: Tensor, name: str, dim: Any, axis: Any, pick: Any) -> Va
         positions = np.arange(host.shape[axis]).reshape(shape)
         sets = (host == running) | np.isnan(host)
         index = np.maximum.accumulate(np.where(sets, positions, 0), axis=axis)
-    xp = backend.namespace(x.data)
-    indices = leaf(backend.asarray_on(xp, index.astype(np.int64), like=x.data))
+    xp = backend.namespace(x.array)
+    indices = leaf(backend.asarray_on(xp, index.astype(np.int64), like=x.array))
     values = x.gather(axis, indices)
-    return ValuesIndices(values.reshape(t.shape), leaf(xp.reshape(indices.data, t.shape)))
+    return ValuesIndices(values.reshape(t.shape), leaf(xp.reshape(indices.array, t.shape)))

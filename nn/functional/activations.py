@@ -386,5 +386,5 @@ def rrelu(
     if not training:
         return x.leaky_relu((lower + upper) / 2)
     name = backend.dtype_name(x.dtype)
-    slopes = backend.random_uniform(tuple(x.shape), lower, upper, name, like=x.data)
+    slopes = backend.random_uniform(tuple(x.shape), lower, upper, name, like=x.array)
     return where(x > 0, x, x * Tensor(slopes))

@@ -55,7 +55,7 @@ def _check_target(
             f"{input_shape} without its class axis, {expected}; for (T, B, C) logits with "
             "(T, B) targets pass axis=-1"
         )
-    ids = backend.to_numpy(target.data)
+    ids = backend.to_numpy(target.array)
     if ids.size and ids.min() >= 0 and ids.max() < classes:
         # the usual case, without building masks of the bad ids
         return 0 <= ignore_index < classes and bool((ids == ignore_index).any())
@@ -91,7 +91,7 @@ def _classify(
     ignores = _check_target(target, rest, classes, ignore_index, tuple(input.shape), who)
     op = op_type(reduction, ignore_index if ignores else None)
     # Targets carry no gradient: flatten the array itself rather than add a graph node.
-    out = apply(op, flat, Tensor.from_array(backend.reshape(target.data, (-1,))))
+    out = apply(op, flat, Tensor.from_array(backend.reshape(target.array, (-1,))))
     if reduction != "none":
         return out
     shape = rest if input.ndim > 1 else ()
@@ -217,8 +217,8 @@ def _rows(x: Tensor, target: Any, ignore_index: int, axis: int, who: str) -> tup
     flat, rest = _class_last(x, axis, who)
     target = as_data_beside(target, x)
     _check_target(target, rest, flat.shape[1], ignore_index, tuple(x.shape), who)
-    xp = backend.namespace(flat.data)
-    ids = backend.reshape(target.data, (-1,))
+    xp = backend.namespace(flat.array)
+    ids = backend.reshape(target.array, (-1,))
     kept = ids != ignore_index
     safe = xp.where(kept, ids, xp.zeros_like(ids))
     return flat, safe, xp.astype(kept, flat.dtype), rest
@@ -244,7 +244,7 @@ def _class_weights(weight: Any, rows: Tensor, who: str) -> Tensor:
     """``weight`` as a ``(C,)`` tensor beside ``rows``; all ones when ``None``."""
     classes = rows.shape[1]
     if weight is None:
-        return Tensor.from_array(backend.namespace(rows.data).ones((classes,), dtype=rows.dtype))
+        return Tensor.from_array(backend.namespace(rows.array).ones((classes,), dtype=rows.dtype))
     weight = as_data_beside(weight, rows)
     if tuple(weight.shape) != (classes,):
         raise ShapeError(f"{who}: weight must have one entry per class, shape ({classes},)")
@@ -253,8 +253,8 @@ def _class_weights(weight: Any, rows: Tensor, who: str) -> Tensor:
 
 def _picked(logp: Tensor, safe: Any, kept: Any, weight: Tensor) -> tuple[Tensor, Tensor]:
     """Each row's −w[y]·logp[y] (0 for ignored rows) and the rows' weights w[y] (0 if ignored)."""
-    xp = backend.namespace(logp.data)
-    row_weights = Tensor.from_array(xp.take(weight.data, safe, axis=0) * kept)
+    xp = backend.namespace(logp.array)
+    row_weights = Tensor.from_array(xp.take(weight.array, safe, axis=0) * kept)
     picked = logp.gather(1, backend.reshape(safe, (-1, 1))).reshape(-1)
     return -picked * row_weights, row_weights
 
@@ -264,7 +264,7 @@ def _weighted_reduce(
 ) -> Tensor:
     if reduction == "mean":
         # Nothing counted: NaN, as PyTorch's mean of nothing, with a zero gradient (not NaN).
-        return apply(WeightedMeanOp(backend.sum(row_weights.data)), losses.sum())
+        return apply(WeightedMeanOp(backend.sum(row_weights.array)), losses.sum())
     if reduction == "sum":
         return losses.sum()
     return losses.reshape(rest if ndim > 1 else ())

@@ -56,11 +56,11 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     check_probability(p, "dropout")
     if not training or p == 0.0:
         return x
-    xp = backend.namespace(x.data)
+    xp = backend.namespace(x.array)
     if p == 1.0:
-        return x * Tensor(xp.zeros_like(x.data))
+        return x * Tensor(xp.zeros_like(x.array))
     name = backend.dtype_name(x.dtype)
-    draws = backend.random_uniform(tuple(x.shape), 0.0, 1.0, name, like=x.data)
+    draws = backend.random_uniform(tuple(x.shape), 0.0, 1.0, name, like=x.array)
     mask = xp.astype(draws >= p, x.dtype) / (1.0 - p)
     return x * Tensor(mask)
 
@@ -77,7 +77,7 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Tensor:
     >>> F.one_hot(minigrad.tensor([0, 2]), 3).tolist()
     [[1, 0, 0], [0, 0, 1]]
     """
-    ids = tensor.data if isinstance(tensor, Tensor) else np.asarray(tensor)
+    ids = tensor.array if isinstance(tensor, Tensor) else np.asarray(tensor)
     host = np.asarray(backend.to_numpy(ids))
     if host.dtype.kind not in "iu":
         raise TypeError(f"one_hot needs integer class ids, got dtype {host.dtype}")
@@ -175,7 +175,7 @@ def _pad_axis(x: Tensor, axis: int, left: int, right: int, value: float) -> Tens
     start, stop = max(-left, 0), size - max(-right, 0)
     if start or stop != size:
         x = x[(*lead, slice(start, stop), Ellipsis)]
-    xp = backend.namespace(x.data)
+    xp = backend.namespace(x.array)
     pieces = []
     for amount in (left, right):
         shape = (*x.shape[:axis], max(amount, 0), *x.shape[axis + 1 :])
@@ -226,7 +226,7 @@ def embedding(
         padded = (ids == padding_idx).unsqueeze(-1)
         out = minigrad.where(padded, minigrad.embedding(weight.detach(), ids), out)
     if scale_grad_by_freq and out.requires_grad:
-        flat = backend.to_numpy(ids.data).reshape(-1)
+        flat = backend.to_numpy(ids.array).reshape(-1)
         counts = np.bincount(flat, minlength=rows)[flat].reshape((*ids.shape, 1))
         scale = minigrad.as_tensor(1.0 / counts - 1.0, like=out).to(backend.dtype_name(out.dtype))
         out = out + (out - out.detach()) * scale  # values unchanged; gradient ÷ count
@@ -235,11 +235,11 @@ def embedding(
 
 def _renorm_rows(weight: Tensor, ids: Tensor, max_norm: float, norm_type: float) -> None:
     """PyTorch's ``embedding_renorm_``: the rows ``ids`` read, scaled in place to norm ≤ max."""
-    used = np.unique(backend.to_numpy(ids.data))
-    host = backend.to_numpy(weight.data)[used]
+    used = np.unique(backend.to_numpy(ids.array))
+    host = backend.to_numpy(weight.array)[used]
     norms = np.linalg.norm(host, ord=norm_type, axis=1)
     scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
-    xp = backend.namespace(weight.data)
-    index = backend.asarray_on(xp, used, like=weight.data)
-    updated = backend.asarray_on(xp, (host * scale[:, None]).astype(host.dtype), like=weight.data)
-    weight.data[index] = updated
+    xp = backend.namespace(weight.array)
+    index = backend.asarray_on(xp, used, like=weight.array)
+    updated = backend.asarray_on(xp, (host * scale[:, None]).astype(host.dtype), like=weight.array)
+    weight.array[index] = updated

@@ -71,7 +71,7 @@ def binary_cross_entropy(
     check_reduction(reduction, "binary_cross_entropy")
     target = as_data_beside(target, input)
     check_same_shape(input, target, "binary_cross_entropy")
-    probs = backend.to_numpy(input.data)
+    probs = backend.to_numpy(input.array)
     if probs.size and (probs.min() < 0 or probs.max() > 1):
         raise ShapeError(
             "binary_cross_entropy: input must hold probabilities in [0, 1]; for logits use "

@@ -59,7 +59,7 @@ def check_states(
 
 
 def _zero_state(x: Tensor, shape: tuple[int, ...]) -> Tensor:
-    return Tensor.from_array(backend.namespace(x.data).zeros(shape, dtype=x.dtype))
+    return Tensor.from_array(backend.namespace(x.array).zeros(shape, dtype=x.dtype))
 
 
 def _join_states(states: list[Tensor]) -> Tensor:
@@ -471,10 +471,10 @@ class RecurrentBase(StepHooks, Module):
         if self.dropout == 1.0:
             return x * 0.0
         keep = (
-            backend.random_uniform(x.shape, 0.0, 1.0, backend.dtype_name(x.dtype), like=x.data)
+            backend.random_uniform(x.shape, 0.0, 1.0, backend.dtype_name(x.dtype), like=x.array)
             >= self.dropout
         )
-        xp = backend.namespace(x.data)
+        xp = backend.namespace(x.array)
         return x * Tensor.from_array(xp.astype(keep, x.dtype) / (1.0 - self.dropout))
 
     def forward(self, input: Any, hx: Any = None) -> tuple[Tensor, State]:

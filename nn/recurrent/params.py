@@ -51,7 +51,7 @@ def make_weights(
         data = backend.random_uniform(shape, -bound, bound, dtype_name)
         p = Parameter(data, name=name + suffix)
         if device is not None and device != "cpu":
-            p.data = backend.to_device(p.data, device)
+            p.array = backend.to_device(p.array, device)
         setattr(module, name + suffix, p)
         return p
 

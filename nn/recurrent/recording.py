@@ -68,11 +68,11 @@ class Sink:
 
     def watch(self, t: int, h: Tensor, c: Tensor | None, gates: dict[str, Tensor]) -> None:
         """Report a composed step: its values now, its state gradients when backward comes."""
-        values = {"h": h.data, **({} if c is None else {"c": c.data})}
-        self.forward_step(t, {**values, **{name: g.data for name, g in gates.items()}})
+        values = {"h": h.array, **({} if c is None else {"c": c.array})}
+        self.forward_step(t, {**values, **{name: g.array for name, g in gates.items()}})
         for name, state in (("h", h), ("c", c)):
             if state is not None and state.requires_grad:
-                state.register_hook(lambda g, _t=t, _n=name: self.backward_step(_t, {_n: g.data}))
+                state.register_hook(lambda g, _t=t, _n=name: self.backward_step(_t, {_n: g.array}))
 
 
 class StepHooks:
