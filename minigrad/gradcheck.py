@@ -141,7 +141,9 @@ def gradcheck(
         probe = _checked_output(fn(*inputs))
     out_shape = probe.shape
     weights_np = rng.uniform(0.5, 1.5, size=out_shape) * rng.choice([-1.0, 1.0], size=out_shape)
-    weights = Tensor(backend.asarray_on(backend.namespace(probe.array), weights_np, like=probe.array))
+    weights = Tensor(
+        backend.asarray_on(backend.namespace(probe.array), weights_np, like=probe.array)
+    )
     for t in inputs:
         t.grad = None
     out = _checked_output(fn(*inputs))
