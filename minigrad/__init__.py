@@ -16,6 +16,7 @@ Examples
 import sys as _sys
 
 from minigrad import (
+    cuda,
     higher_order,  # noqa: F401 (registers create_graph's backward with the driver)
     transforms,
 )
@@ -219,6 +220,7 @@ __all__ = [
     "clip",
     "concat",
     "copysign",
+    "cuda",
     "cummax",
     "cummin",
     "cumprod",
@@ -342,3 +344,28 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+
+# PyTorch spells the model library as an attribute of the engine (``torch.nn.utils…``,
+# ``torch.optim.SGD``). The engine does not depend on ``nn``: these names load the ``nn``
+# package only when a program asks for them, so ``import minigrad as torch`` runs such code.
+_MODEL_LIBRARY = {"nn": "nn", "optim": "nn.optim"}
+
+
+def __getattr__(name: str) -> object:
+    """``minigrad.nn`` and ``minigrad.optim``: the ``nn`` package and ``nn.optim``, loaded on
+    first use (for code written as ``torch.nn.…``/``torch.optim.…``).
+
+    Examples
+    --------
+    >>> import minigrad, nn
+    >>> minigrad.nn is nn, minigrad.optim is nn.optim
+    (True, True)
+    """
+    if name in _MODEL_LIBRARY:
+        import importlib
+
+        return importlib.import_module(_MODEL_LIBRARY[name])
+    raise AttributeError(
+        f"module 'minigrad' has no attribute {name!r}: minigrad does not provide PyTorch's "
+        f"torch.{name} (README, 'Running PyTorch code', lists what it provides)"
+    )

@@ -93,3 +93,12 @@ __all__ = [
 
 # detect_anomaly() names the user's line: the first frame outside minigrad and this package
 _minigrad.register_library(_os.path.dirname(__file__))
+
+
+def __getattr__(name: str) -> object:
+    """A missing name says it is PyTorch's and not provided (``nn.Transformer``), instead of a
+    bare ``AttributeError``."""
+    raise AttributeError(
+        f"module 'nn' has no attribute {name!r}: minigrad does not provide PyTorch's "
+        f"torch.nn.{name} (README, 'Running PyTorch code', lists what it provides)"
+    )

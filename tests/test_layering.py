@@ -24,6 +24,7 @@ FLOORS: dict[str, int] = {
     "minigrad.kernels": 0,
     "minigrad.dims": 0,
     "minigrad.threads": 0,
+    "minigrad.cuda": 1,
     "minigrad.dtypes": 1,
     "minigrad.graph": 1,
     "minigrad.anomaly": 2,  # below op: apply checks every forward under detect_anomaly()
