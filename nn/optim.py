@@ -726,10 +726,10 @@ class LBFGS(Optimizer):
         parts = []
         for p in self._params:
             if p.grad is None:
-                flat = backend.reshape(p.data, (-1,))
+                flat = backend.reshape(p.array, (-1,))
                 parts.append(backend.namespace(flat).zeros_like(flat))
             else:
-                parts.append(backend.reshape(p.grad.data, (-1,)))
+                parts.append(backend.reshape(p.grad.array, (-1,)))
         # concat always copies, so a later in-place change to a gradient cannot reach it
         return backend.namespace(parts[0]).concat(parts)
 
@@ -741,7 +741,7 @@ class LBFGS(Optimizer):
             moved = x + t * backend.reshape(d[offset : offset + n], x.shape)
             if moved.dtype != x.dtype:
                 moved = backend.namespace(moved).astype(moved, x.dtype)
-            p.data = moved
+            p.array = moved
             offset += n
 
     def _evaluate(self, closure: Callable[[], Any]) -> tuple[Any, float, Any]:
@@ -816,13 +816,13 @@ class LBFGS(Optimizer):
 
             added, optimal = 0, False
             if group["line_search_fn"] == "strong_wolfe":
-                start = [p.data for p in self._params]
+                start = [p.array for p in self._params]
 
                 def along(step: float, start: list[Any] = start, d: Any = d) -> tuple[float, Any]:
                     self._move(start, step, d)
                     _, f, g = self._evaluate(closure)
                     for p, x in zip(self._params, start, strict=True):
-                        p.data = x
+                        p.array = x
                     return f, g
 
                 loss, grad, t, added = _strong_wolfe(
@@ -831,7 +831,7 @@ class LBFGS(Optimizer):
                 self._move(start, t, d)
                 optimal = float(xp.max(xp.abs(grad))) <= tolerance_grad
             else:
-                self._move([p.data for p in self._params], t, d)
+                self._move([p.array for p in self._params], t, d)
                 if n_iter != max_iter:  # the last iteration's loss is the next step's first
                     _, loss, grad = self._evaluate(closure)
                     optimal = float(xp.max(xp.abs(grad))) <= tolerance_grad
@@ -938,10 +938,10 @@ class LBFGS(Optimizer):
 
     def _vector(self, name: str, value: Any, problems: list[str]) -> Any:
         """``value`` as a flat vector on the parameters' device, or None with a problem noted."""
-        first = self._params[0].data
+        first = self._params[0].array
         xp = backend.namespace(first)
         size = sum(math.prod(p.shape) for p in self._params)
-        dtype = xp.result_type(*(p.data.dtype for p in self._params))
+        dtype = xp.result_type(*(p.array.dtype for p in self._params))
         array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
         if array.dtype.kind not in "fiu" or tuple(array.shape) != (size,):
             problems.append(

@@ -328,7 +328,7 @@ def test_step_runs_on_every_array_backend(backend):
 
     for _ in range(3):
         opt.step(closure)
-    assert type(x.data) is type(to_backend(np.zeros(1), backend))
+    assert type(x.array) is type(to_backend(np.zeros(1), backend))
     np.testing.assert_allclose(x.numpy(), [1.0, 1.0], atol=1e-5)
 
 
@@ -384,7 +384,7 @@ def test_a_saved_run_resumes_exactly(tmp_path, line_search_fn):
     saved = nn.load(tmp_path / "run.npz")
     fresh, fresh_opt, fresh_closure = _ours("least_squares", **options)
     for p, array in zip(fresh, saved["params"], strict=True):
-        p.data = array
+        p.array = array
     fresh_opt.load_state_dict(saved["optim"])
     assert (fresh_opt.state[0]["n_iter"], fresh_opt.state[0]["func_evals"]) == counters
     assert _steps(fresh_opt, fresh_closure, 3) == losses
@@ -400,7 +400,7 @@ def test_a_fresh_run_differs_from_the_resumed_one():
     _steps(opt, closure, 2)
     fresh, fresh_opt, fresh_closure = _ours("least_squares", **options)
     for p, q in zip(fresh, params, strict=True):
-        p.data = q.numpy().copy()
+        p.array = q.numpy().copy()
     assert _steps(fresh_opt, fresh_closure, 2) != _steps(opt, closure, 2)
 
 
