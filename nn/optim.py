@@ -1,4 +1,4 @@
-"""Optimizers with PyTorch's update equations: SGD, Adagrad, RMSprop, Adam (and AdamW).
+"""Optimizers with PyTorch's update equations: SGD, Adagrad, RMSprop, Adam (and AdamW), LBFGS.
 
 Every update runs on the parameters' ``.array`` arrays through their array namespace, so it
 works on NumPy, CuPy and any Array API library. Arrays are replaced, never written in place:
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from minigrad import Tensor, backend
+from minigrad import Tensor, backend, enable_grad
 
 Group = dict[str, Any]
 
@@ -291,6 +291,8 @@ def _setting_problem(name: str, value: Any, default: Any) -> str | None:
 def _host_copy(value: Any) -> Any:
     if isinstance(value, (int, float)):
         return value
+    if isinstance(value, list):  # LBFGS keeps its history as lists of vectors and numbers
+        return [_host_copy(v) for v in value]
     return np.array(backend.to_numpy(value), copy=True)
 
 
@@ -616,4 +618,498 @@ class AdamW(Adam):
         return param, grad
 
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop"]
+# ---------------------------------------------------------------------- LBFGS
+
+_COUNTERS = frozenset({"func_evals", "n_iter"})
+_HISTORY = frozenset(
+    {"d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "prev_loss"}
+)
+
+
+class LBFGS(Optimizer):
+    """L-BFGS: quasi-Newton steps from the last ``history_size`` steps and gradient changes.
+
+    PyTorch's algorithm and signature. Each ``step(closure)`` runs up to ``max_iter``
+    iterations: the direction comes from the two-loop recursion over the stored pairs
+    ``s = t·d`` (``old_stps``) and ``y = g − g_prev`` (``old_dirs``), a pair being kept only when
+    ``y·s > 1e-10`` (the curvature condition); the first iteration of a run is steepest
+    descent with step ``min(1, 1/‖g‖₁)·lr``, later ones try ``lr``. Without a line search the
+    step is taken as it is; ``line_search_fn="strong_wolfe"`` brackets and zooms (cubic
+    interpolation) until ``f(x + t·d) ≤ f + 1e-4·t·g·d`` and ``|g_new·d| ≤ 0.9·|g·d|``.
+    A step stops early when ``max|g| ≤ tolerance_grad``, when the step or the change of loss
+    is below ``tolerance_change``, or after ``max_eval`` closure calls (default
+    ``max_iter·5//4``). ``state_dict()`` holds the counters ``func_evals`` and ``n_iter`` and
+    the history (PyTorch's names, under parameter 0; not its scratch list ``al``), so a saved
+    run resumes exactly.
+
+    Like PyTorch's, it takes one parameter group only and treats all parameters as one flat
+    vector. The closure must clear the gradients, compute the loss, call ``backward()`` and
+    return the loss; ``step`` calls it with gradient recording on and returns the loss of its
+    first call. An unknown ``line_search_fn`` is refused when the optimizer is made
+    (PyTorch refuses it at the first step).
+
+    Examples
+    --------
+    >>> import nn
+    >>> x = nn.Parameter([-1.5, 2.0], dtype="float64")
+    >>> opt = nn.optim.LBFGS([x], line_search_fn="strong_wolfe")
+    >>> def closure():
+    ...     opt.zero_grad()
+    ...     loss = (1 - x[0]) ** 2 + 100 * (x[1] - x[0] ** 2) ** 2  # Rosenbrock
+    ...     loss.backward()
+    ...     return loss
+    >>> for _ in range(3):
+    ...     loss = opt.step(closure)
+    >>> [round(v, 4) for v in x.tolist()], opt.state[0]["n_iter"] < 60
+    ([1.0, 1.0], True)
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1,
+        max_iter: int = 20,
+        max_eval: int | None = None,
+        tolerance_grad: float = 1e-7,
+        tolerance_change: float = 1e-9,
+        history_size: int = 100,
+        line_search_fn: str | None = None,
+    ) -> None:
+        _check(lr >= 0, "LBFGS", f"lr must be >= 0, got {lr}")
+        _check(
+            _whole(max_iter, 1), "LBFGS", f"max_iter must be a whole number >= 1, got {max_iter}"
+        )
+        if max_eval is None:
+            max_eval = max_iter * 5 // 4
+        _check(
+            _whole(max_eval, 1), "LBFGS", f"max_eval must be a whole number >= 1, got {max_eval}"
+        )
+        _check(
+            _whole(history_size, 1),
+            "LBFGS",
+            f"history_size must be a whole number >= 1, got {history_size}",
+        )
+        _check(
+            line_search_fn in (None, "strong_wolfe"),
+            "LBFGS",
+            f"line_search_fn must be None or 'strong_wolfe', got {line_search_fn!r}",
+        )
+        super().__init__(
+            params,
+            {
+                "lr": lr,
+                "max_iter": max_iter,
+                "max_eval": max_eval,
+                "tolerance_grad": tolerance_grad,
+                "tolerance_change": tolerance_change,
+                "history_size": history_size,
+                "line_search_fn": line_search_fn,
+            },
+        )
+        if len(self.param_groups) != 1:
+            raise ValueError(
+                f"LBFGS takes one parameter group, got {len(self.param_groups)}: it treats all "
+                "parameters as one vector, so per-group options have no meaning (as in PyTorch)"
+            )
+
+    def _update(self, param: Any, grad: Any, state: dict[str, Any], group: Group) -> Any:
+        raise TypeError("LBFGS updates the parameters in step(closure), all of them at once")
+
+    # ------------------------------------------------------------ flat vectors
+
+    @property
+    def _params(self) -> list[Tensor]:
+        return self.param_groups[0]["params"]
+
+    def _flat_grad(self) -> Any:
+        """Every gradient as one new vector (zeros for a parameter without one)."""
+        parts = []
+        for p in self._params:
+            if p.grad is None:
+                flat = backend.reshape(p.array, (-1,))
+                parts.append(backend.namespace(flat).zeros_like(flat))
+            else:
+                parts.append(backend.reshape(p.grad.array, (-1,)))
+        # concat always copies, so a later in-place change to a gradient cannot reach it
+        return backend.namespace(parts[0]).concat(parts)
+
+    def _move(self, start: list[Any], t: float, d: Any) -> None:
+        """Set the parameters to ``start + t·d`` (``start``: one array per parameter)."""
+        offset = 0
+        for p, x in zip(self._params, start, strict=True):
+            n = math.prod(x.shape)
+            moved = x + t * backend.reshape(d[offset : offset + n], x.shape)
+            if moved.dtype != x.dtype:
+                moved = backend.namespace(moved).astype(moved, x.dtype)
+            p.array = moved
+            offset += n
+
+    def _evaluate(self, closure: Callable[[], Any]) -> tuple[Any, float, Any]:
+        """Call the closure with gradient recording on: (its loss, as a float, flat gradient)."""
+        with enable_grad():
+            loss = closure()
+        if loss is None:
+            raise TypeError(
+                "LBFGS.step: the closure returned None; it must return the loss "
+                "(zero the gradients, compute the loss, call loss.backward(), return loss)"
+            )
+        return loss, float(loss), self._flat_grad()
+
+    # ------------------------------------------------------------ the step
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]
+        """Run up to ``max_iter`` L-BFGS iterations; return the closure's first loss.
+
+        Parameters
+        ----------
+        closure : callable
+            Clears the gradients, computes the loss, calls ``backward()`` and returns the loss.
+        """
+        if closure is None or not callable(closure):
+            got = "no closure" if closure is None else f"a {type(closure).__name__}"
+            raise TypeError(
+                f"LBFGS.step needs a closure, got {got}: a function that clears the gradients, "
+                "computes the loss, calls loss.backward() and returns the loss"
+            )
+        group = self.param_groups[0]
+        lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
+        tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
+        state = self.state.setdefault(0, {})  # one state for all parameters, as PyTorch keeps
+        state.setdefault("func_evals", 0)
+        state.setdefault("n_iter", 0)
+
+        first_loss, loss, grad = self._evaluate(closure)
+        evals = 1
+        state["func_evals"] += 1
+        xp = backend.namespace(grad)
+        if float(xp.max(xp.abs(grad))) <= tolerance_grad:
+            return first_loss
+
+        d, t = state.get("d"), state.get("t")
+        old_dirs, old_stps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
+        h_diag, prev_grad, prev_loss = state.get("H_diag"), state.get("prev_flat_grad"), None
+        for n_iter in range(1, max_iter + 1):
+            state["n_iter"] += 1
+            if state["n_iter"] == 1:
+                d, old_dirs, old_stps, ro, h_diag = -grad, [], [], [], 1.0
+            else:
+                y, s = grad - prev_grad, d * t
+                ys = float(y @ s)
+                if ys > 1e-10:  # keep only pairs that curve upwards: H stays positive definite
+                    if len(old_dirs) == group["history_size"]:
+                        del old_dirs[0], old_stps[0], ro[0]
+                    old_dirs.append(y)
+                    old_stps.append(s)
+                    ro.append(1.0 / ys)
+                    h_diag = ys / float(y @ y)
+                d = _two_loop(grad, old_dirs, old_stps, ro, h_diag)
+            prev_grad, prev_loss = grad, loss
+
+            if state["n_iter"] == 1:
+                l1 = float(xp.sum(xp.abs(grad)))
+                t = min(1.0, 1.0 / l1 if l1 > 0 else 1.0) * lr
+            else:
+                t = lr
+            gtd = float(grad @ d)  # the slope along d
+            if gtd > -tolerance_change:
+                break
+
+            added, optimal = 0, False
+            if group["line_search_fn"] == "strong_wolfe":
+                start = [p.array for p in self._params]
+
+                def along(step: float, start: list[Any] = start, d: Any = d) -> tuple[float, Any]:
+                    self._move(start, step, d)
+                    _, f, g = self._evaluate(closure)
+                    for p, x in zip(self._params, start, strict=True):
+                        p.array = x
+                    return f, g
+
+                loss, grad, t, added = _strong_wolfe(
+                    along, t, d, loss, grad, gtd, max_ls=max_eval - evals
+                )
+                self._move(start, t, d)
+                optimal = float(xp.max(xp.abs(grad))) <= tolerance_grad
+            else:
+                self._move([p.array for p in self._params], t, d)
+                if n_iter != max_iter:  # the last iteration's loss is the next step's first
+                    _, loss, grad = self._evaluate(closure)
+                    optimal = float(xp.max(xp.abs(grad))) <= tolerance_grad
+                    added = 1
+            evals += added
+            state["func_evals"] += added
+
+            if n_iter == max_iter or evals >= max_eval or optimal:
+                break
+            if float(xp.max(xp.abs(d * t))) <= tolerance_change:
+                break
+            if abs(loss - prev_loss) < tolerance_change:
+                break
+
+        state.update(
+            d=d,
+            t=float(t),
+            old_dirs=old_dirs,
+            old_stps=old_stps,
+            ro=ro,
+            H_diag=float(h_diag),
+            prev_flat_grad=prev_grad,
+            prev_loss=prev_loss,
+        )
+        return first_loss
+
+    # ------------------------------------------------------------ state
+
+    def _group_problems(self, saved_groups: list[Group]) -> list[str]:
+        problems = super()._group_problems(saved_groups)
+        for n, saved in enumerate(saved_groups):
+            if isinstance(saved, dict) and saved.get("line_search_fn") not in (
+                None,
+                "strong_wolfe",
+            ):
+                problems.append(
+                    f"group {n}: setting 'line_search_fn' is {saved['line_search_fn']!r}; "
+                    "expected None or 'strong_wolfe'"
+                )
+        return problems
+
+    def _restore_state(
+        self, saved_state: dict[str, Any], saved_groups: list[Group], problems: list[str]
+    ) -> dict[int, dict[str, Any]]:
+        if not saved_state:
+            return {}
+        keys = list(saved_state)
+        if len(keys) != 1 or _index(keys[0]) != 0:
+            problems.append(
+                "LBFGS keeps its state under parameter 0; the state has keys "
+                f"{sorted(map(str, keys))}"
+            )
+            return {}
+        entry = saved_state[keys[0]]
+        if not isinstance(entry, dict):
+            problems.append(f"parameter 0: a {type(entry).__name__}, not a dict")
+            return {}
+        if set(entry) not in (_COUNTERS, _COUNTERS | _HISTORY):
+            problems.append(
+                f"parameter 0: buffers {sorted(entry)}; expected {sorted(_COUNTERS)} before the "
+                f"first iteration, {sorted(_COUNTERS | _HISTORY)} after it"
+            )
+            return {}
+        before = len(problems)
+        restored: dict[str, Any] = {}
+        for name in sorted(_COUNTERS):
+            if _whole(entry[name], 0):
+                restored[name] = int(entry[name])
+            else:
+                problems.append(f"'{name}': {entry[name]!r}; expected a whole number >= 0")
+        if set(entry) == _COUNTERS:
+            return {0: restored} if len(problems) == before else {}
+        for name in ("t", "H_diag", "prev_loss"):
+            if _real(entry[name]):
+                restored[name] = float(entry[name])
+            else:
+                problems.append(f"'{name}': {entry[name]!r}; expected a number")
+        for name in ("d", "prev_flat_grad"):
+            restored[name] = self._vector(name, entry[name], problems)
+        pairs = [entry["old_dirs"], entry["old_stps"], entry["ro"]]
+        if not all(isinstance(v, (list, tuple)) for v in pairs) or len(set(map(len, pairs))) != 1:
+            kinds = ", ".join(
+                f"{len(v)} items" if isinstance(v, (list, tuple)) else type(v).__name__
+                for v in pairs
+            )
+            problems.append(
+                f"'old_dirs', 'old_stps', 'ro' must be lists of one length; got {kinds}"
+            )
+        elif len(pairs[0]) > saved_groups[0]["history_size"]:
+            problems.append(
+                f"{len(pairs[0])} history pairs, more than history_size "
+                f"{saved_groups[0]['history_size']}"
+            )
+        else:
+            for name in ("old_dirs", "old_stps"):
+                restored[name] = [
+                    self._vector(f"{name}[{i}]", v, problems) for i, v in enumerate(entry[name])
+                ]
+            if all(_real(v) for v in entry["ro"]):
+                restored["ro"] = [float(v) for v in entry["ro"]]
+            else:
+                problems.append(f"'ro': {entry['ro']!r}; expected numbers")
+        return {0: restored} if len(problems) == before else {}
+
+    def _vector(self, name: str, value: Any, problems: list[str]) -> Any:
+        """``value`` as a flat vector on the parameters' device, or None with a problem noted."""
+        first = self._params[0].array
+        xp = backend.namespace(first)
+        size = sum(math.prod(p.shape) for p in self._params)
+        dtype = xp.result_type(*(p.array.dtype for p in self._params))
+        array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+        if array.dtype.kind not in "fiu" or tuple(array.shape) != (size,):
+            problems.append(
+                f"{name!r}: {array.dtype} array of shape {tuple(array.shape)} in the state; "
+                f"expected a vector of the {size} parameter values"
+            )
+            return None
+        moved = backend.to_device(np.array(array, copy=True), self._params[0].device)
+        return backend.asarray_on(xp, moved, dtype=dtype, like=first)
+
+
+def _whole(value: Any, least: int) -> bool:
+    """Whether ``value`` is a whole number (not a bool) of at least ``least``."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= least
+
+
+def _real(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _two_loop(
+    grad: Any, old_dirs: list[Any], old_stps: list[Any], ro: list[float], h: float
+) -> Any:
+    """The L-BFGS direction ``−H·g`` from the stored pairs (Nocedal & Wright, Algorithm 7.4).
+
+    ``old_stps`` are the steps ``s``, ``old_dirs`` the gradient changes ``y``, ``ro`` their
+    ``1/(y·s)``; ``h`` scales the initial inverse Hessian ``H₀ = h·I``.
+    """
+    q = -grad
+    alphas = [0.0] * len(old_dirs)
+    for i in reversed(range(len(old_dirs))):
+        alphas[i] = float(old_stps[i] @ q) * ro[i]
+        q = q - alphas[i] * old_dirs[i]
+    r = q * h
+    for i in range(len(old_dirs)):
+        beta = float(old_dirs[i] @ r) * ro[i]
+        r = r + (alphas[i] - beta) * old_stps[i]
+    return r
+
+
+def _cubic_minimum(
+    x1: float,
+    f1: float,
+    g1: float,
+    x2: float,
+    f2: float,
+    g2: float,
+    bounds: tuple[float, float] | None = None,
+) -> float:
+    """The minimiser of the cubic through two points with values and slopes, kept in bounds.
+
+    Without ``bounds`` the interval between the points; the middle of the bounds when the
+    cubic has no minimum (or the points coincide).
+    """
+    low, high = bounds if bounds is not None else (min(x1, x2), max(x1, x2))
+    if x1 > x2:  # the formula wants x2 to be the right-hand point
+        x1, f1, g1, x2, f2, g2 = x2, f2, g2, x1, f1, g1
+    if x1 == x2:
+        return (low + high) / 2
+    d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
+    square = d1 * d1 - g1 * g2
+    if square < 0:
+        return (low + high) / 2
+    d2 = math.sqrt(square)
+    at = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+    return min(max(at, low), high)
+
+
+class _Point(NamedTuple):
+    """A trial step of the line search: step length, loss, gradient and slope along d."""
+
+    t: float
+    f: float
+    g: Any
+    gtd: float
+
+
+def _strong_wolfe(
+    along: Callable[[float], tuple[float, Any]],
+    t: float,
+    d: Any,
+    f: float,
+    g: Any,
+    gtd: float,
+    c1: float = 1e-4,
+    c2: float = 0.9,
+    tolerance_change: float = 1e-9,
+    max_ls: int = 25,
+) -> tuple[float, Any, float, int]:
+    """A step length meeting the strong Wolfe conditions (Nocedal & Wright, Algorithm 3.5).
+
+    ``along(t)`` returns the loss and flat gradient at ``x + t·d``; ``f``, ``g``, ``gtd`` are
+    those at ``t = 0``. First a bracket is grown by cubic extrapolation until it holds an
+    acceptable step, then zoomed by cubic interpolation (kept a tenth of the bracket away
+    from its ends when progress stalls). At most ``max_ls`` calls after the first. Returns
+    (loss, gradient, t, calls). PyTorch passes this its default ``tolerance_change``, not the
+    optimizer's; so does LBFGS here, to take the same steps.
+    """
+    xp = backend.namespace(d)
+    d_norm = float(xp.max(xp.abs(d)))
+
+    def trial(step: float) -> _Point:
+        f_new, g_new = along(step)
+        return _Point(step, f_new, g_new, float(g_new @ d))
+
+    def too_high(p: _Point) -> bool:  # the sufficient-decrease (Armijo) condition fails
+        return p.f > f + c1 * p.t * gtd
+
+    def flat_enough(p: _Point) -> bool:
+        return abs(p.gtd) <= -c2 * gtd
+
+    new, calls, tries = trial(t), 1, 0
+    prev = _Point(0.0, f, g, gtd)
+    bracket: list[_Point] | None = None
+    while tries < max_ls:
+        if too_high(new) or (tries > 1 and new.f >= prev.f):
+            bracket = [prev, new]
+            break
+        if flat_enough(new):
+            return new.f, new.g, new.t, calls
+        if new.gtd >= 0:
+            bracket = [prev, new]
+            break
+        # extrapolate: at least 1% beyond t, at most 10 t
+        step = _cubic_minimum(
+            prev.t,
+            prev.f,
+            prev.gtd,
+            new.t,
+            new.f,
+            new.gtd,
+            bounds=(new.t + 0.01 * (new.t - prev.t), new.t * 10),
+        )
+        prev, new = new, trial(step)
+        calls, tries = calls + 1, tries + 1
+    if bracket is None:  # out of evaluations: the better of the start and the last trial
+        bracket = [_Point(0.0, f, g, gtd), new]
+
+    done, stalled = False, False
+    low, high = (0, 1) if bracket[0].f <= bracket[1].f else (1, 0)
+    while not done and tries < max_ls:
+        left, right = min(bracket[0].t, bracket[1].t), max(bracket[0].t, bracket[1].t)
+        if (right - left) * d_norm < tolerance_change:
+            break
+        a, b = bracket
+        step = _cubic_minimum(a.t, a.f, a.gtd, b.t, b.f, b.gtd)
+        margin = 0.1 * (right - left)
+        if min(right - step, step - left) < margin:  # too near an end of the bracket
+            if stalled or step >= right or step <= left:
+                step = right - margin if abs(step - right) < abs(step - left) else left + margin
+                stalled = False
+            else:
+                stalled = True
+        else:
+            stalled = False
+        new = trial(step)
+        calls, tries = calls + 1, tries + 1
+        if too_high(new) or new.f >= bracket[low].f:
+            bracket[high] = new
+            low, high = (0, 1) if bracket[0].f <= bracket[1].f else (1, 0)
+        else:
+            if flat_enough(new):
+                done = True
+            elif new.gtd * (bracket[high].t - bracket[low].t) >= 0:
+                bracket[high] = bracket[low]
+            bracket[low] = new
+    best = bracket[low]
+    return best.f, best.g, best.t, calls
+
+
+__all__ = ["LBFGS", "SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop"]
