@@ -84,10 +84,10 @@ def _encode(value: Any, path: str, where: str, arrays: dict[str, np.ndarray]) ->
                 _encode(v, f"{path}{SEP}{i}", f"{where}[{i}]", arrays) for i, v in enumerate(value)
             ]
         }
+    if isinstance(value, np.generic):  # a NumPy scalar comes back as one, not a 0-d array
+        return {"scalar": _store_array(value, path, where, arrays)}  # (np.float64 is a float)
     if value is None or isinstance(value, (bool, int, float, str)):
         return {"value": value}
-    if isinstance(value, np.generic):  # a NumPy scalar comes back as one, not a 0-d array
-        return {"scalar": _store_array(value, path, where, arrays)}
     if isinstance(value, Tensor):
         name = _store_array(value.array, path, where, arrays)
         return {"tensor": [name, str(value.device), bool(value.requires_grad)]}
