@@ -17,6 +17,11 @@ experiment (:func:`colour`). A ``--quick`` run (seconds, for the tests) is not m
 the deck's targets; :func:`check_target` and :func:`write_summary` say so instead of
 reporting a bare failure.
 
+Every experiment that trains models to compare them picks its learning rate with
+:func:`choose_learning_rate`: one small printed sweep, the same rate for every model compared,
+chosen by a criterion fixed in advance (the lowest mean final loss over all the models), and
+stored in ``summary.json`` (:func:`lr_summary`) so the page can show it.
+
 Examples
 --------
 >>> import sys; sys.path.insert(0, "examples")
@@ -33,7 +38,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -280,6 +285,109 @@ def band(ax: Any, x: Any, runs: Any, label: str, *, log: bool = False, **style: 
     style.setdefault("color", colour(label))
     (line,) = ax.plot(x, mean, label=label, **{"marker": "o", **style})
     ax.fill_between(x, runs.min(axis=0), runs.max(axis=0), color=line.get_color(), alpha=0.15)
+
+
+SWEEP_CRITERION = "the rate with the lowest mean final loss over every model compared"
+"""How :func:`sweep_learning_rate` picks its rate (fixed before any run)."""
+
+
+def sweep_learning_rate(
+    final_loss: Callable[[str, float], float],
+    models: Sequence[str],
+    lrs: Sequence[float],
+    *,
+    budget: str,
+    enabled: bool = True,
+) -> dict[str, Any]:
+    """Train every model at every rate once; print the table; pick one rate for all.
+
+    ``final_loss(model, lr)`` trains ``model`` (a name) at ``lr`` on the sweep's short
+    ``budget`` (words, for the printout and the page) and returns its final training loss.
+    The rate chosen is :data:`SWEEP_CRITERION`; a loss that is not finite (a diverged run)
+    rules its rate out. Returns the record :func:`lr_summary` stores: ``lr`` (chosen),
+    ``lr_sweep`` (rate → mean final loss), ``lr_sweep_per_model``, ``lr_sweep_budget`` and
+    ``lr_sweep_criterion``.
+
+    >>> record = sweep_learning_rate(lambda m, lr: abs(lr - 0.01) + len(m), ["a", "bb"],
+    ...                              [0.003, 0.01, 0.03], budget="none", enabled=False)
+    learning-rate sweep (none; the rate with the lowest mean final loss over every model compared)
+      lr        a         bb        mean
+      0.003     1.007     2.007     1.507
+      0.01      1         2         1.5          ← chosen for every model
+      0.03      1.02      2.02      1.52
+    >>> record["lr"], record["lr_sweep"]["0.01"]
+    (0.01, 1.5)
+    """
+    jobs = [(lr, m) for lr in lrs for m in models]
+    table: dict[float, dict[str, float]] = {lr: {} for lr in lrs}
+    for lr, model in progress(jobs, total=len(jobs), desc="lr sweep", enabled=enabled):
+        value = float(final_loss(model, lr))
+        table[lr][model] = value if math.isfinite(value) else math.inf
+    mean = {lr: sum(row.values()) / len(row) for lr, row in table.items()}
+    chosen = min(lrs, key=lambda lr: (mean[lr], lr))
+    if not math.isfinite(mean[chosen]):
+        raise SystemExit("every learning rate of the sweep diverged for some model")
+    print(f"learning-rate sweep ({budget}; {SWEEP_CRITERION})")
+    wide = max(10, *(len(m) + 1 for m in models))
+    print("  lr        " + "".join(f"{m:<{wide}}" for m in models) + "mean")
+    for lr, row in table.items():
+        cells = "".join(f"{row[m]:<{wide}.4g}" for m in models)
+        mark = "  ← chosen for every model" if lr == chosen else ""
+        print(f"  {lr:<10g}{cells}{mean[lr]:<11.4g}{mark}".rstrip())
+    return {
+        "lr": chosen,
+        "lr_sweep": {f"{lr:g}": mean[lr] for lr in lrs},
+        "lr_sweep_per_model": {f"{lr:g}": row for lr, row in table.items()},
+        "lr_sweep_budget": budget,
+        "lr_sweep_criterion": SWEEP_CRITERION,
+    }
+
+
+def choose_learning_rate(
+    args: argparse.Namespace,
+    final_loss: Callable[[str, float], float],
+    models: Sequence[str],
+    *,
+    budget: str,
+    quick_lr: float,
+) -> dict[str, Any]:
+    """The learning rate of every model compared: ``--lr`` if given, else the sweep's.
+
+    Reads ``args.lr`` (None: sweep), ``args.sweep_lrs`` and ``args.quick``; a ``--quick``
+    run skips the sweep and says so, using ``quick_lr``. Returns the :func:`lr_summary`
+    record (``lr_sweep`` is None when no sweep ran).
+    """
+    if args.lr is not None:
+        print(f"learning rate {args.lr:g} for every model (given by --lr; no sweep)")
+        return {"lr": args.lr, "lr_sweep": None, "lr_sweep_note": "given by --lr"}
+    if args.quick:
+        note = f"{QUICK_NOTE}; learning-rate sweep skipped, lr {quick_lr:g} for every model"
+        print(note)
+        return {"lr": quick_lr, "lr_sweep": None, "lr_sweep_note": note}
+    enabled = not getattr(args, "no_progress", False)
+    return sweep_learning_rate(final_loss, models, args.sweep_lrs, budget=budget, enabled=enabled)
+
+
+def add_lr_options(parser: argparse.ArgumentParser, lrs: Sequence[float]) -> None:
+    """``--lr`` (skip the sweep) and ``--sweep-lrs`` (the rates :func:`choose_learning_rate`
+    tries) for an experiment that compares trained models."""
+    parser.add_argument(
+        "--lr", type=float, default=None, help="skip the learning-rate sweep, use this rate"
+    )
+    parser.add_argument(
+        "--sweep-lrs", type=float, nargs="+", default=list(lrs), help="rates the sweep tries"
+    )
+
+
+def final_loss_of(losses: Sequence[float], last: int = 20) -> float:
+    """A run's final training loss: the mean of its last ``last`` recorded losses (one batch's
+    loss is noisy); not finite if any of them is not.
+
+    >>> final_loss_of([5.0, 1.0, 3.0], last=2)
+    2.0
+    """
+    tail = [float(v) for v in list(losses)[-last:]]
+    return sum(tail) / len(tail) if tail else math.inf
 
 
 def _jsonable(value: Any) -> Any:

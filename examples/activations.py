@@ -6,18 +6,22 @@ not interpretable; deck 001 "Visualizing the predictions and the neuron firings 
 (top-5 next-character predictions above one neuron's firing, for a vanilla RNN whose colour
 scale runs −15.7…10.4 and an LSTM whose runs −1…1).
 
-Every unit's h_t (and c_t for an LSTM) is recorded per character with ``nn.StateRecorder``
-over a stretch of text (the text's tail: the validation part of a char-RNN run). The features
-of ``nn.text_features`` are computed for the same characters, and for each feature the units
-with the largest Pearson |r| are reported with a thresholded accuracy next to the
-majority-class rate. Outputs: heatmaps (HTML with hover values, and PNG) of the top unit of
-each feature, a page of randomly chosen units, the two-pane view of the best unit, and
-``summary.json``. On Python source the features include ``indentation`` and
-``inside_if_block`` (the body of an if/elif/else), the decks' "if statement" cell. ``--compare``
-trains a vanilla RNN (tanh and ReLU) and an LSTM of the same size on the same text, plots
-every unit's range of values side by side, and draws deck 001's two-pane view (a unit's
-firing over the text above the top-5 next-character predictions) for each model, one under
-the other (``two_pane_models.png``).
+Every unit's h_t (and c_t for an LSTM) is recorded per character with ``nn.StateRecorder`` over
+a stretch of text (the text's tail: the validation part of a char-RNN run). The features of
+``nn.text_features`` are computed for the same characters, and for each feature the units with
+the largest Pearson |r| are reported with a thresholded accuracy next to the majority-class
+rate. Outputs: heatmaps (HTML over the whole text, and a 16:9 PNG of its first lines) of the
+top unit of each feature, a page of randomly chosen units, the two-pane view of the best unit,
+and ``summary.json``. A unit is coloured as a lecture reads it: by its deviation from its own
+median over the text, saturating at the 95th percentile of that deviation (an LSTM cell state
+that sits near +13 would otherwise paint the whole page red); the colour bar gives the raw
+values, and 0/1 features are underlined where they hold. On Python source the features include
+``indentation`` and ``inside_if_block`` (the body of an if/elif/else), the decks' "if
+statement" cell. ``--compare`` trains a vanilla RNN (tanh and ReLU) and an LSTM of the same
+size on the same text, plots every unit's range of values side by side (all three at one
+learning rate, from a small printed sweep: ``choose_learning_rate`` in ``_experiment_kit``),
+and draws deck 001's two-pane view (a unit's firing over the text above the top-5
+next-character predictions) for each model, one under the other (``two_pane_models.png``).
 
 Run:
     python examples/activations.py --checkpoint run/model.npz --corpus python --chars 3000
@@ -43,13 +47,20 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from _experiment_kit import (
+    SLIDE,
+    add_lr_options,
     check_target,
+    choose_learning_rate,
+    colour,
     experiment_parser,
+    final_loss_of,
     progress,
     run_folder,
     save_figure,
+    suptitle,
     write_summary,
 )
+from matplotlib.colors import LinearSegmentedColormap
 
 import minigrad
 import nn
@@ -59,6 +70,8 @@ from nn.functional import cross_entropy
 
 NAME = "activations"
 INTERPRETABLE_R = 0.5  # |r| at or above which a unit is counted as tracking a feature
+ATLAS_LR = 2e-3
+"""Adam's rate for the atlas's one LSTM (no comparison, no sweep) and for ``--quick``."""
 
 
 def charlm_api() -> Any:
@@ -89,15 +102,23 @@ def load_text(args: argparse.Namespace, saved: dict[str, Any]) -> str:
 
 
 def train_model(
-    text: str, vocab: nn.CharVocab, model: str, hidden: int, steps: int, args: Any, **rnn: Any
-) -> tuple[Any, float]:
-    """Train a one-layer char model with Adam on ``text`` (``rnn`` overrides the RNN's
-    nonlinearity); return it and the training time in seconds."""
+    text: str,
+    vocab: nn.CharVocab,
+    model: str,
+    hidden: int,
+    steps: int,
+    args: Any,
+    lr: float = ATLAS_LR,
+    **rnn: Any,
+) -> tuple[Any, float, list[float]]:
+    """Train a one-layer char model with Adam at ``lr`` on ``text`` (``rnn`` overrides the
+    RNN's nonlinearity); return it, the training time in seconds and its losses."""
     minigrad.manual_seed(args.seed)
     charlm = charlm_api().CharLM(len(vocab), model=model, hidden=hidden, embed=16)
     if rnn:
         charlm.rnn = nn.RNN(16, hidden, **rnn)
-    optimizer = nn.optim.Adam(charlm.parameters(), lr=2e-3)
+    optimizer = nn.optim.Adam(charlm.parameters(), lr=lr)
+    losses = []
     streams = nn.batchify(vocab.encode(text), 16)
     chunks, state, start = _forever(streams), None, time.perf_counter()
     label = model if not rnn else f"rnn {rnn['nonlinearity']}"
@@ -110,8 +131,11 @@ def train_model(
         nn.utils.clip_grad_norm_(charlm.parameters(), 5.0)
         optimizer.step()
         state = nn.detach_state(state)
-    print(f"trained {label} (hidden {hidden}) for {steps} steps: loss {loss.item():.3f}")
-    return charlm, time.perf_counter() - start
+        losses.append(loss.item())
+    print(
+        f"trained {label} (hidden {hidden}) for {steps} steps at lr {lr:g}: loss {loss.item():.3f}"
+    )
+    return charlm, time.perf_counter() - start, losses
 
 
 def _forever(streams: np.ndarray):
@@ -179,29 +203,116 @@ def best_abs_r(acts: np.ndarray, features: dict[str, np.ndarray]) -> np.ndarray:
 # ------------------------------------------------------------------ pictures
 
 
-def scale_of(values: np.ndarray) -> float:
-    """The colour range for a unit: 1 for a tanh-bounded unit, else its largest |value|."""
-    return max(1.0, float(np.abs(values).max()))
+HEAT = LinearSegmentedColormap.from_list("heat", [(0, 0, 1), (1, 1, 1), (1, 0, 0)])
+"""``viz.plots.heat_colour`` as a colour map on −1 … 1 (blue, white, red), for colour bars."""
+ROWS, COLUMNS = 20, 88
+"""The excerpt a feature's slide shows: its first ``ROWS`` lines, each cut at ``COLUMNS``."""
 
 
-def heatmap_pair(out: Path, stem: str, text: str, values: np.ndarray, title: str) -> list[str]:
-    """A unit's heatmap as ``<stem>.png`` and ``<stem>.html`` (hover shows the value)."""
-    scale = scale_of(values)
-    viz.text_heatmap_html(text, values, save=out / f"{stem}.html", scale=scale)
-    fig = viz.text_heatmap(text, values, width=80, title=f"{title} (colours ±{scale:.3g})")
+def as_read(values: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """A unit's values as a lecture reads them: the deviation from the unit's median over the
+    text, in units of a robust spread (the 95th percentile of |deviation|), clipped to ±1;
+    with the median and the spread.
+
+    A cell state that sits near +13 everywhere and dips to +9 where it fires would paint a
+    ±max|c| heatmap red throughout; measured from its median it shows the dips.
+
+    >>> shown, centre, spread = as_read(np.array([13.0, 13.0, 13.0, 9.0, 13.5]))
+    >>> centre, shown.round(2).tolist()
+    (13.0, [0.0, 0.0, 0.0, -1.0, 0.15])
+    """
+    centre = float(np.median(values))
+    deviation = values - centre
+    spread = float(np.quantile(np.abs(deviation), 0.95))
+    if spread <= 0:
+        spread = float(np.abs(deviation).max()) or 1.0
+    return np.clip(deviation / spread, -1.0, 1.0), centre, spread
+
+
+def excerpt(text: str, rows: int = ROWS, columns: int = COLUMNS) -> list[tuple[int, int, int]]:
+    r"""``(index in text, row, column)`` of the characters a slide shows: the first ``rows``
+    lines, each cut at ``columns`` (newlines are not drawn).
+
+    >>> excerpt("ab\ncde\nf", rows=2, columns=2)
+    [(0, 0, 0), (1, 0, 1), (3, 1, 0), (4, 1, 1)]
+    """
+    cells, row, col = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            row, col = row + 1, 0
+            if row == rows:
+                break
+            continue
+        if col < columns:
+            cells.append((i, row, col))
+        col += 1
+    return cells
+
+
+def draw_text_heat(ax, text: str, shown: np.ndarray, cells, marks=None, fontsize: float = 12):
+    """Characters on a grid, each on its colour (``shown`` in −1 … 1, :func:`as_read`); a dark
+    bar under each character where ``marks`` (a 0/1 feature) is 1."""
+    rows = max(r for _, r, _ in cells) + 1
+    columns = max(c for _, _, c in cells) + 1
+    for i, r, c in cells:
+        ax.add_patch(plt.Rectangle((c, -r - 1), 1, 1, color=viz.plots.heat_colour(shown[i]), lw=0))
+        ax.text(
+            c + 0.5, -r - 0.45, text[i], ha="center", va="center", family="monospace",
+            fontsize=fontsize,
+        )  # fmt: skip
+        if marks is not None and marks[i] > 0:
+            ax.add_patch(plt.Rectangle((c, -r - 1), 1, 0.14, color="#222222", lw=0))
+    ax.set_xlim(0, columns)
+    ax.set_ylim(-rows, 0)
+    ax.axis("off")
+
+
+def colour_bar(fig, ax, centre: float, spread: float, label: str) -> None:
+    """A horizontal colour bar under ``ax`` labelled in the unit's raw values."""
+    bar = fig.colorbar(
+        plt.cm.ScalarMappable(cmap=HEAT, norm=plt.Normalize(-1, 1)),
+        ax=ax, orientation="horizontal", fraction=0.05, pad=0.02, aspect=60,
+    )  # fmt: skip
+    bar.set_ticks(
+        [-1, 0, 1], labels=[f"{centre - spread:.3g}", f"{centre:.3g}", f"{centre + spread:.3g}"]
+    )
+    bar.set_label(label, fontsize=13)
+    bar.ax.tick_params(labelsize=12)
+
+
+def feature_slide(
+    out: Path, stem: str, text: str, values: np.ndarray, title: str, marks=None
+) -> list[str]:
+    """One unit over the text: a 16:9 PNG of the first :data:`ROWS` lines (coloured as
+    :func:`as_read` reads it; ``marks`` underlines where a 0/1 feature holds) and an HTML
+    page of the whole text (hover shows the raw value)."""
+    shown, centre, spread = as_read(values)
+    viz.text_heatmap_html(text, shown, save=out / f"{stem}.html")
+    fig, ax = plt.subplots(figsize=SLIDE)
+    draw_text_heat(ax, text, shown, excerpt(text), marks)
+    what = "; underlined: where the feature holds" if marks is not None else ""
+    colour_bar(
+        fig, ax, centre, spread,
+        f"the unit's value (white: its median; full colour: ±95th pct of |value − median|){what}",
+    )  # fmt: skip
+    suptitle(fig, title, width=90)
     return [*save_figure(fig, out, stem), f"{stem}.html"]
 
 
 def random_page(out: Path, text: str, acts: np.ndarray, names: list[str], units) -> list[str]:
-    """Randomly chosen units, one heatmap each, as one PNG and one HTML page."""
-    fig, axes = plt.subplots(len(units), 1, figsize=(13, 1.9 * len(units)))
+    """Randomly chosen units, one heatmap each (a 3 × 2 grid on one 16:9 PNG; the HTML page
+    shows each over the whole text)."""
+    fig, axes = plt.subplots(3, 2, figsize=SLIDE)
+    cells = excerpt(text, rows=7, columns=46)
     parts = []
-    for ax, u in zip(np.atleast_1d(axes), units, strict=True):
-        scale = scale_of(acts[:, u])
-        viz.text_heatmap(text, acts[:, u], width=80, title=f"unit {names[u]}", scale=scale, ax=ax)
-        parts.append(
-            f"<h3>unit {names[u]}</h3>" + viz.text_heatmap_html(text, acts[:, u], scale=scale)
-        )
+    for ax, u in zip(axes.ravel(), units, strict=False):
+        shown, centre, spread = as_read(acts[:, u])
+        draw_text_heat(ax, text, shown, cells, fontsize=10.5)
+        ax.set_title(f"unit {names[u]} (median {centre:+.2f}, ±{spread:.2g})", fontsize=14)
+        parts.append(f"<h3>unit {names[u]}</h3>" + viz.text_heatmap_html(text, shown))
+    for ax in axes.ravel()[len(units) :]:
+        ax.axis("off")
+    suptitle(fig, "Six units picked at random: most track nothing a reader can name")
     (out / "random_units.html").write_text(_page("Randomly chosen units", parts), encoding="utf-8")
     return [*save_figure(fig, out, "random_units"), "random_units.html"]
 
@@ -218,9 +329,9 @@ def _shown(ch: str) -> str:
 def two_pane_html(text: str, values: np.ndarray, probs: np.ndarray, vocab, unit: str) -> str:
     """Deck 001's view: each character coloured by the unit, and under it the top-5
     predictions for the next character, shaded by probability (hover for numbers)."""
-    scale, cols = scale_of(values), []
+    shown, cols = as_read(values)[0], []
     for i, ch in enumerate(text):
-        r, g, b = (round(255 * c) for c in viz.plots.heat_colour(values[i], scale))
+        r, g, b = (round(255 * c) for c in viz.plots.heat_colour(shown[i]))
         cell = f"<div title='{values[i]:.3f}' style='background:rgb({r},{g},{b})'>"
         cells = [cell + html.escape(_shown(ch)) + "</div>"]
         for k in np.argsort(-probs[i])[:5]:
@@ -238,56 +349,62 @@ def two_pane_html(text: str, values: np.ndarray, probs: np.ndarray, vocab, unit:
     return _page(f"Unit {unit} (top row) and the top-5 next-character predictions", [style, *cols])
 
 
-def draw_two_pane(ax, text: str, values: np.ndarray, probs, vocab, title: str, n: int = 70):
-    """Deck 001's two panes on one axis: the first ``n`` characters coloured by a unit (blue
-    −, red +, scaled to the unit's own largest |value|) and under each the top-5 next-character
-    predictions, darker red = more probable."""
-    n, scale = min(len(text), n), scale_of(values)
-    for i in range(n):
-        ax.add_patch(plt.Rectangle((i, -1), 1, 1, color=viz.plots.heat_colour(values[i], scale)))
-        ax.text(i + 0.5, -0.5, _shown(text[i]), ha="center", va="center", family="monospace")
-        for row, k in enumerate(np.argsort(-probs[i])[:5]):
-            ax.add_patch(plt.Rectangle((i, -row - 2.2), 1, 1, color=plt.cm.Reds(probs[i, k])))
-            label = _shown(vocab.decode([int(k)]))
-            ax.text(i + 0.5, -row - 1.7, label, ha="center", va="center", family="monospace")
+def draw_two_pane(ax, text: str, values: np.ndarray, probs, vocab, title: str, start: int, n: int):
+    """Deck 001's two panes on one axis, for characters ``start`` … ``start + n``: each
+    coloured by a unit as :func:`as_read` reads it (blue below its median, red above) and
+    under each the top-5 next-character predictions, darker red = more probable."""
+    shown = as_read(values)[0]
+    size = 15 if n <= 48 else 12
+    for k, i in enumerate(range(start, min(start + n, len(text)))):
+        ax.add_patch(plt.Rectangle((k, -1), 1, 1, color=viz.plots.heat_colour(shown[i])))
+        ax.text(k + 0.5, -0.5, _shown(text[i]), ha="center", va="center", family="monospace",
+                fontsize=size, weight="bold")  # fmt: skip
+        for row, j in enumerate(np.argsort(-probs[i])[:5]):
+            ax.add_patch(plt.Rectangle((k, -row - 2.2), 1, 1, color=plt.cm.Reds(probs[i, j])))
+            label = _shown(vocab.decode([int(j)]))
+            colour = "white" if probs[i, j] > 0.6 else "black"
+            ax.text(k + 0.5, -row - 1.7, label, ha="center", va="center", family="monospace",
+                    fontsize=size - 2, color=colour)  # fmt: skip
     ax.set_xlim(0, n)
     ax.set_ylim(-6.2, 0)
     ax.axis("off")
-    ax.set_title(title, fontsize=12, loc="left")
+    ax.set_title(title, fontsize=15, loc="left")
 
 
 def two_pane_png(out: Path, text: str, values: np.ndarray, probs, vocab, unit: str) -> list[str]:
-    """The same view as a picture, for the first 70 characters."""
-    n = min(len(text), 70)
-    fig, ax = plt.subplots(figsize=(0.17 * n + 0.5, 2.4))
-    draw_two_pane(
-        ax, text, values, probs, vocab,
-        f"top: unit {unit} (blue −, red +, ±{scale_of(values):.3g}); below: top-5 "
-        "next-character predictions, darker = more probable",
-    )  # fmt: skip
+    """The same view as a 16:9 picture: the first 90 characters in two blocks of 45."""
+    fig, axes = plt.subplots(2, 1, figsize=SLIDE)
+    lo, hi = float(values.min()), float(values.max())
+    for k, ax in enumerate(axes):
+        title = f"characters {45 * k + 1}–{45 * k + 45}"
+        draw_two_pane(ax, text, values, probs, vocab, title, 45 * k, 45)
+    suptitle(
+        fig,
+        f"Unit {unit} (top row: blue below its median, red above; values {lo:+.2f} … {hi:+.2f}) "
+        "and under each character the top-5 next-character predictions, darker = more probable",
+        width=88,
+    )
     return save_figure(fig, out, "two_pane")
 
 
 def two_pane_models(out: Path, panes: list[tuple[str, str, np.ndarray, Any, Any]]) -> list[str]:
     """Deck 001's view for several models reading the same text, one under the other: each
     model's chosen unit over the text and its top-5 predictions. ``panes`` holds
-    ``(label, text, values, probs, vocab)``; the colour range of each is its own unit's."""
-    n = min(min(len(p[1]) for p in panes), 70)
-    fig, axes = plt.subplots(len(panes), 1, figsize=(0.2 * n + 0.5, 2.9 * len(panes)))
+    ``(label, text, values, probs, vocab)``; each unit is coloured as :func:`as_read` reads
+    it, and its raw range is in its title."""
+    n = min(min(len(p[1]) for p in panes), 52)
+    fig, axes = plt.subplots(len(panes), 1, figsize=SLIDE)
     for ax, (label, text, values, probs, vocab) in zip(np.atleast_1d(axes), panes, strict=True):
-        lo, hi = float(values[:n].min()), float(values[:n].max())
+        lo, hi = float(values.min()), float(values.max())
         draw_two_pane(
-            ax, text, values, probs, vocab,
-            f"{label}   (values here {lo:+.2f} … {hi:+.2f}; "
-            f"colour scale ±{scale_of(values):.3g})",
-            n,
-        )  # fmt: skip
-    fig.suptitle(
-        "Predictions and a neuron's firing, model by model (deck 001): top row of each block = "
-        "the unit (blue −, red +), below = top-5 next characters, darker = more probable",
-        fontsize=12,
+            ax, text, values, probs, vocab, f"{label}: values {lo:+.2f} … {hi:+.2f}", 0, n
+        )
+    suptitle(
+        fig,
+        "Predictions and a neuron's firing, model by model (deck 001): top row = the unit "
+        "(blue below its median, red above), below = top-5 next characters, darker = more probable",
+        width=88,
     )
-    fig.tight_layout()
     return save_figure(fig, out, "two_pane_models")
 
 
@@ -314,8 +431,14 @@ def atlas(args, out: Path, charlm, vocab, text: str, features: dict, extra: dict
     figures = []
     for feature, entry in report.items():
         unit, r = entry["units"][0], entry["r"][0]
-        title = f"{feature}: unit {unit}, r = {r:+.2f}"
-        figures += heatmap_pair(out, f"feature_{feature}", text, acts[:, entry["column"]], title)
+        strength = "weak" if abs(r) < INTERPRETABLE_R else "tracks it"
+        title = (
+            f"{feature.replace('_', ' ')}: the unit most correlated with it, {unit}, "
+            f"r = {r:+.2f} ({strength}; |r| ≥ {INTERPRETABLE_R} counts as tracking)"
+        )
+        marks = features[feature] if feature in tf.BINARY else None
+        column = acts[:, entry["column"]]
+        figures += feature_slide(out, f"feature_{feature}", text, column, title, marks)
     rng = np.random.default_rng(args.seed)
     chosen = sorted(rng.choice(acts.shape[1], size=min(6, acts.shape[1]), replace=False))
     figures += random_page(out, text[:400], acts[:400], names, chosen)
@@ -329,8 +452,8 @@ def atlas(args, out: Path, charlm, vocab, text: str, features: dict, extra: dict
         title = (
             f"unit {names[column]} of a trained char model: {best}, r = {report[best]['r'][0]:+.2f}"
         )
-        values = acts[:700, column]
-        fig = viz.text_heatmap(text[:700], values, width=80, title=title, scale=scale_of(values))
+        values = as_read(acts[:700, column])[0]
+        fig = viz.text_heatmap(text[:700], values, width=80, title=title)
         fig.savefig(args.gallery, dpi=110, bbox_inches="tight")
     summarise(args, out, report, best_abs_r(acts, features), names, figures, text, extra)
 
@@ -372,19 +495,41 @@ def summarise(args, out, report, unit_best, names, figures, text, extra) -> None
     )
 
 
-def trained_pair(args, text: str) -> dict[str, tuple[Any, nn.CharVocab, float]]:
-    """A tanh RNN, a ReLU RNN and an LSTM of the same size, trained here on ``text``."""
+COMPARED = {
+    "RNN tanh": ("rnn", {"nonlinearity": "tanh"}),
+    "RNN relu": ("rnn", {"nonlinearity": "relu"}),
+    "LSTM": ("lstm", {}),
+}
+"""The models ``--compare`` trains on the same text: label → (CharLM kind, RNN options)."""
+
+
+def trained_pair(args, text: str) -> tuple[dict[str, tuple[Any, nn.CharVocab, float]], dict]:
+    """A tanh RNN, a ReLU RNN and an LSTM of the same size, trained here on ``text`` at one
+    learning rate (the printed sweep's, :func:`choose_learning_rate`); the runs and the
+    sweep's record."""
     vocab = nn.CharVocab.from_text(text)
     hidden, steps = (16, 30) if args.smoke else (args.hidden, args.train_steps)
+    sweep_steps = max(1, steps // 3)
+
+    def sweep_loss(label: str, lr: float) -> float:
+        kind, rnn = COMPARED[label]
+        return final_loss_of(
+            train_model(text, vocab, kind, hidden, sweep_steps, args, lr, **rnn)[2]
+        )
+
+    sweep = choose_learning_rate(
+        args,
+        sweep_loss,
+        list(COMPARED),
+        budget=f"{sweep_steps} Adam steps × 16 streams of 64 characters, seed {args.seed}, "
+        "final loss = mean cross-entropy of the last 20 steps",
+        quick_lr=ATLAS_LR,
+    )
     runs = {}
-    for label, kind, rnn in (
-        ("RNN tanh", "rnn", {"nonlinearity": "tanh"}),
-        ("RNN relu", "rnn", {"nonlinearity": "relu"}),
-        ("LSTM", "lstm", {}),
-    ):
-        charlm, seconds = train_model(text, vocab, kind, hidden, steps, args, **rnn)
+    for label, (kind, rnn) in COMPARED.items():
+        charlm, seconds, _ = train_model(text, vocab, kind, hidden, steps, args, sweep["lr"], **rnn)
         runs[label] = (charlm, vocab, seconds)
-    return runs
+    return runs, sweep
 
 
 def loaded_pair(paths: list[str]) -> dict[str, tuple[Any, nn.CharVocab, None]]:
@@ -399,7 +544,7 @@ def loaded_pair(paths: list[str]) -> dict[str, tuple[Any, nn.CharVocab, None]]:
 def compare(args, out: Path, text: str) -> None:
     """Vanilla RNN(s) and an LSTM read the same text; plot each unit's range of values."""
     paths = args.compare_checkpoints
-    runs = loaded_pair(paths) if paths else trained_pair(args, text)
+    runs, sweep = (loaded_pair(paths), {}) if paths else trained_pair(args, text)
     ranges, panes, chosen = {}, [], {}
     for label, (charlm, vocab, _) in runs.items():
         known = "".join(ch for ch in text if ch in vocab)
@@ -436,22 +581,22 @@ def compare(args, out: Path, text: str) -> None:
     seconds = {k: v[2] for k, v in runs.items()}
     write_summary(
         out, NAME, finding, figures, targets, ranges=spans, two_pane_units=chosen,
-        train_seconds=seconds,
+        train_seconds=seconds, **sweep,
     )  # fmt: skip
 
 
 def range_plot(out: Path, ranges: dict[str, np.ndarray]) -> list[str]:
     """One panel per model/state: each unit's min…max as a vertical bar, sorted by width."""
-    fig, axes = plt.subplots(1, len(ranges), figsize=(3.2 * len(ranges), 3.6))
+    fig, axes = plt.subplots(1, len(ranges), figsize=SLIDE, sharey=True)
     for ax, (label, r) in zip(axes, ranges.items(), strict=True):
         order = np.argsort(r[:, 1] - r[:, 0])
-        ax.vlines(np.arange(len(r)), r[order, 0], r[order, 1], color="tab:blue")
+        ax.vlines(np.arange(len(r)), r[order, 0], r[order, 1], color=colour(label), lw=3)
         ax.axhline(1, ls="--", c="grey", lw=0.8)
         ax.axhline(-1, ls="--", c="grey", lw=0.8)
-        ax.set_title(f"{label}\n{r[:, 0].min():+.2f} … {r[:, 1].max():+.2f}", fontsize=9)
+        ax.set_title(f"{label}\n{r[:, 0].min():+.2f} … {r[:, 1].max():+.2f}", fontsize=16)
         ax.set_xlabel("unit (sorted by range)")
     axes[0].set_ylabel("value over the text (min … max)")
-    fig.suptitle("Each unit's range of values while reading the same text (dashed: ±1)", y=1.06)
+    suptitle(fig, "Each unit's range of values while reading the same text (dashed: ±1)")
     return save_figure(fig, out, "value_ranges")
 
 
@@ -467,8 +612,9 @@ def train_here(args, text: str) -> tuple[Any, nn.CharVocab, dict]:
     """An LSTM trained here (``--smoke``/``--train-steps``) when no checkpoint is given."""
     vocab = nn.CharVocab.from_text(text)
     hidden, steps = (16, 40) if args.smoke else (args.hidden, args.train_steps)
-    charlm, seconds = train_model(text, vocab, "lstm", hidden, steps, args)
-    extra = {"trained_here": {"model": "lstm", "hidden": hidden, "steps": steps}}
+    lr = args.lr or ATLAS_LR
+    charlm, seconds, _ = train_model(text, vocab, "lstm", hidden, steps, args, lr)
+    extra = {"trained_here": {"model": "lstm", "hidden": hidden, "steps": steps, "lr": lr}}
     return charlm, vocab, {**extra, "train_seconds": seconds}
 
 
@@ -488,6 +634,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--hidden", type=int, default=64, help="units of models trained here")
     parser.add_argument("--train-steps", type=int, default=300, help="Adam steps when training")
+    add_lr_options(parser, [1e-3, 3e-3, 1e-2])
     parser.add_argument("--gallery", help="also write the best unit's heatmap (700 chars) here")
     parser.add_argument(
         "--quotes", help='quote characters (default: both \' and " for python, else ")'

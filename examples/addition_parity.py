@@ -12,7 +12,11 @@ the per-step bits of short numbers and strings, each batch of a random length 1 
 ``--add-bits``, ``--parity-bits``); a second RNN is trained at length N only, to show what
 that costs; a ReLU MLP is trained at length N with the whole number as one input vector (2N
 bits in, N + 1 bits out; N bits in, the parity out). Every model gets the same budget
-(``--updates`` Adam updates of ``--batch``), and each is trained ``--seeds`` times. All are
+(``--updates`` Adam updates of ``--batch``) and the same learning rate, and each is trained
+``--seeds`` times. The rate is picked once, before the comparison, by a small printed sweep
+(``--sweep-lrs``; every model on both tasks for ``--sweep-updates`` updates, one seed):
+the rate with the lowest mean final training loss over the six (task, model) pairs is used
+for every model here and for the width sweep below. All are
 then scored on fresh data at lengths up to ``--stretch`` × the training length: *exact
 match* of the whole sum (every bit) for addition, the whole string's parity for parity.
 
@@ -25,7 +29,7 @@ or happen to have even parity (parity, 1/2).
 
 The deck's parity slide adds that an MLP "must be complex …: at least one hidden layer of
 size N". A second figure tests that: ReLU MLPs with one hidden layer of width 1 … 64 are
-trained on N-bit parity for N = 2 … 8 (batches of 64 random strings, Adam, ``--lr``, at most
+trained on N-bit parity for N = 2 … 8 (batches of 64 random strings, Adam at that rate, at most
 ``--updates`` updates as every other model here, stopping once every one of the 2^N strings
 is right; ``--seeds`` seeds) and scored on all 2^N strings. Criterion (fixed
 before the run): a width *solves* N when at least 2 of 3 seeds (a majority) classify all
@@ -56,10 +60,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from _experiment_kit import (
+    add_lr_options,
     band,
     check_target,
+    choose_learning_rate,
     colour,
     experiment_parser,
+    final_loss_of,
     progress,
     run_folder,
     save_figure,
@@ -147,11 +154,15 @@ def batch_length(kind: str, n: int, rng: np.random.Generator) -> int:
     return int(rng.integers(1, n + 1)) if kind == "RNN" else n
 
 
-def train(kind: str, task: str, n: int, args, rng: np.random.Generator) -> nn.Module:
-    """Adam on fresh batches, binary cross-entropy on every output bit."""
+def train(
+    kind: str, task: str, n: int, args, rng: np.random.Generator, lr=None, updates=None
+) -> tuple[nn.Module, list[float]]:
+    """Adam on fresh batches, binary cross-entropy on every output bit; the model and its
+    training losses (``lr``, ``updates``: the sweep's, else ``--lr``, ``--updates``)."""
     model = make_model(kind, task, n, args)
-    opt = nn.optim.Adam(model.parameters(), lr=args.lr)
-    for _ in range(args.updates):
+    opt = nn.optim.Adam(model.parameters(), lr=lr or args.lr)
+    losses = []
+    for _ in range(updates or args.updates):
         data = task_data(task, args.batch, batch_length(kind, n, rng), rng)
         out, target = logits(kind, task, model, *data, n)
         loss = F.binary_cross_entropy_with_logits(out, minigrad.tensor(target))
@@ -159,7 +170,17 @@ def train(kind: str, task: str, n: int, args, rng: np.random.Generator) -> nn.Mo
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-    return model
+        losses.append(loss.item())
+    return model, losses
+
+
+def sweep_loss(pair: str, lr: float, args, train_len: dict[str, int]) -> float:
+    """The final training loss of one ``"task/model"`` pair at ``lr`` (the sweep's budget)."""
+    task, kind = pair.split("/")
+    minigrad.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    _, losses = train(kind, task, train_len[task], args, rng, lr, args.sweep_updates)
+    return final_loss_of(losses)
 
 
 def exact_match(kind: str, task: str, model, length: int, n: int, args, rng) -> float:
@@ -196,7 +217,7 @@ def run_task(task: str, n: int, lengths: list[int], args, seed: int) -> dict[str
     for kind in MODELS:
         minigrad.manual_seed(seed)
         rng = np.random.default_rng(seed)
-        model = train(kind, task, n, args, rng)
+        model, _ = train(kind, task, n, args, rng)
         accuracy[kind] = [exact_match(kind, task, model, L, n, args, rng) for L in lengths]
     return accuracy
 
@@ -384,7 +405,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--hidden", type=int, default=16, help="RNN state size")
     parser.add_argument("--mlp-hidden", type=int, default=64, help="MLP hidden layer width")
-    parser.add_argument("--lr", type=float, default=0.01)
+    add_lr_options(parser, [0.003, 0.01, 0.03])
+    parser.add_argument("--sweep-updates", type=int, default=600, help="updates per sweep run")
     parser.add_argument("--test", type=int, default=500, help="test examples per length")
     parser.add_argument("--seeds", type=int, default=3, help="training runs per model and task")
     parser.add_argument(
@@ -398,6 +420,7 @@ def main(argv: list[str] | None = None) -> dict:
         args.updates, args.test, args.stretch, args.seeds = 200, 100, 3, 1
         args.width_ns, args.widths, args.width_updates = [2, 4], [1, 2, 4], 100
     sizes = (args.add_bits, args.parity_bits, args.stretch, args.updates, args.batch, args.test)
+    sizes += (args.sweep_updates,)
     if min(*sizes, args.hidden, args.mlp_hidden, args.seeds) < 1:
         parser.error(
             "lengths, --stretch, --updates, --batch, --hidden, --mlp-hidden, --test, --seeds ≥ 1"
@@ -405,13 +428,23 @@ def main(argv: list[str] | None = None) -> dict:
     out = run_folder(args)
     train_len = {"addition": args.add_bits, "parity": args.parity_bits}
     started = time.perf_counter()
+    pairs = [f"{task}/{kind}" for task in train_len for kind in MODELS]
+    chosen = choose_learning_rate(
+        args,
+        lambda pair, lr: sweep_loss(pair, lr, args, train_len),
+        pairs,
+        budget=f"{args.sweep_updates} Adam updates × {args.batch}, seed {args.seed}, "
+        "final loss = mean BCE of the last 20 updates",
+        quick_lr=0.01,
+    )
+    args.lr = chosen["lr"]
     results = run_all(train_len, args)
     seconds = time.perf_counter() - started
     figures = save_figure(figure(results, train_len), out, "accuracy_vs_length", svg=True)
     widths = width_sweep(args)
     seconds = time.perf_counter() - started
     figures += save_figure(figure_widths(widths, args), out, "parity_width_vs_n")
-    return report(out, results, train_len, figures, args, seconds, widths)
+    return report(out, results, train_len, figures, args, seconds, widths, chosen)
 
 
 def at(results: dict, task: str, kind: str, length: int) -> float:
@@ -420,7 +453,7 @@ def at(results: dict, task: str, kind: str, length: int) -> float:
     return float(accuracy[kind][:, lengths.index(length)].mean())
 
 
-def report(out, results, train_len, figures, args, seconds: float, widths: dict) -> dict:
+def report(out, results, train_len, figures, args, seconds, widths: dict, chosen: dict) -> dict:
     """Check the deck's targets and write the summary."""
     targets: list = []
     n_add, n_par = train_len["addition"], train_len["parity"]
@@ -481,7 +514,9 @@ def report(out, results, train_len, figures, args, seconds: float, widths: dict)
         f"{longest['parity']} (worst single run {worst_seed['parity']:.3f}), the fixed-length "
         f"RNN {fixed_min['parity']:.3f}; the MLP scores {par_n:.3f} at {n_par} and "
         f"{par_next:.3f} at {n_par + 1} (chance 0.5). Same budget for every model: "
-        f"{args.updates} Adam updates × {args.batch}; {seconds:.0f} s."
+        f"{args.updates} Adam updates × {args.batch} at lr {args.lr:g} (one rate for all, "
+        f"{'from the sweep' if chosen.get('lr_sweep') else chosen['lr_sweep_note']}); "
+        f"{seconds:.0f} s."
     )
     return write_summary(
         out,
@@ -509,6 +544,7 @@ def report(out, results, train_len, figures, args, seconds: float, widths: dict)
         parity_mlp_widths=args.widths,
         parity_mlp_smallest_width=smallest,
         width_updates=args.width_updates,
+        **chosen,
     )
 
 

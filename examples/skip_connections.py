@@ -15,9 +15,11 @@ Bengio's (2010, U(±√(6/(fan_in + fan_out))), made for deep tanh stacks; biase
 fast a plain stack's gradient vanishes depends on it.
 For every layer the norm ‖∂L/∂W_l‖ is measured on one fixed batch at initialisation and again
 after training; all four models are trained with the same budget (``--updates`` SGD updates
-with momentum 0.9 on batches of ``--batch``), each at the learning rate that a small printed
-sweep (the same grid for every model, ``--sweep-updates`` updates, one seed) found best for it,
-over ``--seeds`` seeds.
+with momentum 0.9 on batches of ``--batch``) and the same learning rate, over ``--seeds``
+seeds. The rate is picked once by a small printed sweep (``--sweep-lrs`` × all four models,
+``--sweep-updates`` updates, one seed): the rate with the lowest mean final training loss
+(cross-entropy on the whole training set) over the four models; a rate under which any model
+diverges is ruled out.
 
 CRITERION (fixed before the run):
   (a) gradient flow at initialisation: under both initialisations the residual stack's
@@ -43,7 +45,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from _experiment_kit import (
+    add_lr_options,
     check_target,
+    choose_learning_rate,
     experiment_parser,
     progress,
     run_folder,
@@ -58,7 +62,6 @@ from nn import functional as F  # noqa: N812 (the PyTorch idiom)
 NAME = "skip_connections"
 ARCHS = ("plain", "residual")
 INITS = ("default", "glorot")
-LEARNING_RATES = (0.01, 0.03, 0.1)
 COLOURS = {"plain": "tab:red", "residual": "tab:blue"}
 STYLES = {"default": "-", "glorot": "--"}
 INIT_NAMES = {"default": "PyTorch-default", "glorot": "Glorot"}
@@ -148,27 +151,6 @@ def train(
     }
 
 
-def sweep(data, args) -> tuple[dict, dict]:
-    """The best learning rate of the shared grid for each model (seed ``--seed``), printed."""
-    chosen, table = {}, {}
-    for arch in ARCHS:
-        for init in INITS:
-            scores = {
-                lr: train(arch, init, lr, args.seed, data, args, updates=args.sweep_updates)[
-                    "train_loss"
-                ]
-                for lr in LEARNING_RATES
-            }
-            chosen[f"{arch}/{init}"] = min(scores, key=lambda lr: scores[lr])
-            table[f"{arch}/{init}"] = scores
-            print(
-                f"lr sweep {arch}/{init}: "
-                + ", ".join(f"{lr:g} → loss {v:.3f}" for lr, v in scores.items())
-                + f"; using {chosen[f'{arch}/{init}']:g}"
-            )
-    return chosen, table
-
-
 def figure(results: dict, args):
     """Per-layer gradient norms at initialisation and after training, and the loss curves."""
     with plt.rc_context({"font.size": 14}):
@@ -231,19 +213,27 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--sweep-updates", type=int, default=100, help="per lr in the sweep")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--seeds", type=int, default=2)
-    parser.add_argument("--lr", type=float, default=None, help="skip the sweep, use this lr")
+    add_lr_options(parser, [0.01, 0.03, 0.1])
     args = parser.parse_args(argv)
     if args.quick:
-        args.depth, args.updates, args.seeds, args.lr = 8, 20, 1, args.lr or 0.03
+        args.depth, args.updates, args.seeds = 8, 20, 1
     if min(args.depth, args.width, args.updates, args.batch, args.seeds) < 1:
         parser.error("--depth, --width, --updates, --batch and --seeds must be positive")
     out = run_folder(args)
     data = digits(args.seed)
     started = time.perf_counter()
-    if args.lr is None:
-        chosen, table = sweep(data, args)
-    else:
-        chosen, table = {f"{a}/{i}": args.lr for a in ARCHS for i in INITS}, None
+    sweep = choose_learning_rate(
+        args,
+        lambda model, lr: train(
+            *model.split("/"), lr, args.seed, data, args, updates=args.sweep_updates
+        )["train_loss"],
+        [f"{a}/{i}" for a in ARCHS for i in INITS],
+        budget=f"{args.sweep_updates} SGD updates × {args.batch}, seed {args.seed}, final loss "
+        "= cross-entropy on the whole training set",
+        quick_lr=0.03,
+    )
+    args.lr = sweep["lr"]
+    chosen = {f"{a}/{i}": args.lr for a in ARCHS for i in INITS}
     jobs = [
         (a, i, s) for a in ARCHS for i in INITS for s in range(args.seed, args.seed + args.seeds)
     ]
@@ -253,10 +243,10 @@ def main(argv: list[str] | None = None) -> dict:
         results[arch, init].append(train(arch, init, lr, seed, data, args, record=True))
     seconds = time.perf_counter() - started
     figures = save_figure(figure(results, args), out, "gradient_flow")
-    return report(out, args, results, chosen, table, figures, seconds)
+    return report(out, args, results, chosen, sweep, figures, seconds)
 
 
-def report(out, args, results, chosen, table, figures, seconds) -> dict:
+def report(out, args, results, chosen, sweep, figures, seconds) -> dict:
     """Judge the docstring's criterion and write the summary."""
     stats = {}
     for (arch, init), runs in results.items():
@@ -293,11 +283,12 @@ def report(out, args, results, chosen, table, figures, seconds) -> dict:
     parts = [
         f"{key}: first/last layer gradient {s['first_over_last_init']:.2g} at init, "
         f"{s['first_over_last_trained']:.2g} trained; training loss {s['train_loss']:.3f}, "
-        f"test accuracy {s['test_accuracy']:.3f} (lr {s['lr']:g})"
+        f"test accuracy {s['test_accuracy']:.3f}"
         for key, s in stats.items()
     ]
     finding = (
-        f"{args.depth} tanh layers × {args.width}, {args.updates} SGD updates, "
+        f"{args.depth} tanh layers × {args.width}, {args.updates} SGD updates at lr "
+        + f"{args.lr:g} (the same for every model), "
         + f"{args.seeds} seed(s). "
         + "; ".join(parts)
         + "."
@@ -310,7 +301,7 @@ def report(out, args, results, chosen, table, figures, seconds) -> dict:
         targets,
         quick=args.quick,
         models=stats,
-        lr_sweep=table,
+        **sweep,
         depth=args.depth,
         width=args.width,
         updates=args.updates,

@@ -11,7 +11,10 @@ standardised with its training part's mean and standard deviation, so an MSE of 
 predicting the mean scores. The training part is cut into overlapping chunks
 (``nn.sliding_windows``); an ``nn.RNN``, ``nn.LSTM`` and ``nn.GRU`` (same width) with an
 ``nn.Linear`` head learn to predict each next value (full-batch Adam, one update per epoch,
-the same budget for every model). Fits on the held-out part are drawn at three epochs: the
+the same budget and learning rate for every model; the rate is picked once by a small
+printed sweep, ``--sweep-lrs`` × every model on both series for ``--epochs`` / 4 epochs: the
+rate with the lowest mean final training MSE over the six (series, model) pairs). Fits on
+the held-out part are drawn at three epochs: the
 one-step predictions (teacher forced) and a free run (after ``--window`` observed steps the
 model's own predictions are fed back, ``nn.forecast.rollout``). After training, the n-step-
 ahead MSE against the horizon n is measured from every start point of the held-out part
@@ -40,7 +43,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from _experiment_kit import (
+    add_lr_options,
     check_target,
+    choose_learning_rate,
     experiment_parser,
     progress,
     run_folder,
@@ -131,13 +136,17 @@ def snapshot(model: Forecaster, series: Series, args) -> dict:
     return {"one_step": one_step[: len(shown) - 1], "free": free, "mse": mse}
 
 
-def train(kind: str, series: Series, args, epochs_shown: list[int]) -> tuple[Forecaster, dict]:
-    """Full-batch Adam on one-step prediction; snapshots at epoch 0 and at ``epochs_shown``."""
+def train(
+    kind: str, series: Series, args, epochs_shown: list[int], lr=None, epochs=None
+) -> tuple[Forecaster, dict, float]:
+    """Full-batch Adam on one-step prediction; the model, snapshots at epoch 0 and at
+    ``epochs_shown``, and the last epoch's training MSE (``lr``, ``epochs``: the sweep's,
+    else ``--lr``, ``--epochs``)."""
     model = Forecaster(kind, series.train.shape[1], args.hidden)
-    opt = nn.optim.Adam(model.parameters(), lr=args.lr)
+    opt = nn.optim.Adam(model.parameters(), lr=lr or args.lr)
     x, y = training_chunks(series, args)
-    snaps = {0: snapshot(model, series, args)}
-    for epoch in range(1, args.epochs + 1):
+    snaps = {0: snapshot(model, series, args)} if epochs_shown else {}
+    for epoch in range(1, (epochs or args.epochs) + 1):
         loss = F.mse_loss(model(x)[0], y)
         opt.zero_grad()
         loss.backward()
@@ -145,7 +154,7 @@ def train(kind: str, series: Series, args, epochs_shown: list[int]) -> tuple[For
         opt.step()
         if epoch in epochs_shown:
             snaps[epoch] = snapshot(model, series, args)
-    return model, snaps
+    return model, snaps, loss.item()
 
 
 def peak_heights(z: np.ndarray) -> np.ndarray:
@@ -250,7 +259,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser = experiment_parser(NAME, __doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=400, help="full-batch Adam updates")
     parser.add_argument("--hidden", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=0.01)
+    add_lr_options(parser, [0.003, 0.01, 0.03])
     parser.add_argument("--window", type=int, default=40, help="chunk length; free-run warm-up")
     parser.add_argument("--train", type=int, default=1000, help="training steps per series")
     parser.add_argument("--test", type=int, default=600, help="held-out steps per series")
@@ -270,10 +279,28 @@ def main(argv: list[str] | None = None) -> dict:
     minigrad.manual_seed(args.seed)
     epochs_shown = sorted({0, args.epochs // 4, args.epochs})
     started = time.perf_counter()
-    results = run_all(make_series(args), args, epochs_shown)
+    all_series = make_series(args)
+    by_name = {s.name: s for s in all_series}
+
+    def sweep_loss(pair: str, lr: float) -> float:
+        name, kind = pair.split("/")
+        minigrad.manual_seed(args.seed)
+        return train(kind, by_name[name], args, [], lr, max(1, args.epochs // 4))[2]
+
+    chosen = choose_learning_rate(
+        args,
+        sweep_loss,
+        [f"{s.name}/{kind}" for s in all_series for kind in KINDS],
+        budget=f"{max(1, args.epochs // 4)} full-batch epochs, seed {args.seed}, "
+        "final loss = the last epoch's training MSE",
+        quick_lr=0.01,
+    )
+    args.lr = chosen["lr"]
+    minigrad.manual_seed(args.seed)
+    results = run_all(all_series, args, epochs_shown)
     seconds = time.perf_counter() - started
     figures = draw(results, args, epochs_shown, out)
-    return report(out, results, figures, args, seconds, epochs_shown)
+    return report(out, results, figures, args, seconds, epochs_shown, chosen)
 
 
 def check_args(parser, args) -> None:
@@ -295,7 +322,7 @@ def run_all(all_series: list[Series], args, epochs_shown: list[int]) -> dict:
     jobs = [(s, kind) for s in all_series for kind in KINDS]
     results: dict = {s.name: {"series": s, "models": {}} for s in all_series}
     for series, kind in progress(jobs, total=len(jobs), desc="train", enabled=not args.no_progress):
-        model, snaps = train(kind, series, args, epochs_shown)
+        model, snaps, _ = train(kind, series, args, epochs_shown)
         mse = n_step_mse(model, series.test, args.window, args.horizon, stride=args.stride)
         free = rollout(model, series.test[: args.window, None], args.free)
         results[series.name]["models"][kind] = {"snaps": snaps, "mse": mse, "free": free[:, 0]}
@@ -323,7 +350,7 @@ def at_horizons(mse: np.ndarray) -> dict[str, float]:
     return {str(n): float(mse[n - 1]) for n in HORIZONS}
 
 
-def report(out, results: dict, figures: list[str], args, seconds: float, epochs_shown) -> dict:
+def report(out, results, figures: list[str], args, seconds: float, epochs_shown, chosen) -> dict:
     """Check what the slides show and write the summary."""
     models = {name: r["models"] for name, r in results.items()}
     mse = {name: {k: at_horizons(m["mse"]) for k, m in ms.items()} for name, ms in models.items()}
@@ -366,7 +393,7 @@ def report(out, results: dict, figures: list[str], args, seconds: float, epochs_
         sine_noise_variance=floor,
         epochs=args.epochs, epochs_shown=epochs_shown, hidden=args.hidden, window=args.window,
         train_steps=args.train, test_steps=args.test, lorenz_sample_dt=0.01 * args.every,
-        train_seconds=seconds,
+        train_seconds=seconds, **chosen,
     )  # fmt: skip
 
 
@@ -392,7 +419,8 @@ def describe(mse: dict, free: dict, floor: float, args, seconds: float) -> str:
         + f" the noise variance ({floor:.3g}) that bounds every forecast from below"
         + f". Lorenz free runs of {args.free} steps: {runs} (repeat ratio about 1: as "
         + "irregular as the data; near 0: settled on a periodic orbit). "
-        + f"{args.epochs} full-batch epochs per model, hidden {args.hidden}, "
+        + f"{args.epochs} full-batch epochs per model at lr {args.lr:g} (the same for all), "
+        + f"hidden {args.hidden}, "
         + f"trained in {seconds:.0f} s."
     )
 

@@ -22,11 +22,18 @@ from minigrad import (
 )
 from minigrad.anomaly import AnomalyError, detect_anomaly, register_library
 from minigrad.autograd import backward_steps, broadcast_axes, grad, grads_set_aside
-from minigrad.backend import default_generator, get_rng_state, manual_seed, set_rng_state
+from minigrad.backend import default_generator, device, get_rng_state, manual_seed, set_rng_state
 from minigrad.creation import (
+    BoolTensor,
+    ByteTensor,
+    DoubleTensor,
+    FloatTensor,
+    IntTensor,
+    LongTensor,
     arange,
     as_tensor,
     eye,
+    from_numpy,
     full,
     full_like,
     linspace,
@@ -41,7 +48,21 @@ from minigrad.creation import (
     zeros_like,
 )
 from minigrad.dims import AxisError, DTypeError, IndexOutOfRangeError, ShapeError
-from minigrad.dtypes import get_default_dtype, promote_types, result_type, set_default_dtype
+from minigrad.dtypes import (
+    bool_,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    int8,
+    int16,
+    int32,
+    int64,
+    promote_types,
+    result_type,
+    set_default_dtype,
+    uint8,
+)
 from minigrad.functions import (
     SortResult,
     ValuesIndices,
@@ -96,6 +117,8 @@ from minigrad.functions import (
     heaviside,
     hypot,
     index_select,
+    is_floating_point,
+    is_tensor,
     isneginf,
     isposinf,
     le,
@@ -122,6 +145,7 @@ from minigrad.functions import (
     mm,
     mv,
     nan_to_num,
+    narrow,
     ne,
     norm,
     outer,
@@ -166,9 +190,20 @@ from minigrad.graph import (
     time_step_scope,
 )
 from minigrad.op import Elementwise, Op, apply
+from minigrad.serialization import CheckpointError, load, save
 from minigrad.stepping import BackwardStep, tensor_label
 from minigrad.tensor import Tensor
 from minigrad.threads import get_num_threads, set_num_threads
+
+# PyTorch's dtype aliases (defined here, not in minigrad.dtypes, where ``float``, ``int`` and
+# ``bool`` would hide the builtins from that module's code).
+half = float16
+float = float32
+double = float64
+short = int16
+int = int32
+long = int64
+bool = bool_
 
 functional = transforms
 """``minigrad.functional`` is the public name of :mod:`minigrad.transforms` (vjp, jvp,
@@ -181,10 +216,17 @@ __all__ = [
     "AnomalyError",
     "AxisError",
     "BackwardStep",
+    "BoolTensor",
+    "ByteTensor",
+    "CheckpointError",
     "DTypeError",
+    "DoubleTensor",
     "Elementwise",
+    "FloatTensor",
     "GradcheckError",
     "IndexOutOfRangeError",
+    "IntTensor",
+    "LongTensor",
     "Node",
     "Op",
     "ShapeError",
@@ -211,6 +253,7 @@ __all__ = [
     "atanh",
     "backward_steps",
     "bmm",
+    "bool",
     "broadcast_axes",
     "cat",
     "chunk",
@@ -229,9 +272,11 @@ __all__ = [
     "default_generator",
     "deg2rad",
     "detect_anomaly",
+    "device",
     "diag",
     "diagonal",
     "dot",
+    "double",
     "einsum",
     "embedding",
     "enable_grad",
@@ -241,11 +286,16 @@ __all__ = [
     "eye",
     "flatten",
     "flip",
+    "float",
+    "float16",
+    "float32",
+    "float64",
     "float_power",
     "fmax",
     "fmin",
     "fmod",
     "frac",
+    "from_numpy",
     "full",
     "full_like",
     "functional",
@@ -260,15 +310,24 @@ __all__ = [
     "gradgradcheck",
     "grads_set_aside",
     "gt",
+    "half",
     "heaviside",
     "hypot",
     "index_select",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "is_floating_point",
     "is_grad_enabled",
+    "is_tensor",
     "isneginf",
     "isposinf",
     "le",
     "lerp",
     "linspace",
+    "load",
     "log_softmax",
     "logaddexp",
     "logaddexp2",
@@ -279,6 +338,7 @@ __all__ = [
     "logical_xor",
     "logit",
     "logsumexp",
+    "long",
     "lt",
     "manual_seed",
     "masked_fill",
@@ -292,6 +352,7 @@ __all__ = [
     "mm",
     "mv",
     "nan_to_num",
+    "narrow",
     "ne",
     "no_grad",
     "norm",
@@ -312,12 +373,14 @@ __all__ = [
     "result_type",
     "roll",
     "rsub",
+    "save",
     "scatter",
     "scatter_add",
     "scope",
     "set_default_dtype",
     "set_num_threads",
     "set_rng_state",
+    "short",
     "signbit",
     "sinc",
     "softmax",
@@ -336,6 +399,7 @@ __all__ = [
     "transpose",
     "tril",
     "triu",
+    "uint8",
     "unflatten",
     "unsqueeze",
     "var",

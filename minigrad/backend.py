@@ -143,19 +143,100 @@ def library_name(xp: types.ModuleType) -> str:
     return name.split(".")[0]
 
 
-def device_of(array: Any) -> str:
-    """``"cpu"`` for host arrays, ``"cuda:N"`` for CuPy arrays on GPU ``N``."""
+class device(str):  # noqa: N801 (PyTorch's name)
+    """Where a tensor lives, as ``torch.device``: ``device("cpu")``, ``device("cuda", 0)``,
+    ``device("cuda:0")``.
+
+    A ``device`` is a string too (``"cpu"``, ``"cuda"``, ``"cuda:0"``), so it is accepted
+    wherever a device string is and compares equal to that string. As in PyTorch,
+    ``device("cuda")`` (the current GPU, ``index`` None) and ``device("cuda:0")`` are not
+    equal, though both place tensors on GPU 0.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> d = minigrad.device("cuda", 1)
+    >>> d, d.type, d.index, d == "cuda:1"
+    (device(type='cuda', index=1), 'cuda', 1, True)
+    >>> minigrad.tensor([1.0]).device == minigrad.device("cpu") == "cpu"
+    True
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, type: Any, index: int | None = None) -> device:
+        if isinstance(type, device) and index is None:
+            return type
+        if not isinstance(type, str):
+            raise TypeError(
+                f"device() needs a string such as 'cpu' or 'cuda:0', got {type.__class__.__name__}"
+            )
+        kind, colon, number = type.partition(":")
+        if colon:
+            if index is not None:
+                raise ValueError(
+                    f"device({type!r}, {index!r}): give the index once, in the string or apart"
+                )
+            if not number.isdigit():
+                raise ValueError(f"device {type!r} is not valid: use 'cpu', 'cuda' or 'cuda:N'")
+            index = int(number)
+        if kind not in ("cpu", "cuda"):
+            raise ValueError(f"device {type!r} is not valid: use 'cpu', 'cuda' or 'cuda:N'")
+        if index is not None:
+            if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+                raise ValueError(f"device index must be a non-negative int, got {index!r}")
+            if kind == "cpu" and index != 0:
+                raise ValueError(f"device 'cpu' has only index 0, got {index}")
+        text = kind if index is None else f"{kind}:{index}"
+        return str.__new__(cls, text)
+
+    @property
+    def type(self) -> str:
+        """``"cpu"`` or ``"cuda"``."""
+        return str.__str__(self).partition(":")[0]
+
+    @property
+    def index(self) -> int | None:
+        """The GPU number (``None`` for ``"cpu"`` and for ``"cuda"`` without one)."""
+        number = str.__str__(self).partition(":")[2]
+        return int(number) if number else None
+
+    def __repr__(self) -> str:
+        index = self.index
+        if index is None:
+            return f"device(type={self.type!r})"
+        return f"device(type={self.type!r}, index={index})"
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (device, (str(self),))
+
+
+_DEVICES: dict[str, device] = {}
+
+
+def as_device(text: str) -> device:
+    """The (shared) :class:`device` object for a device string."""
+    try:
+        return _DEVICES[text]
+    except KeyError:
+        made = _DEVICES[text] = device(text)
+        return made
+
+
+def device_of(array: Any) -> device:
+    """``device("cpu")`` for host arrays, ``device("cuda:N")`` for CuPy arrays on GPU ``N``
+    (a :class:`device` is a string: it equals ``"cpu"`` / ``"cuda:N"``)."""
     xp = namespace(array)
     if xp is np:
-        return "cpu"
+        return as_device("cpu")
     if library_name(xp) == "cupy":
-        return f"cuda:{array.device.id}"
-    return "cpu"
+        return as_device(f"cuda:{array.device.id}")
+    return as_device("cpu")
 
 
 def normalize_device(device: str | None) -> str:
-    """Validate a device string; ``"cuda"`` means ``"cuda:0"``."""
-    if device is None or device == "cpu":
+    """Validate a device (a string or :class:`device`); ``"cuda"`` means ``"cuda:0"``."""
+    if device is None or device == "cpu" or device == "cpu:0":
         return "cpu"
     if isinstance(device, str) and (device == "cuda" or device.startswith("cuda:")):
         index = device.partition(":")[2] or "0"

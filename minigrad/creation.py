@@ -1,4 +1,5 @@
-"""Making tensors: from data (:func:`tensor`, :func:`as_tensor`), filled (:func:`zeros`,
+"""Making tensors: from data (:func:`tensor`, :func:`as_tensor`, :func:`from_numpy`, the
+legacy constructors :class:`FloatTensor` …), filled (:func:`zeros`,
 :func:`ones`, :func:`full`, :func:`eye`, the ``*_like`` forms), ranges (:func:`arange`,
 :func:`linspace`) and random samples (:func:`rand`, :func:`randint`, :func:`randn`)."""
 
@@ -14,9 +15,16 @@ from minigrad.methods._common import as_tensor_like, shape_arg
 from minigrad.tensor import Tensor
 
 __all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "IntTensor",
+    "LongTensor",
     "arange",
     "as_tensor",
     "eye",
+    "from_numpy",
     "full",
     "full_like",
     "linspace",
@@ -78,6 +86,98 @@ def as_tensor(
             data = data.to(backend.dtype_name(dtype))
         return data if device is None or data.device == device else data.to(device)
     return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor that shares ``array``'s memory (``torch.from_numpy``): writing into one shows
+    in the other. The dtype is the array's; the tensor needs no gradient.
+
+    Examples
+    --------
+    >>> import numpy as np, minigrad
+    >>> a = np.arange(3)
+    >>> t = minigrad.from_numpy(a)
+    >>> t.array is a, t.dtype
+    (True, dtype('int64'))
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a NumPy array, got {type(array).__name__}")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"from_numpy: cannot share an array of dtype {array.dtype}; minigrad holds bool, "
+            "integer and floating-point arrays"
+        )
+    return Tensor.from_array(array)
+
+
+class _LegacyTensorType(type):
+    """The metaclass of :class:`FloatTensor` …: calling one makes a Tensor, and
+    ``isinstance(t, minigrad.FloatTensor)`` asks about ``t``'s dtype, as in PyTorch."""
+
+    dtype: str
+
+    def __instancecheck__(cls, obj: Any) -> bool:
+        return (
+            isinstance(obj, Tensor)
+            and backend.dtype_name(obj.dtype) == cls.dtype
+            and obj.device == "cpu"
+        )
+
+    def __call__(cls, *args: Any, device: Any = None) -> Tensor:  # type: ignore[override]
+        if all(isinstance(n, int) and not isinstance(n, bool) for n in args):
+            return full(args or (0,), 0, dtype=cls.dtype, device=device)  # () → no elements
+        if len(args) != 1:
+            raise TypeError(
+                f"{cls.__name__}() takes sizes (ints) or one sequence of data, got {args!r}"
+            )
+        return tensor(args[0], dtype=cls.dtype, device=device)
+
+
+class FloatTensor(metaclass=_LegacyTensorType):
+    """PyTorch's legacy constructor for float32: ``FloatTensor([1, 2])`` holds the data,
+    ``FloatTensor(2, 3)`` is a 2 × 3 tensor (of zeros: PyTorch leaves it uninitialised).
+    ``isinstance(t, minigrad.FloatTensor)`` holds for float32 tensors on the CPU.
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.FloatTensor([1, 2]).tolist(), minigrad.LongTensor(2, 3).shape
+    ([1.0, 2.0], (2, 3))
+    >>> isinstance(minigrad.ones(2), minigrad.FloatTensor)
+    True
+    """
+
+    dtype = "float32"
+
+
+class DoubleTensor(metaclass=_LegacyTensorType):
+    """Legacy constructor for float64 (see :class:`FloatTensor`)."""
+
+    dtype = "float64"
+
+
+class LongTensor(metaclass=_LegacyTensorType):
+    """Legacy constructor for int64 (see :class:`FloatTensor`); floats are truncated."""
+
+    dtype = "int64"
+
+
+class IntTensor(metaclass=_LegacyTensorType):
+    """Legacy constructor for int32 (see :class:`FloatTensor`)."""
+
+    dtype = "int32"
+
+
+class BoolTensor(metaclass=_LegacyTensorType):
+    """Legacy constructor for bool (see :class:`FloatTensor`)."""
+
+    dtype = "bool"
+
+
+class ByteTensor(metaclass=_LegacyTensorType):
+    """Legacy constructor for uint8 (see :class:`FloatTensor`)."""
+
+    dtype = "uint8"
 
 
 def _leaf(

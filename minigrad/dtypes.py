@@ -1,4 +1,5 @@
-"""The default floating-point dtype (float32, like PyTorch; float64 on request)."""
+"""The dtype objects (``minigrad.float32`` …), the default floating-point dtype (float32, like
+PyTorch; float64 on request) and PyTorch's type promotion."""
 
 from __future__ import annotations
 
@@ -7,6 +8,24 @@ from typing import Any
 import numpy as np
 
 from minigrad.backend import dtype_name
+
+# ---------------------------------------------------------------------- dtype objects
+#
+# NumPy's own dtype objects, so ``t.dtype == minigrad.float32`` holds for NumPy and CuPy
+# tensors alike (CuPy arrays carry NumPy dtypes) and every place that takes a dtype name takes
+# these too. PyTorch's aliases (``half float double short int long bool``) are bound in the
+# package's ``__init__``: defining ``float`` or ``bool`` here would hide the builtins. NumPy has
+# no bfloat16, so neither has minigrad.
+
+float16 = np.dtype("float16")
+float32 = np.dtype("float32")
+float64 = np.dtype("float64")
+int8 = np.dtype("int8")
+int16 = np.dtype("int16")
+int32 = np.dtype("int32")
+int64 = np.dtype("int64")
+uint8 = np.dtype("uint8")
+bool_ = np.dtype("bool")
 
 _FLOATS = ("float32", "float64")
 _default = ["float32"]

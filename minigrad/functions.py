@@ -150,6 +150,28 @@ def flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return as_tensor(input).flatten(start_dim, end_dim)
 
 
+def narrow(input: Any, dim: int, start: Any, length: int) -> Tensor:
+    """:meth:`Tensor.narrow` as a function."""
+    return as_tensor(input).narrow(dim, start, length)
+
+
+def is_tensor(obj: Any) -> bool:
+    """Whether ``obj`` is a minigrad Tensor (``torch.is_tensor``).
+
+    Examples
+    --------
+    >>> import minigrad
+    >>> minigrad.is_tensor(minigrad.ones(1)), minigrad.is_tensor([1.0])
+    (True, False)
+    """
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    """:meth:`Tensor.is_floating_point` as a function."""
+    return input.is_floating_point()
+
+
 def var(
     input: Tensor,
     dim: Any = None,

@@ -22,6 +22,7 @@ from minigrad.methods import (
     ActivationMethods,
     ArithmeticMethods,
     CompareMethods,
+    ConversionMethods,
     ElementwiseMethods,
     IndexMethods,
     LinalgMethods,
@@ -45,6 +46,7 @@ class Tensor(
     ShapeMethods,
     IndexMethods,
     LinalgMethods,
+    ConversionMethods,
 ):
     """An n-dimensional array that remembers how it was computed, for backprop.
 
@@ -392,7 +394,7 @@ class Tensor(
         if backend.dtype_name(self.dtype) not in (get_default_dtype(), "int64", "bool"):
             parts.append(f"dtype={backend.dtype_name(self.dtype)}")
         if self.device != "cpu":
-            parts.append(f"device={self.device!r}")
+            parts.append(f"device={str(self.device)!r}")
         if self._node is not None:
             parts.append(f"op={self._node.op.name}")
         elif self.requires_grad:

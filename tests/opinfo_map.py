@@ -35,7 +35,7 @@ def _default(name: str) -> Callable[..., Any]:
     if name.startswith("nn.functional."):
         return functional(name.split(".")[2])
     base = name.split(".")[0]
-    if hasattr(minigrad, base) and base not in {"max", "min"}:
+    if callable(getattr(minigrad, base, None)) and base not in {"max", "min"}:  # not dtypes
         return fn(base)
     return method(base)
 

@@ -144,6 +144,8 @@ def test_smoke_writes_valid_heatmaps_two_pane_and_summary(tmp_path: Path) -> Non
     for name in summary["figures"]:
         if name.endswith(".png"):
             check_png(tmp_path / name)
+            with Image.open(tmp_path / name) as image:  # every atlas figure is a 16:9 slide
+                assert image.size == (1920, 1080), name
     corpus = nn.default_corpus()
     expected = corpus[activations.tail_start(corpus, 300) :]
     for page in ("feature_vowel.html", "two_pane.html"):
@@ -151,6 +153,16 @@ def test_smoke_writes_valid_heatmaps_two_pane_and_summary(tmp_path: Path) -> Non
     shown = re.findall(r">([^<]*)</span>", (tmp_path / "feature_vowel.html").read_text("utf-8"))
     assert html.unescape("".join(shown)).replace("\xa0", " ") == expected.replace("\n", "")
     assert 'title="' in (tmp_path / "feature_vowel.html").read_text("utf-8")
+
+
+def test_a_unit_is_coloured_by_its_deviation_from_its_median_not_by_its_offset() -> None:
+    rng = np.random.default_rng(0)
+    cell = 13.0 + 0.5 * rng.standard_normal(500)  # an LSTM cell state that sits near +13
+    cell[::50] = 9.0  # and dips where it fires
+    shown, centre, spread = activations.as_read(cell)
+    assert abs(centre - 13.0) < 0.1 and 0.5 < spread < 2
+    assert np.mean(np.abs(shown) == 1.0) < 0.1  # not saturated everywhere, as ±max|c| was
+    assert (shown[::50] == -1.0).all()  # the dips show, in blue
 
 
 def test_missing_checkpoint_is_a_clear_error(tmp_path: Path) -> None:

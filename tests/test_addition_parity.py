@@ -56,7 +56,7 @@ def test_mlp_exact_match_on_longer_sums_is_capped_by_unseen_bits() -> None:
 
     args = types.SimpleNamespace(hidden=8, mlp_hidden=16, lr=0.01, batch=32, updates=5, test=400)
     rng = np.random.default_rng(0)
-    mlp = train("MLP", "addition", 4, args, rng)
+    mlp, _ = train("MLP", "addition", 4, args, rng)
     assert exact_match("MLP", "addition", mlp, 6, 4, args, rng) < 0.15
 
 

@@ -89,3 +89,43 @@ def test_long_titles_wrap() -> None:
     kit.suptitle(fig, "word " * 40)
     assert fig._suptitle.get_text().count("\n") >= 2
     plt.close(fig)
+
+
+def test_the_sweep_picks_one_rate_by_the_lowest_mean_final_loss_and_prints_it(capsys) -> None:
+    losses = {  # model → lr → final loss: each model alone would pick another rate
+        "RNN": {0.003: 0.9, 0.01: 0.5, 0.03: 0.2},
+        "LSTM": {0.003: 0.3, 0.01: 0.35, 0.03: 1.5},
+    }
+    record = kit.sweep_learning_rate(
+        lambda m, lr: losses[m][lr], ["RNN", "LSTM"], [0.003, 0.01, 0.03], budget="b", enabled=False
+    )
+    assert record["lr"] == 0.01  # means 0.6, 0.425, 0.85
+    assert record["lr_sweep"] == {"0.003": 0.6, "0.01": 0.425, "0.03": 0.85}
+    assert record["lr_sweep_per_model"]["0.03"] == {"RNN": 0.2, "LSTM": 1.5}
+    printed = capsys.readouterr().out
+    assert "learning-rate sweep (b;" in printed and "0.85" in printed
+    assert printed.count("← chosen") == 1 and "0.425" in printed.split("← chosen")[0]
+
+
+def test_a_rate_under_which_any_model_diverges_is_ruled_out() -> None:
+    def loss(model: str, lr: float) -> float:
+        return float("nan") if (model == "b" and lr == 0.1) else lr * 0.1
+
+    record = kit.sweep_learning_rate(loss, ["a", "b"], [0.1, 1.0], budget="b", enabled=False)
+    assert record["lr"] == 1.0 and record["lr_sweep"]["0.1"] == float("inf")
+    with pytest.raises(SystemExit, match="diverged"):
+        kit.sweep_learning_rate(lambda m, lr: float("inf"), ["a"], [1.0], budget="", enabled=False)
+
+
+def test_a_given_rate_or_a_quick_run_skips_the_sweep_and_says_so(capsys) -> None:
+    import argparse
+
+    def never(model: str, lr: float) -> float:
+        raise AssertionError("the sweep ran")
+
+    given = argparse.Namespace(lr=0.02, quick=False, sweep_lrs=[0.1])
+    assert kit.choose_learning_rate(given, never, ["a"], budget="", quick_lr=1.0)["lr"] == 0.02
+    quick = argparse.Namespace(lr=None, quick=True, sweep_lrs=[0.1])
+    record = kit.choose_learning_rate(quick, never, ["a"], budget="", quick_lr=0.5)
+    assert record["lr"] == 0.5 and record["lr_sweep"] is None
+    assert kit.QUICK_NOTE in capsys.readouterr().out and "sweep skipped" in record["lr_sweep_note"]

@@ -37,6 +37,7 @@ FLOORS: dict[str, int] = {
     "minigrad.methods": 9,  # the package, which gathers the families
     "minigrad.tensor": 10,
     "minigrad.creation": 11,
+    "minigrad.serialization": 11,  # save and load: Tensors, no ops
     "minigrad.functions": 12,
     "minigrad.higher_order": 13,
     "minigrad.transforms": 14,  # vjp, jvp, jacobian, hessian, hvp

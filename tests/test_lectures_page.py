@@ -90,3 +90,29 @@ def test_a_failing_experiment_stops_the_build_naming_it(tmp_path: Path, monkeypa
     broken = PAGE.Experiment("no_such_experiment", "Nothing", "nothing", "Nowhere")
     with pytest.raises(SystemExit, match="no_such_experiment failed"):
         PAGE.run_experiment(broken, tmp_path, quick=True)
+
+
+def test_every_experiment_defends_its_setup_and_the_page_shows_it_with_the_sweep() -> None:
+    for experiment in PAGE.EXPERIMENTS:
+        choices = " ".join(key for key, _ in experiment.setup)
+        for choice in ("task", "criterion"):
+            assert choice in choices, (experiment.name, choice)
+        assert "lr" in choices or "budget" in choices, experiment.name
+        assert all(sentence.endswith(".") for _, sentence in experiment.setup), experiment.name
+    timeseries = next(e for e in PAGE.EXPERIMENTS if e.name == "timeseries")
+    summary = {
+        "finding": "f",
+        "figures": [],
+        "lr": 0.01,
+        "lr_sweep": {"0.003": 0.4, "0.01": 0.2, "0.03": 0.3},
+        "lr_sweep_budget": "100 epochs",
+        "lr_sweep_criterion": "lowest mean final loss",
+    }
+    section = PAGE.experiment_section(timeseries, summary, {"seconds": 1, "quick": False}, "x")
+    assert "*Setup, and why:*" in section
+    assert f"- **lr**: {dict(timeseries.setup)['lr']}" in section
+    assert "(100 epochs; lowest mean final loss)" in section
+    assert "**lr 0.01 → 0.2 (chosen, used for every model)**" in section
+    quick = {"finding": "f", "figures": [], "lr": 0.01, "lr_sweep": None, "lr_sweep_note": "skip"}
+    section = PAGE.experiment_section(timeseries, quick, {"seconds": 1, "quick": True}, "x")
+    assert "*Learning rate* 0.01 for every model: skip." in section

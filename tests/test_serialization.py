@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import minigrad
 import nn
-from nn import serialization
+from minigrad import serialization
 
 
 def test_flat_dict_of_arrays_round_trips_exactly(tmp_path):
@@ -66,7 +66,7 @@ def test_failed_write_leaves_old_file_intact_and_no_temp_file(tmp_path, monkeypa
         raise OSError("disk full")
 
     monkeypatch.setattr(serialization.os, "fsync", full_disk)
-    with pytest.raises(OSError, match=r"nn\.save: cannot write '.*ckpt\.npz': disk full") as err:
+    with pytest.raises(OSError, match=r"save: cannot write '.*ckpt\.npz': disk full") as err:
         nn.save({"step": 2}, path)
     assert ".tmp" not in str(err.value)  # the user's path, never the temporary file
     monkeypatch.undo()
@@ -123,7 +123,7 @@ def test_pickled_member_is_refused(tmp_path):
 
 
 def test_missing_file_is_file_not_found(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"nn\.load: no file at"):
+    with pytest.raises(FileNotFoundError, match=r"load: no file at"):
         nn.load(tmp_path / "nope.npz")
 
 

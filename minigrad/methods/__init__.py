@@ -1,5 +1,6 @@
 """The Tensor's methods, one mixin class per op family (arithmetic, elementwise,
-activations, compare, reduce, scan, shape, index, linalg).
+activations, compare, reduce, scan, shape, index, linalg), and one for conversions (casts,
+device moves, ``new_*``) that are no op.
 
 Each method is a short call of :func:`minigrad.op.apply` on an op class of the same family
 in :mod:`minigrad.ops`; :class:`minigrad.Tensor` is its core plus these mixins. The
@@ -12,6 +13,7 @@ functions that take several tensors (``stack``, ``concat``, ``where``, ``einsum`
 from minigrad.methods.activations import ActivationMethods
 from minigrad.methods.arithmetic import ArithmeticMethods
 from minigrad.methods.compare import CompareMethods
+from minigrad.methods.conversion import ConversionMethods
 from minigrad.methods.elementwise import ElementwiseMethods
 from minigrad.methods.index import IndexMethods
 from minigrad.methods.linalg import LinalgMethods
@@ -23,6 +25,7 @@ __all__ = [
     "ActivationMethods",
     "ArithmeticMethods",
     "CompareMethods",
+    "ConversionMethods",
     "ElementwiseMethods",
     "IndexMethods",
     "LinalgMethods",

@@ -5,6 +5,7 @@ chunk, repeat, tile; and the functions that join tensors, :func:`stack` and :fun
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -292,10 +293,50 @@ class ShapeMethods:
         copies = self.reshape(spread).broadcast_to(expanded)
         return copies.reshape(tuple(r * n for r, n in zip(sizes, shape, strict=True)))
 
+    def narrow(self: Tensor, dim: int, start: Any, length: int) -> Tensor:
+        """``length`` entries of axis ``dim`` from ``start`` on (negative ``start`` counts from
+        the end), as ``torch.narrow``: a slice, differentiable (the gradient is zero outside).
+
+        Examples
+        --------
+        >>> import minigrad
+        >>> x = minigrad.arange(12).reshape(3, 4)
+        >>> x.narrow(1, 1, 2).tolist()
+        [[1, 2], [5, 6], [9, 10]]
+        >>> x.narrow(0, -1, 1).tolist()
+        [[8, 9, 10, 11]]
+        """
+        if self.ndim == 0:
+            raise ShapeError("narrow() cannot be applied to a 0-d tensor")
+        axis = check_axis("narrow", dim, self.shape)
+        size = self.shape[axis]
+        start, length = _int_arg("narrow", "start", start), _int_arg("narrow", "length", length)
+        if not -size <= start <= size:
+            raise IndexError(
+                f"narrow: start {start} is out of range for dimension {axis} of size {size} "
+                f"(expected a start in [{-size}, {size}])"
+            )
+        if start < 0:
+            start += size
+        if length < 0 or start + length > size:
+            raise ShapeError(
+                f"narrow: start ({start}) + length ({length}) exceeds dimension size ({size}); "
+                "the length must be in [0, size - start]"
+            )
+        return self[(slice(None),) * axis + (slice(start, start + length),)]
+
     def tile(self: Tensor, *dims: Any) -> Tensor:
         """Like :meth:`repeat`, with missing leading counts taken as 1."""
         dims = shape_arg(dims)
         return self.repeat((1,) * (self.ndim - len(dims)) + dims)
+
+
+def _int_arg(op: str, name: str, value: Any) -> int:
+    """An int argument that may be given as a one-element integer tensor (``operator.index``)."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        raise TypeError(f"{op}: {name} must be an int, got {type(value).__name__}") from None
 
 
 def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
