@@ -266,29 +266,43 @@ class Tensor(
         """
         return apply(ops.Cast(backend.dtype_name(self.dtype)), self)
 
-    def to(self, target: Any) -> Tensor:
-        """A copy on another device (``"cpu"``, ``"cuda"``) or with another dtype.
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """A copy on another device (``"cpu"``, ``"cuda"``) and/or with another dtype.
 
+        Takes PyTorch's forms: ``to(device)``, ``to(dtype)``, ``to(device, dtype)``,
+        ``to(other)`` (other's device and dtype) and the keywords ``device=``, ``dtype=``
+        (``non_blocking=`` and ``copy=`` are accepted; ``copy=True`` always copies).
         Differentiable between floating dtypes and devices: the gradient flows back to this
         tensor's device and dtype. A cast to an integer or bool dtype is cut from the graph.
+        Without a change, the tensor itself is returned, as in PyTorch.
 
         Examples
         --------
+        >>> import minigrad
         >>> from minigrad import Tensor
         >>> Tensor([1, 2]).to("float64").dtype
         dtype('float64')
+        >>> Tensor([1, 2]).to("cpu", minigrad.float16).dtype
+        dtype('float16')
+        >>> Tensor([1.0]).to(Tensor([1], dtype="int64")).dtype
+        dtype('int64')
         """
-        if isinstance(target, str) and (target == "cpu" or target.startswith("cuda")):
-            device = backend.normalize_device(target)
-            if device == self.device and backend.namespace(self.array) is np:
-                return self
-            return apply(ops.Transfer(device), self)
-        name = backend.dtype_name(target)
-        if name == backend.dtype_name(self.dtype):
-            return self
-        if not backend.is_floating(name):
-            return cast(self.detach(), name)
-        return apply(ops.Cast(name), self)
+        device, dtype, copy = _to_arguments(args, kwargs)
+        out = self
+        if device is not None:
+            device = backend.normalize_device(device)
+            if device != self.device or backend.namespace(self.array) is not np:
+                out = apply(ops.Transfer(device), out)
+        if dtype is not None:
+            name = backend.dtype_name(dtype)
+            if name != backend.dtype_name(out.dtype):
+                if not backend.is_floating(name):
+                    out = cast(out.detach(), name)
+                else:
+                    out = apply(ops.Cast(name), out)
+        if copy and out is self:
+            out = self.clone()
+        return out
 
     def float(self, memory_format: Any = None) -> Tensor:
         """Cast to float32 (``memory_format`` is accepted: minigrad has one layout)."""
@@ -464,6 +478,29 @@ class _HookHandle:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _is_device(value: Any) -> bool:
+    return isinstance(value, str) and (value == "cpu" or value.startswith("cuda"))
+
+
+def _to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, bool]:
+    """``Tensor.to``'s arguments as (device, dtype, copy), in any of PyTorch's forms."""
+    unknown = set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}
+    if unknown or len(args) > 2:
+        raise TypeError(
+            f"to() takes a device, a dtype, both, or a tensor (and device=, dtype=, copy=); "
+            f"got {len(args)} positional argument(s) and {sorted(unknown) or 'no other'} keywords"
+        )
+    device, dtype = kwargs.get("device"), kwargs.get("dtype")
+    for value in args:
+        if isinstance(value, Tensor):
+            device, dtype = value.device, value.dtype
+        elif _is_device(value):
+            device = value
+        else:
+            dtype = value
+    return device, dtype, bool(kwargs.get("copy", False))
 
 
 def _to_array(data: Any, dtype: Any) -> Any:
