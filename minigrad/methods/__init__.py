@@ -1,5 +1,6 @@
 """The Tensor's methods, one mixin class per op family (arithmetic, elementwise,
-activations, compare, reduce, scan, shape, index, linalg).
+activations, compare, reduce, scan, shape, index, linalg), and the in-place methods
+(``add_`` …, ``x += y``, ``x[i] = v``) over them.
 
 Each method is a short call of :func:`minigrad.op.apply` on an op class of the same family
 in :mod:`minigrad.ops`; :class:`minigrad.Tensor` is its core plus these mixins. The
@@ -14,6 +15,7 @@ from minigrad.methods.arithmetic import ArithmeticMethods
 from minigrad.methods.compare import CompareMethods
 from minigrad.methods.elementwise import ElementwiseMethods
 from minigrad.methods.index import IndexMethods
+from minigrad.methods.inplace import InplaceMethods
 from minigrad.methods.linalg import LinalgMethods
 from minigrad.methods.reduce import ReduceMethods
 from minigrad.methods.scan import ScanMethods
@@ -25,6 +27,7 @@ __all__ = [
     "CompareMethods",
     "ElementwiseMethods",
     "IndexMethods",
+    "InplaceMethods",
     "LinalgMethods",
     "ReduceMethods",
     "ScanMethods",
