@@ -19,6 +19,7 @@ registry is empty and the driver tests just that.
 
 from __future__ import annotations
 
+import sys
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -201,8 +202,7 @@ def run(
         return x
     if x._node is None and x.requires_grad:
         raise RuntimeError(_leaf_message(x, name))
-    if x._node is not None:
-        _refuse_views(x, name)
+    _refuse_views(x, name)
     before = op_module.Tensor._make(
         x.array if metadata else _copy(x.array), x.requires_grad, x._node
     )
@@ -295,8 +295,21 @@ def _leaf_message(x: Tensor, name: str) -> str:
 
 
 def _refuse_views(x: Tensor, name: str) -> None:
-    """Raise if ``x`` is the output of an op that returned a view of one of its inputs."""
+    """Raise if ``x``'s values are a view of another tensor's, which a recorded write would
+    change behind that tensor's graph: ``x`` is the output of an op that returned a view of
+    its input (``getitem``, ``reshape``, ``transpose``), or, for a leaf, a view of an array
+    something else still holds (``t[0]`` of a ``t`` that needs no gradient)."""
     node = x._node
+    if node is None:
+        if _held_elsewhere(x.array):
+            raise NotImplementedError(
+                f"{name} on a view: this tensor shares its values with another tensor (it was "
+                "indexed, reshaped or transposed from it), which would see the new values but "
+                "not their graph, and minigrad does not record in-place writes through views. "
+                "Write into the base tensor (base[idx] = ...), or make this one a tensor of its "
+                "own first (x = x.clone())"
+            )
+        return
     root = storage(x.array)
     for parent in node._parents:
         array = parent.array
@@ -305,6 +318,18 @@ def _refuse_views(x: Tensor, name: str) -> None:
             raise NotImplementedError(
                 f"{name} on a view: this tensor is the output of {node.op.describe()}, which "
                 f"shares its values with {base}, and minigrad does not record in-place writes "
-                "through views. Make it a tensor of its own first (x = x.clone()), or write into "
-                "the base tensor (base[idx] = ...)"
+                "through views. Make it a tensor of its own first (x = x.clone()), or write "
+                "into the base tensor (base[idx] = ...)"
             )
+
+
+def _held_elsewhere(array: Any) -> bool:
+    """Whether an array ``array`` is a view of is referenced by more than the view itself
+    (a temporary's view, ``arange(6).reshape(2, 3)``, is the only holder of its base)."""
+    base = getattr(array, "base", None)
+    while base is not None and hasattr(base, "shape"):
+        # held by: the view's .base, this frame's variable, getrefcount's argument
+        if sys.getrefcount(base) > 3:
+            return True
+        base = getattr(base, "base", None)
+    return False

@@ -265,3 +265,24 @@ def test_pytorch_refuses_the_same_grad_assignments():
     ):
         with pytest.raises(error):
             w.grad = value
+
+
+def test_a_recorded_write_into_a_view_of_a_tensor_without_grad_is_refused():
+    """t[0] of a t that needs no gradient is a leaf sharing t's values: writing w into it would
+    give t the values of w without w's graph."""
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    t = minigrad.zeros(3, 2)
+    with pytest.raises(NotImplementedError, match=r"on a view.*base\[idx\] = "):
+        t[0][1] = w[0] * 2
+    assert t.tolist() == [[0.0, 0.0]] * 3
+    t[0, 1] = w[0] * 2  # into the base: recorded
+    t.sum().backward()
+    assert w.grad.tolist() == [2.0, 0.0]
+
+
+def test_a_view_whose_base_nothing_else_holds_may_be_written():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    x = minigrad.arange(6.0).reshape(2, 3)  # a view of a temporary
+    x.add_(w.sum())
+    x.sum().backward()
+    assert w.grad.tolist() == [6.0, 6.0]
