@@ -19,8 +19,11 @@ reporting a bare failure.
 
 Every experiment that trains models to compare them picks its learning rate with
 :func:`choose_learning_rate`: one small printed sweep, the same rate for every model compared,
-chosen by a criterion fixed in advance (the lowest mean final loss over all the models), and
-stored in ``summary.json`` (:func:`lr_summary`) so the page can show it.
+chosen by a criterion fixed in advance (:data:`SWEEP_CRITERION`: the lowest mean final loss
+over all the models, ties to the smaller rate), and stored in ``summary.json`` (the record
+:func:`sweep_learning_rate` returns) so the page can show it. An experiment whose models'
+losses are on different scales (an MSE and a cross-entropy) passes each divided by the loss
+of predicting chance, and says so in the sweep's ``budget`` words.
 
 Examples
 --------
@@ -287,7 +290,9 @@ def band(ax: Any, x: Any, runs: Any, label: str, *, log: bool = False, **style: 
     ax.fill_between(x, runs.min(axis=0), runs.max(axis=0), color=line.get_color(), alpha=0.15)
 
 
-SWEEP_CRITERION = "the rate with the lowest mean final loss over every model compared"
+SWEEP_CRITERION = (
+    "the rate with the lowest mean final loss over every model compared; ties: the smaller rate"
+)
 """How :func:`sweep_learning_rate` picks its rate (fixed before any run)."""
 
 
@@ -304,19 +309,29 @@ def sweep_learning_rate(
     ``final_loss(model, lr)`` trains ``model`` (a name) at ``lr`` on the sweep's short
     ``budget`` (words, for the printout and the page) and returns its final training loss.
     The rate chosen is :data:`SWEEP_CRITERION`; a loss that is not finite (a diverged run)
-    rules its rate out. Returns the record :func:`lr_summary` stores: ``lr`` (chosen),
-    ``lr_sweep`` (rate → mean final loss), ``lr_sweep_per_model``, ``lr_sweep_budget`` and
-    ``lr_sweep_criterion``.
+    rules its rate out. When several rates tie for the lowest mean the sweep has not decided
+    between them: that is printed, with the tie-break, and kept as ``lr_sweep_tie``. Returns
+    the record an experiment stores in its summary (``**record``): ``lr`` (chosen),
+    ``lr_sweep`` (rate → mean final loss), ``lr_sweep_per_model``, ``lr_sweep_budget``,
+    ``lr_sweep_criterion`` and ``lr_sweep_tie`` (None without a tie).
 
     >>> record = sweep_learning_rate(lambda m, lr: abs(lr - 0.01) + len(m), ["a", "bb"],
     ...                              [0.003, 0.01, 0.03], budget="none", enabled=False)
-    learning-rate sweep (none; the rate with the lowest mean final loss over every model compared)
+    learning-rate sweep (none; the rate with the lowest mean final loss over every model
+    compared; ties: the smaller rate)
       lr        a         bb        mean
       0.003     1.007     2.007     1.507
       0.01      1         2         1.5          ← chosen for every model
       0.03      1.02      2.02      1.52
-    >>> record["lr"], record["lr_sweep"]["0.01"]
-    (0.01, 1.5)
+    >>> record["lr"], record["lr_sweep"]["0.01"], record["lr_sweep_tie"]
+    (0.01, 1.5, None)
+    >>> tied = sweep_learning_rate(lambda m, lr: 0.0, ["a"], [0.01, 0.03], budget="none",
+    ...                            enabled=False)["lr_sweep_tie"]  # doctest: +ELLIPSIS
+    learning-rate sweep ...
+    the sweep does not decide: rates 0.01, 0.03 tie at mean final loss 0; tie-break: the
+    smaller rate, 0.01
+    >>> tied.startswith("the sweep does not decide")
+    True
     """
     jobs = [(lr, m) for lr in lrs for m in models]
     table: dict[float, dict[str, float]] = {lr: {} for lr in lrs}
@@ -327,6 +342,13 @@ def sweep_learning_rate(
     chosen = min(lrs, key=lambda lr: (mean[lr], lr))
     if not math.isfinite(mean[chosen]):
         raise SystemExit("every learning rate of the sweep diverged for some model")
+    tied = [lr for lr in lrs if mean[lr] == mean[chosen]]
+    tie = None
+    if len(tied) > 1:
+        tie = (
+            f"the sweep does not decide: rates {', '.join(f'{lr:g}' for lr in tied)} tie at mean "
+            f"final loss {mean[chosen]:.4g}; tie-break: the smaller rate, {chosen:g}"
+        )
     print(f"learning-rate sweep ({budget}; {SWEEP_CRITERION})")
     wide = max(10, *(len(m) + 1 for m in models))
     print("  lr        " + "".join(f"{m:<{wide}}" for m in models) + "mean")
@@ -334,12 +356,15 @@ def sweep_learning_rate(
         cells = "".join(f"{row[m]:<{wide}.4g}" for m in models)
         mark = "  ← chosen for every model" if lr == chosen else ""
         print(f"  {lr:<10g}{cells}{mean[lr]:<11.4g}{mark}".rstrip())
+    if tie:
+        print(tie)
     return {
         "lr": chosen,
         "lr_sweep": {f"{lr:g}": mean[lr] for lr in lrs},
         "lr_sweep_per_model": {f"{lr:g}": row for lr, row in table.items()},
         "lr_sweep_budget": budget,
         "lr_sweep_criterion": SWEEP_CRITERION,
+        "lr_sweep_tie": tie,
     }
 
 
@@ -354,8 +379,8 @@ def choose_learning_rate(
     """The learning rate of every model compared: ``--lr`` if given, else the sweep's.
 
     Reads ``args.lr`` (None: sweep), ``args.sweep_lrs`` and ``args.quick``; a ``--quick``
-    run skips the sweep and says so, using ``quick_lr``. Returns the :func:`lr_summary`
-    record (``lr_sweep`` is None when no sweep ran).
+    run skips the sweep and says so, using ``quick_lr``. Returns the record
+    :func:`sweep_learning_rate` returns (``lr_sweep`` is None when no sweep ran).
     """
     if args.lr is not None:
         print(f"learning rate {args.lr:g} for every model (given by --lr; no sweep)")

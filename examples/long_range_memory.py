@@ -22,12 +22,15 @@ state size; the gated cells have 3–4× the RNN's weights), trained the same wa
 same learning rate, batch 32, gradient-norm clipping at 1, at most ``--updates`` updates
 (training stops early once a validation batch meets the criterion).
 
-Fairness. The learning rate is not chosen per model: a printed sweep (``--sweep-lrs`` at
-lag ``--sweep-lag``, one seed) trains every model at each rate and keeps the one rate
-under which the most models solve that lag (ties: the best mean score); the sweep also
-prints the score after 1/4, 1/2 and all of the budget, to show whether more updates would
-change the picture. Each (task, model, lag) is then trained with ``--seeds`` seeds; the
-figure shows the mean and the min–max band.
+Fairness. The learning rate is not chosen per model: the kit's printed sweep
+(``choose_learning_rate``; rates ``--sweep-lrs`` at lag ``--sweep-lag``, one seed, the full
+``--updates`` budget with no early stop) trains every model on both tasks at each rate and
+keeps the one rate with the lowest mean final loss over the six (task, model) pairs, ties to
+the smaller rate. The final loss is the mean training loss of the last 20 updates divided by
+the loss of predicting chance (the adding problem's MSE by 1/6, the copy task's
+cross-entropy by ln 4), so that both tasks count alike: 1 is no better than chance, 0 is
+perfect. Each (task, model, lag) is then trained with ``--seeds`` seeds; the figure shows
+the mean and the min–max band.
 
 Criterion (fixed before the run). For each task, the *largest lag solved* by a model is the
 largest lag at which its mean score over the seeds meets the task's criterion. The deck's
@@ -56,9 +59,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from _experiment_kit import (
+    add_lr_options,
     band,
     check_target,
+    choose_learning_rate,
     experiment_parser,
+    final_loss_of,
     progress,
     run_folder,
     save_figure,
@@ -87,6 +93,8 @@ SYMBOLS, DISTRACTORS = 4, 4
 BASELINE_MSE = 1 / 6
 SOLVED_MSE = 0.1 * BASELINE_MSE
 SOLVED_ACCURACY = 0.9
+CHANCE_LOSS = {"adding": BASELINE_MSE, "copy": float(np.log(SYMBOLS))}
+"""Each task's training loss when predicting chance (the mean; uniform over the symbols)."""
 
 
 def copy_with_distractors(
@@ -158,17 +166,18 @@ def solved(task: str, value: float) -> bool:
 
 
 def train(
-    kind: str, task: str, lag: int, lr: float, updates: int, args, seed: int, checkpoints=()
-) -> tuple[float, int, dict[int, float]]:
-    """Train one model; its test score, the updates it used and its score at ``checkpoints``.
+    kind: str, task: str, lag: int, lr: float, updates: int, args, seed: int, early_stop=True
+) -> tuple[float, int, list[float]]:
+    """Train one model; its test score, the updates it used and its training losses.
 
-    Every 100 updates a validation batch is scored; training stops once it is solved.
+    With ``early_stop``, every 100 updates a validation batch is scored and training stops
+    once it is solved.
     """
     minigrad.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model = Memory(kind, task, args.hidden)
     opt = nn.optim.Adam(model.parameters(), lr=lr)
-    at: dict[int, float] = {}
+    losses: list[float] = []
     used = updates
     for step in range(1, updates + 1):
         loss = loss_of(model, *batch(task, args.batch, lag, rng))
@@ -176,50 +185,19 @@ def train(
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        if step in checkpoints:
-            at[step] = score(model, lag, 500, rng)
-        if step % 100 == 0 and not checkpoints and solved(task, score(model, lag, 256, rng)):
+        losses.append(loss.item())
+        if early_stop and step % 100 == 0 and solved(task, score(model, lag, 256, rng)):
             used = step
             break
-    return score(model, lag, 1000, rng), used, at
+    return score(model, lag, 1000, rng), used, losses
 
 
-def sweep(args) -> tuple[float, dict]:
-    """Every model at every ``--sweep-lrs`` on ``--sweep-lag``; the one rate for all models."""
-    marks = sorted({max(1, args.updates // 4), max(1, args.updates // 2), args.updates})
-    table: dict = {task: {} for task in TASKS}
-    jobs = [(t, lr, k) for t in TASKS for lr in args.sweep_lrs for k in KINDS]
-    for task, lr, kind in progress(jobs, total=len(jobs), desc="lr sweep", enabled=args.show):
-        _, _, at = train(kind, task, args.sweep_lag, lr, args.updates, args, args.seed, marks)
-        table[task].setdefault(lr, {})[kind] = at
-    print(f"learning-rate sweep at lag {args.sweep_lag} (seed {args.seed}), score after updates")
-    for task in TASKS:
-        unit = "test MSE (solved ≤ 0.017)" if task == "adding" else "accuracy (solved ≥ 0.9)"
-        print(f"  {TITLES[task]}, {unit}:")
-        for lr, per_kind in table[task].items():
-            cells = "  ".join(
-                f"{k} " + "/".join(f"{per_kind[k][m]:.3f}" for m in marks) for k in KINDS
-            )
-            print(f"    lr {lr:<6g} {cells}   (after {'/'.join(map(str, marks))})")
-
-    def merit(lr: float) -> tuple[int, float]:
-        n_solved, quality = 0, 0.0
-        for task in TASKS:
-            for kind in KINDS:
-                value = table[task][lr][kind][args.updates]
-                n_solved += solved(task, value)
-                quality += -value / BASELINE_MSE if task == "adding" else value
-        return n_solved, quality
-
-    best = max(args.sweep_lrs, key=merit)
-    print(f"  chosen for every model and task: lr = {best:g} ({merit(best)[0]} of 6 solved)")
-    return best, {
-        task: {
-            str(lr): {k: {str(m): v for m, v in at.items()} for k, at in d.items()}
-            for lr, d in per.items()
-        }
-        for task, per in table.items()
-    }
+def sweep_loss(pair: str, lr: float, args) -> float:
+    """The sweep's final loss of ``pair`` ("task/model") at ``lr``: the mean training loss of
+    the last 20 updates over the task's chance-level loss (full budget, no early stop)."""
+    task, kind = pair.split("/")
+    _, _, losses = train(kind, task, args.sweep_lag, lr, args.updates, args, args.seed, False)
+    return final_loss_of(losses) / CHANCE_LOSS[task]
 
 
 def largest_solved(task: str, lags: list[int], scores: list[float]) -> int:
@@ -272,22 +250,27 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--updates", type=int, default=400, help="most Adam updates per run")
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--hidden", type=int, default=32)
-    parser.add_argument("--sweep-lrs", type=float, nargs="+", default=[0.003, 0.01, 0.03])
+    add_lr_options(parser, [0.003, 0.01, 0.03])
     parser.add_argument("--sweep-lag", type=int, default=20, help="lag of the lr sweep")
-    parser.add_argument("--lr", type=float, default=None, help="skip the sweep, use this rate")
     parser.add_argument("--seeds", type=int, default=3, help="training runs per model and lag")
     args = parser.parse_args(argv)
     if args.quick:
         args.lags, args.updates, args.seeds, args.sweep_lag = [5, 10], 30, 2, 5
-        args.sweep_lrs = [0.01, 0.03]
     if min(*args.lags, args.updates, args.batch, args.hidden, args.seeds, args.sweep_lag) < 2:
         parser.error("--lags, --updates, --batch, --hidden, --seeds, --sweep-lag must be ≥ 2")
     args.show = not args.no_progress
     out = run_folder(args)
     started = time.perf_counter()
-    sweep_table = None
-    if args.lr is None:
-        args.lr, sweep_table = sweep(args)
+    sweep = choose_learning_rate(
+        args,
+        lambda pair, lr: sweep_loss(pair, lr, args),
+        [f"{task}/{kind}" for task in TASKS for kind in KINDS],
+        budget=f"lag {args.sweep_lag}, {args.updates} Adam updates × {args.batch}, seed "
+        f"{args.seed}; final loss = training loss of the last 20 updates ÷ the loss of "
+        "predicting chance (MSE ÷ 1/6, cross-entropy ÷ ln 4)",
+        quick_lr=0.01,
+    )
+    args.lr = sweep["lr"]
     lags = sorted(args.lags)
     seeds = range(args.seed, args.seed + args.seeds)
     kinds = (*KINDS, SIDE)
@@ -300,10 +283,10 @@ def main(argv: list[str] | None = None) -> dict:
         used[task][kind][seed - args.seed, lags.index(lag)] = n
     seconds = time.perf_counter() - started
     figures = save_figure(figure(lags, runs, args), out, "memory_vs_lag", svg=True)
-    return report(out, lags, runs, used, figures, args, seconds, sweep_table)
+    return report(out, lags, runs, used, figures, args, seconds, sweep)
 
 
-def report(out, lags, runs, used, figures, args, seconds: float, sweep_table) -> dict:
+def report(out, lags, runs, used, figures, args, seconds: float, sweep: dict) -> dict:
     """Check the deck's target on each task (criterion in the docstring) and write the summary."""
     kinds = (*KINDS, SIDE)
     mean = {t: {k: runs[t][k].mean(axis=0).tolist() for k in kinds} for t in TASKS}
@@ -331,7 +314,9 @@ def report(out, lags, runs, used, figures, args, seconds: float, sweep_table) ->
     finding = (
         "; ".join(words)
         + f". Same budget for every model: ≤ {args.updates} updates × {args.batch}, "
-        + f"lr {args.lr:g} (chosen by the sweep for all), {args.seeds} seeds. The deck's "
+        + f"lr {args.lr:g} ({'chosen by the sweep for all' if sweep['lr_sweep'] else 'no sweep'})"
+        + (f" — {sweep['lr_sweep_tie']}" if sweep.get("lr_sweep_tie") else "")
+        + f", {args.seeds} seeds. The deck's "
         + "'f_t all ones' is nearer forget bias 3 (σ(3) ≈ 0.95 per step) than 1 (σ(1) ≈ 0.73, "
         + "0.73^20 ≈ 0.002); "
         + (
@@ -362,13 +347,18 @@ def report(out, lags, runs, used, figures, args, seconds: float, sweep_table) ->
         criterion={"adding": f"test MSE ≤ {SOLVED_MSE:.4f}", "copy": "accuracy ≥ 0.9"},
         claim_held_per_task=held,
         forget_bias_3_largest_lag_solved={t: largest[t][SIDE] for t in TASKS},
-        lr=args.lr,
-        lr_sweep=sweep_table,
+        setup={
+            "lr": f"One rate for every model and task, from the kit's printed sweep at lag "
+            f"{args.sweep_lag} (the lowest mean final training loss over the six task/model "
+            "pairs, each loss divided by the loss of predicting chance so that both tasks count"
+            " alike; ties to the smaller rate)."
+        },
         seeds=args.seeds,
         updates=args.updates,
         batch=args.batch,
         hidden=args.hidden,
         train_seconds=seconds,
+        **sweep,
     )
 
 

@@ -16,8 +16,17 @@ forward pass therefore sees the whole history; only the gradient stops at the ch
 recall target at step t can send a gradient back to its cue at t − d only when both lie in the
 same chunk, which happens for a share (k − d)/k of the targets when d < k and never when
 d ≥ k. Chunk lengths ``--chunks`` are swept against dependency lengths ``--delays``, with the
-same budget for every pair (``--updates`` Adam updates on ``--batch`` streams, the learning
-rate picked once by a small printed sweep on the longest chunk), over ``--seeds`` seeds.
+same budget for every pair (``--updates`` Adam updates on ``--batch`` streams), over
+``--seeds`` seeds.
+
+LEARNING RATE (criterion fixed before the run): one rate for every chunk length, from the
+kit's printed sweep (``choose_learning_rate``): each chunk length k is trained at d = k/2
+(rounded down; the dependency fits in the chunk) with one seed and the full budget at each of
+``--sweep-lrs``, and the rate with the lowest mean final loss over the chunk lengths is kept,
+ties to the smaller rate. The final loss is the mean cross-entropy of the recall steps over
+the last 20 updates. It is the training loss, not the recall accuracy, because accuracy
+saturates: at d = k/2 every rate can reach 1.0, and a sweep of ties decides nothing. If the
+rates still tie, the run says so and the tie-break decides.
 
 CRITERION (fixed before the run): the claim holds when, for every chunk length k, the mean
 recall accuracy over seeds is ≥ 0.9 at every swept d ≤ k/2 (the dependency fits in the chunk
@@ -40,8 +49,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from _experiment_kit import (
+    add_lr_options,
     check_target,
+    choose_learning_rate,
     experiment_parser,
+    final_loss_of,
     progress,
     run_folder,
     save_figure,
@@ -54,7 +66,6 @@ from nn import functional as F  # noqa: N812 (the PyTorch idiom)
 
 NAME = "tbptt_context"
 IGNORE = -100
-LEARNING_RATES = (0.003, 0.01, 0.03)
 
 
 def delayed_recall(steps: int, streams: int, delay: int, symbols: int, rng) -> tuple:
@@ -102,15 +113,16 @@ class Recaller(nn.Module):
         return self.head(out), state
 
 
-def train_and_score(chunk: int, delay: int, seed: int, lr: float, args) -> float:
-    """Train with truncated BPTT of ``chunk`` steps; recall accuracy on a fresh stream."""
+def train_and_score(chunk: int, delay: int, seed: int, lr: float, args) -> tuple[float, list]:
+    """Train with truncated BPTT of ``chunk`` steps; the recall accuracy on a fresh stream
+    and the training losses (cross-entropy of the recall steps, one per update)."""
     minigrad.manual_seed(seed)
     rng = np.random.default_rng([seed, chunk, delay])
     model = Recaller(args.symbols, args.hidden)
     opt = nn.optim.Adam(model.parameters(), lr=lr)
     x, y = delayed_recall(args.updates * chunk + 1, args.batch, delay, args.symbols, rng)
     streams = np.stack([x, y], axis=-1)  # one (T, B, 2) array, so the chunks stay aligned
-    state = None
+    state, losses = None, []
     for inputs, _ in nn.tbptt_chunks(streams, chunk):
         logits, state = model(inputs[..., 0], state)
         targets = inputs[..., 1]
@@ -120,26 +132,20 @@ def train_and_score(chunk: int, delay: int, seed: int, lr: float, args) -> float
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
+            losses.append(loss.item())
         state = nn.detach_state(state)  # the gradient stops here; the values carry on
     x, y = delayed_recall(args.test_steps, 16, delay, args.symbols, rng)
     with minigrad.no_grad():
         logits, _ = model(x)
     scored = y != IGNORE
-    return float(np.mean(logits.numpy().argmax(axis=-1)[scored] == y[scored]))
+    return float(np.mean(logits.numpy().argmax(axis=-1)[scored] == y[scored])), losses
 
 
-def pick_learning_rate(args) -> tuple[float, dict[float, float]]:
-    """The learning rate with the best accuracy on the longest chunk at d = k/2, one seed."""
-    chunk = max(args.chunks)
-    delay = max(1, chunk // 2)
-    scores = {lr: train_and_score(chunk, delay, args.seed, lr, args) for lr in LEARNING_RATES}
-    best = max(scores, key=lambda lr: (scores[lr], -abs(np.log10(lr / 0.01))))
-    print(
-        f"learning-rate sweep (chunk {chunk}, delay {delay}, seed {args.seed}): "
-        + ", ".join(f"{lr:g} → {acc:.2f}" for lr, acc in scores.items())
-        + f"; using {best:g} for every run"
-    )
-    return best, scores
+def sweep_loss(chunk: int, lr: float, args) -> float:
+    """The sweep's final loss for chunk length ``chunk`` at ``lr``: trained at d = k/2 with
+    seed ``--seed``, the mean recall cross-entropy of the last 20 updates."""
+    _, losses = train_and_score(chunk, max(1, chunk // 2), args.seed, lr, args)
+    return final_loss_of(losses)
 
 
 def verdict(chunks, delays, accuracy: dict[int, np.ndarray], chance: float) -> dict:
@@ -161,33 +167,31 @@ def verdict(chunks, delays, accuracy: dict[int, np.ndarray], chance: float) -> d
 
 def figure(chunks, delays, accuracy: dict[int, np.ndarray], chance: float, args):
     """Recall accuracy against the dependency length, one curve per chunk length."""
-    with plt.rc_context({"font.size": 15}):
-        fig, ax = plt.subplots(figsize=(12, 6.75))
-        colours = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"] * len(chunks)
-        for chunk, colour in zip(chunks, colours, strict=False):
-            acc = accuracy[chunk]
-            mean = acc.mean(axis=0)
-            spread = [mean - acc.min(axis=0), acc.max(axis=0) - mean]
-            ax.errorbar(
-                delays, mean, yerr=spread, fmt="o-", lw=2.5, ms=8, capsize=4, color=colour,
-                label=f"chunk k = {chunk}",
-            )  # fmt: skip
-            ax.axvline(chunk, color=colour, ls=":", lw=2)
-            ax.text(chunk + 0.15, 1.04, f"d = k = {chunk}", color=colour, ha="left", fontsize=13)
-        ax.axhline(chance, color="gray", ls="--", lw=1.5, label=f"chance (1/{args.symbols})")
-        ax.set(xlabel="dependency length d (steps from cue to recall)")
-        ax.set(ylabel="recall accuracy (held-out stream)", ylim=(0, 1.1))
-        ax.set_xticks(delays)
-        ax.grid(alpha=0.3)
-        ax.legend(loc="center right", fontsize=13)
-        ax.set_title(
-            "Truncated BPTT with chunks of k steps: recall accuracy against dependency length\n"
-            f"GRU {args.hidden}, {args.updates} Adam updates × {args.batch} streams, state "
-            f"carried across chunks; {args.seeds} seeds, bars min–max",
-            fontsize=15,
-            pad=26,
-        )
-        fig.tight_layout()
+    fig, ax = plt.subplots()  # the kit's 16:9 slide (constrained layout)
+    colours = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e"] * len(chunks)
+    for chunk, colour in zip(chunks, colours, strict=False):
+        acc = accuracy[chunk]
+        mean = acc.mean(axis=0)
+        spread = [mean - acc.min(axis=0), acc.max(axis=0) - mean]
+        ax.errorbar(
+            delays, mean, yerr=spread, fmt="o-", lw=2.5, ms=8, capsize=4, color=colour,
+            label=f"chunk k = {chunk}",
+        )  # fmt: skip
+        ax.axvline(chunk, color=colour, ls=":", lw=2)
+        ax.text(chunk + 0.15, 1.04, f"d = k = {chunk}", color=colour, ha="left", fontsize=14)
+    ax.axhline(chance, color="gray", ls="--", lw=1.5, label=f"chance (1/{args.symbols})")
+    ax.set(xlabel="dependency length d (steps from cue to recall)")
+    ax.set(ylabel="recall accuracy (held-out stream)", ylim=(0, 1.1))
+    ax.set_xticks(delays)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="center right", fontsize=14)
+    ax.set_title(
+        "Truncated BPTT with chunks of k steps: recall accuracy against dependency length\n"
+        f"GRU {args.hidden}, {args.updates} Adam updates × {args.batch} streams at lr "
+        f"{args.lr:g}, state carried across chunks; {args.seeds} seeds, bars min–max",
+        fontsize=16,
+        pad=26,
+    )
     return fig
 
 
@@ -200,11 +204,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--hidden", type=int, default=32)
     parser.add_argument("--symbols", type=int, default=4, help="alphabet to recall")
     parser.add_argument("--seeds", type=int, default=3, help="training runs per (k, d)")
-    parser.add_argument("--lr", type=float, default=None, help="skip the sweep, use this")
+    add_lr_options(parser, [0.003, 0.01, 0.03])
     parser.add_argument("--test-steps", type=int, default=1000, help="held-out stream length")
     args = parser.parse_args(argv)
     if args.quick:
-        quick = {"chunks": [4, 8], "delays": [2, 6, 10], "updates": 30, "seeds": 1, "lr": 0.01}
+        quick = {"chunks": [4, 8], "delays": [2, 6, 10], "updates": 30, "seeds": 1}
         for key, value in quick.items():  # what the command line left at its default
             if getattr(args, key) == parser.get_default(key):
                 setattr(args, key, value)
@@ -214,14 +218,20 @@ def main(argv: list[str] | None = None) -> dict:
     out = run_folder(args)
     chunks, delays = sorted(set(args.chunks)), sorted(set(args.delays))
     started = time.perf_counter()
-    sweep = None
-    if args.lr is None:
-        args.lr, sweep = pick_learning_rate(args)
+    sweep = choose_learning_rate(
+        args,
+        lambda name, lr: sweep_loss(int(name.removeprefix("k=")), lr, args),
+        [f"k={k}" for k in chunks],
+        budget=f"each chunk length k at d = k/2, {args.updates} Adam updates × {args.batch} "
+        f"streams, seed {args.seed}; final loss = recall cross-entropy of the last 20 updates",
+        quick_lr=0.01,
+    )
+    args.lr = sweep["lr"]
     seeds = range(args.seed, args.seed + args.seeds)
     accuracy = {k: np.zeros((args.seeds, len(delays))) for k in chunks}
     jobs = [(k, d, s) for k in chunks for d in delays for s in seeds]
     for k, d, s in progress(jobs, total=len(jobs), desc="train", enabled=not args.no_progress):
-        accuracy[k][s - args.seed, delays.index(d)] = train_and_score(k, d, s, args.lr, args)
+        accuracy[k][s - args.seed, delays.index(d)] = train_and_score(k, d, s, args.lr, args)[0]
     seconds = time.perf_counter() - started
     chance = 1 / args.symbols
     figures = save_figure(figure(chunks, delays, accuracy, chance, args), out, "accuracy_vs_delay")
@@ -257,6 +267,7 @@ def report(out, args, chunks, delays, accuracy, chance, figures, seconds, sweep)
         + f"GRU {args.hidden}, {args.updates} Adam updates at lr {args.lr:g} × {args.batch} "
         + f"streams, {args.seeds} seed(s) per point; the state is carried across chunks, so "
         + "only the gradient is cut."
+        + (f" Learning-rate sweep: {sweep['lr_sweep_tie']}." if sweep.get("lr_sweep_tie") else "")
     )
     return write_summary(
         out,
@@ -271,14 +282,18 @@ def report(out, args, chunks, delays, accuracy, chance, figures, seconds, sweep)
         accuracy_per_seed={k: accuracy[k] for k in chunks},
         per_chunk=judged,
         chance=chance,
-        lr=args.lr,
-        lr_sweep=sweep,
+        setup={
+            "lr": "One rate for every chunk length, from the kit's printed sweep (each k at d = "
+            "k/2, the lowest mean final recall cross-entropy; ties to the smaller rate): the "
+            "loss, not the accuracy, since at d = k/2 every rate may reach accuracy 1.0."
+        },
         updates=args.updates,
         batch=args.batch,
         hidden=args.hidden,
         symbols=args.symbols,
         seeds=args.seeds,
         train_seconds=seconds,
+        **sweep,
     )
 
 

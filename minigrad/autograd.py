@@ -35,7 +35,16 @@ import numpy as np
 from minigrad import backend
 from minigrad import op as op_module
 from minigrad.anomaly import check_backward
-from minigrad.graph import STATE, FreedTensor, Node, TensorLike, enable_grad, no_grad
+from minigrad.graph import (
+    STATE,
+    FreedTensor,
+    Node,
+    TensorLike,
+    enable_grad,
+    no_grad,
+    resolve_parents,
+)
+from minigrad.inplace import WRITES, check_saved
 from minigrad.op import times_local
 from minigrad.stepping import BackwardStep, StepRecorder, node_numbers
 
@@ -130,14 +139,14 @@ def backward_of(
         grads, local = _graph_backward[0](node, output, upstream), None
     elif op.derived:
         local = op.local_grads()
-        if type(local) is not tuple or len(local) != len(node.parents):
+        if type(local) is not tuple or len(local) != len(node._parents):
             raise _bad_return(node, local, "local_grads", "local gradient", "return (2 * x,)")
         if release:  # an element-wise op holds nothing but ``saved``
             op.saved, node.freed = None, True
         return times_local(upstream, local), local
     else:
         grads, local = op.backward(upstream), None
-    if type(grads) is not tuple or len(grads) != len(node.parents):
+    if type(grads) is not tuple or len(grads) != len(node._parents):
         raise _bad_return(node, grads, "backward", "gradient", "return (grad * 2,)")
     if release:
         op.release()
@@ -195,13 +204,14 @@ def store_grad(t: TensorLike, grad: Any, owned: bool = False) -> None:
     of an op with ``fresh_grads``), so it needs no copy. A Tensor ``grad`` (create_graph) is a
     graph and is added as one.
     """
-    tensor_class = op_module.Tensor
+    # the slot itself: ``Tensor.grad``'s setter checks what users assign, not the driver's
+    tensor_class, have = op_module.Tensor, t._grad
     if isinstance(grad, tensor_class):
-        t.grad = grad if t.grad is None else t.grad + grad
-    elif t.grad is None:
-        t.grad = tensor_class._make(grad if owned else _own(grad), False, None)
+        t._grad = grad if have is None else have + grad
+    elif have is None:
+        t._grad = tensor_class._make(grad if owned else _own(grad), False, None)
     else:
-        t.grad.array = t.grad.array + grad
+        have.array = have.array + grad
 
 
 def _own(array: Any) -> Any:
@@ -329,6 +339,7 @@ def _walk(
     output_of: dict[Node, Any] = {}
     seen: set[Node] = set()  # nodes hash by identity
     stack = list(roots)
+    rebound = STATE.rebound  # an in-place op was recorded: point nodes at their inputs' values
     while stack:
         t = stack.pop()
         node = t._node
@@ -338,7 +349,9 @@ def _walk(
         nodes.append(node)
         if every_output or t._hooks is not None or t._retain or (wanted and t in wanted):
             output_of[node] = t
-        for parent in node.parents:
+        if rebound:
+            resolve_parents(node)
+        for parent in node._parents:
             parent_node = parent._node  # set only on op-made tensors, which require grad
             if parent_node is not None:
                 if parent_node not in seen:
@@ -374,6 +387,7 @@ def run_backward(
     for root, seed in zip(roots, seeds, strict=True):
         state.seed(root, seed)
     grads, records, check = state.grads, state.records, STATE.anomaly
+    versions = bool(WRITES)  # an in-place op ran: check what each op saved is unchanged
     small = KEEP_VALUES_UP_TO
     for node in nodes:
         upstream = grads.pop(node, None)
@@ -388,7 +402,9 @@ def run_backward(
             upstream = state.at_output(out, upstream)
         if node.freed:
             raise _freed_error(node)
-        inputs = node.parents
+        if versions:
+            check_saved(node)
+        inputs = node._parents
         input_grads, local = backward_of(node, out, upstream, create_graph, not retain_graph)
         if check:
             check_backward(node, input_grads)
@@ -424,7 +440,7 @@ def run_backward(
                     owned = previous is not None or (node.op.fresh_grads and observer is None)
                     state.finish_leaf(parent, grads.pop(parent), owned)
         if kept is not None:
-            node.parents = tuple(kept)
+            node._parents = tuple(kept)
         if observer is not None:
             yield observer.step(node, out, upstream, local, inputs, input_grads)
     state.finish()
@@ -609,11 +625,11 @@ def grads_set_aside(tensors: Iterable[Any]) -> Iterator[None]:
     (4.0, 10.0)
     """
     # freed records (FreedTensor) have no hooks or retain_grad, and no .grad of their own
-    saved = [(t, t.grad, t._hooks, t._retain) for t in tensors if type(t) is not FreedTensor]
+    saved = [(t, t._grad, t._hooks, t._retain) for t in tensors if type(t) is not FreedTensor]
     for t, *_ in saved:
-        t.grad, t._hooks, t._retain = None, None, False
+        t._grad, t._hooks, t._retain = None, None, False
     try:
         yield
     finally:
         for t, grad, hooks, retain in saved:
-            t.grad, t._hooks, t._retain = grad, hooks, retain
+            t._grad, t._hooks, t._retain = grad, hooks, retain

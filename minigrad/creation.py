@@ -47,15 +47,29 @@ def tensor(
     device: str | None = None,
     name: str | None = None,
 ) -> Tensor:
-    """Make a tensor from a number, nested list or array (PyTorch's ``torch.tensor``).
+    """Make a tensor from a number, nested list, array or tensor (PyTorch's ``torch.tensor``).
+
+    The values are always copied, as ``torch.tensor`` copies: an in-place change of the
+    tensor never reaches the array it came from. :func:`as_tensor`, :func:`from_numpy` and
+    the ``Tensor(array)`` constructor share the array instead (as their PyTorch namesakes).
 
     Examples
     --------
+    >>> import numpy as np
     >>> import minigrad
     >>> minigrad.tensor([[1.0, 2.0]], requires_grad=True).shape
     (1, 2)
+    >>> a = np.zeros(2, np.float32)
+    >>> minigrad.tensor(a).array is a, minigrad.Tensor(a).array is a
+    (False, True)
     """
-    return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype, device=device)
+    made = Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype, device=device)
+    source = data.array if isinstance(data, Tensor) else data
+    if made.array is source:
+        # NumPy and CuPy arrays copy themselves; the Array API spells it asarray(copy=True)
+        copy = getattr(source, "copy", None)
+        made.array = copy() if copy else backend.namespace(source).asarray(source, copy=True)
+    return made
 
 
 def as_tensor(
@@ -85,7 +99,7 @@ def as_tensor(
         if dtype is not None and backend.dtype_name(dtype) != backend.dtype_name(data.dtype):
             data = data.to(backend.dtype_name(dtype))
         return data if device is None or data.device == device else data.to(device)
-    return tensor(data, dtype=dtype, device=device)
+    return Tensor(data, dtype=dtype, device=device)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:

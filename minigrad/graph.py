@@ -77,10 +77,13 @@ PER_THREAD = _PerThread()
 class _State:
     """Process-wide switches, read on every op, so kept as plain attributes."""
 
-    __slots__ = ("anomaly",)
+    __slots__ = ("anomaly", "rebound")
 
     def __init__(self) -> None:
         self.anomaly = False
+        # True once an in-place op was recorded: a tensor may then have a node newer than the
+        # nodes that used it before (see Node.parents)
+        self.rebound = False
 
 
 STATE = _State()
@@ -97,7 +100,9 @@ class Node:
     op : Op
         The op instance; it holds what it saved for backward until the graph is freed.
     parents : tuple of Tensor
-        The op's inputs, in order.
+        The op's inputs, in order, as they were when the op ran: a tensor changed in place
+        since (``x.add_(1)``) has a newer node, so it is replaced here by the stand-in for its
+        earlier value that the in-place op kept (``op.before``).
     scope : str
         The :func:`scope` path the node was created in, e.g. ``"lstm/l0/t=3/forget_gate"``.
     seq : int
@@ -109,21 +114,58 @@ class Node:
         otherwise, so the other ops pay nothing for it: read it with ``getattr``).
     """
 
-    __slots__ = ("created_at", "freed", "op", "parents", "scope", "seq")
+    __slots__ = ("_parents", "created_at", "freed", "op", "scope", "seq")
 
     def __init__(
         self, op: OpLike, parents: tuple[TensorLike, ...], scope: str | None = None
     ) -> None:
         # ``apply`` fills the same slots inline (once per op): keep the two in step
         self.op = op
-        self.parents = parents
+        self._parents = parents
         self.scope = PER_THREAD.mode.scope_path if scope is None else scope
         self.seq = next_seq()
         self.freed = False
 
+    @property
+    def parents(self) -> tuple[TensorLike, ...]:
+        # the backward driver reads ``_parents`` itself, after calling resolve_parents once
+        if STATE.rebound:
+            resolve_parents(self)
+        return self._parents
+
+    @parents.setter
+    def parents(self, parents: tuple[TensorLike, ...]) -> None:
+        self._parents = parents
+
     def __repr__(self) -> str:
         where = f" in {self.scope!r}" if self.scope else ""
         return f"<Node #{self.seq} {self.op.name}{where}>"
+
+
+def resolve_parents(node: Node) -> None:
+    """Point ``node`` at its inputs as they were when it ran.
+
+    Nodes hold their input tensors, and an in-place op rebinds its tensor to a newer node
+    (``h.mul_(2)`` makes ``h`` the output of a ``mul_`` node). A node made before that write
+    must still send its gradient to ``h``'s earlier value: every in-place node keeps a stand-in
+    for it (``op.before``, which has the earlier node), so a parent whose node is newer than
+    ``node`` is replaced by the stand-in, as many writes back as needed. Runs only once an
+    in-place op was recorded (``STATE.rebound``).
+    """
+    parents, fixed, seq = node._parents, None, node.seq
+    for i, p in enumerate(parents):
+        q = p
+        while q._node is not None and q._node.seq > seq:
+            before = getattr(q._node.op, "before", None)
+            if before is None:
+                break
+            q = before
+        if q is not p:
+            if fixed is None:
+                fixed = list(parents)
+            fixed[i] = q
+    if fixed is not None:
+        node._parents = tuple(fixed)
 
 
 class FreedTensor:

@@ -108,6 +108,11 @@ class Op(ABC):
     lookups, device copies. Their backward, recorded for higher-order gradients, is the op's
     own backward run as an op (:class:`minigrad.higher_order.Adjoint`)."""
     saved: tuple[Any, ...] | None = None
+    saved_for: tuple[tuple[int, ...], ...] | None = None
+    """Which inputs' gradients use each item of ``saved`` (mul: ``((1,), (0,))``, each input's
+    gradient uses the other input). The check of in-place writes then skips the items that no
+    input needing a gradient uses, as PyTorch, which saves only those. ``None``: every item
+    counts."""
     scalar_output: Any = None
     """A 0-d output as NumPy returned it (a scalar, before it became an array)."""
     needs: tuple[bool, ...] = ()
@@ -355,7 +360,7 @@ def apply(op: Op, *inputs: _TensorClass) -> _TensorClass:
         # 5 % slower on the scalar chain. A test checks that every slot is filled.
         node = _new(Node)
         node.op = op
-        node.parents = inputs
+        node._parents = inputs
         node.scope = mode.scope_path
         node.seq = next_seq()
         node.freed = False
@@ -369,7 +374,7 @@ def apply(op: Op, *inputs: _TensorClass) -> _TensorClass:
         check_forward(op, out, node)
     t = _new(Tensor)
     t.array = out
-    t.grad = None
+    t._grad = None
     t.requires_grad = requires
     t.name = None
     t._node = node

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from minigrad import autograd, backend, ops
+from minigrad import autograd, backend, inplace, ops
 from minigrad.dims import DTypeError, check_axis
 from minigrad.dtypes import get_default_dtype
 from minigrad.graph import Node
@@ -25,6 +25,7 @@ from minigrad.methods import (
     ConversionMethods,
     ElementwiseMethods,
     IndexMethods,
+    InplaceMethods,
     LinalgMethods,
     ReduceMethods,
     ScanMethods,
@@ -47,6 +48,7 @@ class Tensor(
     IndexMethods,
     LinalgMethods,
     ConversionMethods,
+    InplaceMethods,
 ):
     """An n-dimensional array that remembers how it was computed, for backprop.
 
@@ -84,7 +86,7 @@ class Tensor(
     (-4.0, -4.0, 3.0)
     """
 
-    __slots__ = ("_hooks", "_node", "_retain", "array", "grad", "name", "requires_grad")
+    __slots__ = ("_grad", "_hooks", "_node", "_retain", "array", "name", "requires_grad")
     __array_priority__ = 1000  # so ndarray <op> Tensor defers to Tensor's reflected operators
     __hash__ = object.__hash__  # __eq__ is element-wise, identity stays the hash
 
@@ -100,7 +102,7 @@ class Tensor(
         if device is not None:
             array = backend.to_device(array, device)
         self.array = array
-        self.grad: Tensor | None = None
+        self._grad: Tensor | None = None
         self.name = name
         self._node: Node | None = None
         self._hooks: list[Callable[[Tensor], Tensor | None]] | None = None
@@ -115,7 +117,7 @@ class Tensor(
         same slots inline: keep the two in step)."""
         t = cls.__new__(cls)
         t.array = data
-        t.grad = None
+        t._grad = None
         t.requires_grad = requires_grad
         t.name = None
         t._node = node
@@ -148,9 +150,12 @@ class Tensor(
         ``.data``).
 
         Writing into it (``p.data.add_(...)``, ``p.data[0] = 1``) changes this tensor's values
-        without being recorded. Assigning ``t.data = other`` replaces the values (a Tensor or
-        an array of the same backend). The array itself is :attr:`array` (``.numpy()`` gives
-        a NumPy copy from any device).
+        without being recorded, and without counting a version (as PyTorch, whose ``.data``
+        has a version counter of its own): a backward that needs the old values then
+        computes with the new ones, silently. ``detach()`` shares the count instead.
+        Assigning ``t.data = other`` replaces the values (a Tensor or an array of the same
+        backend). The array itself is :attr:`array` (``.numpy()`` gives a NumPy copy from any
+        device).
 
         Examples
         --------
@@ -163,7 +168,7 @@ class Tensor(
         >>> w.tolist(), w.requires_grad
         ([5.0, 6.0], True)
         """
-        return Tensor._make(self.array, False, None)
+        return _Data._make(self.array, False, None)
 
     @data.setter
     def data(self, value: Any) -> None:
@@ -175,6 +180,39 @@ class Tensor(
                 "wrap values with minigrad.tensor(...)"
             )
         self.array = value
+
+    @property
+    def grad(self) -> Tensor | None:
+        """``∂loss/∂self`` after ``backward()`` (``None`` before).
+
+        Assign ``None`` to clear it, or a Tensor of this tensor's shape, dtype and device;
+        anything else raises (to zero it, ``t.grad = None`` or ``t.grad.zero_()``).
+
+        Examples
+        --------
+        >>> from minigrad import Tensor
+        >>> w = Tensor([1.0, 2.0], requires_grad=True)
+        >>> w.grad = Tensor([0.5, 0.5])
+        >>> w.grad.tolist()
+        [0.5, 0.5]
+        >>> w.grad = 0  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: a tensor's .grad must be a Tensor or None, got int; ...
+        """
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            _check_grad(self, value)
+        self._grad = value
+
+    @property
+    def _version(self) -> int:
+        """How many in-place writes went to this tensor's values (PyTorch's ``_version``):
+        backward checks it for the values ops saved."""
+        return inplace.version(self.array)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -266,29 +304,43 @@ class Tensor(
         """
         return apply(ops.Cast(backend.dtype_name(self.dtype)), self)
 
-    def to(self, target: Any) -> Tensor:
-        """A copy on another device (``"cpu"``, ``"cuda"``) or with another dtype.
+    def to(self, *args: Any, **kwargs: Any) -> Tensor:
+        """A copy on another device (``"cpu"``, ``"cuda"``) and/or with another dtype.
 
+        Takes PyTorch's forms: ``to(device)``, ``to(dtype)``, ``to(device, dtype)``,
+        ``to(other)`` (other's device and dtype) and the keywords ``device=``, ``dtype=``
+        (``non_blocking=`` and ``copy=`` are accepted; ``copy=True`` always copies).
         Differentiable between floating dtypes and devices: the gradient flows back to this
         tensor's device and dtype. A cast to an integer or bool dtype is cut from the graph.
+        Without a change, the tensor itself is returned, as in PyTorch.
 
         Examples
         --------
+        >>> import minigrad
         >>> from minigrad import Tensor
         >>> Tensor([1, 2]).to("float64").dtype
         dtype('float64')
+        >>> Tensor([1, 2]).to("cpu", minigrad.float16).dtype
+        dtype('float16')
+        >>> Tensor([1.0]).to(Tensor([1], dtype="int64")).dtype
+        dtype('int64')
         """
-        if isinstance(target, str) and (target == "cpu" or target.startswith("cuda")):
-            device = backend.normalize_device(target)
-            if device == self.device and backend.namespace(self.array) is np:
-                return self
-            return apply(ops.Transfer(device), self)
-        name = backend.dtype_name(target)
-        if name == backend.dtype_name(self.dtype):
-            return self
-        if not backend.is_floating(name):
-            return cast(self.detach(), name)
-        return apply(ops.Cast(name), self)
+        device, dtype, copy = _to_arguments(args, kwargs)
+        out = self
+        if device is not None:
+            device = backend.normalize_device(device)
+            if device != self.device or backend.namespace(self.array) is not np:
+                out = apply(ops.Transfer(device), out)
+        if dtype is not None:
+            name = backend.dtype_name(dtype)
+            if name != backend.dtype_name(out.dtype):
+                if not backend.is_floating(name):
+                    out = cast(out.detach(), name)
+                else:
+                    out = apply(ops.Cast(name), out)
+        if copy and out is self:
+            out = self.clone()
+        return out
 
     def float(self, memory_format: Any = None) -> Tensor:
         """Cast to float32 (``memory_format`` is accepted: minigrad has one layout)."""
@@ -452,6 +504,39 @@ class Tensor(
         return self.array.ndim
 
 
+class _Data(Tensor):
+    """What ``.data`` returns: a tensor sharing the values whose in-place writes are not
+    counted (PyTorch's ``.data`` has a version counter of its own)."""
+
+    __slots__ = ()
+    _tracks_versions = False
+
+
+def _check_grad(t: Tensor, value: Any) -> None:
+    who = f"{t.name!r}" if t.name else "a tensor"
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"{who}'s .grad must be a Tensor or None, got {type(value).__name__}; to clear it "
+            "write t.grad = None, to zero it t.grad.zero_()"
+        )
+    if value.shape != t.shape:
+        raise RuntimeError(
+            f"cannot assign a gradient of shape {value.shape} to {who} of shape {t.shape}: "
+            "a gradient has its tensor's shape"
+        )
+    if backend.dtype_name(value.dtype) != backend.dtype_name(t.dtype):
+        raise RuntimeError(
+            f"cannot assign a gradient of dtype {backend.dtype_name(value.dtype)} to {who} of "
+            f"dtype {backend.dtype_name(t.dtype)}; convert it first (g.to("
+            f"'{backend.dtype_name(t.dtype)}'))"
+        )
+    if value.device != t.device:
+        raise RuntimeError(
+            f"cannot assign a gradient on {value.device} to {who} on {t.device}; move it first "
+            f"(g.to('{t.device}'))"
+        )
+
+
 class _HookHandle:
     """Returned by :meth:`Tensor.register_hook`; ``remove()`` unregisters the hook."""
 
@@ -464,6 +549,29 @@ class _HookHandle:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _is_device(value: Any) -> bool:
+    return isinstance(value, str) and (value == "cpu" or value.startswith("cuda"))
+
+
+def _to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, bool]:
+    """``Tensor.to``'s arguments as (device, dtype, copy), in any of PyTorch's forms."""
+    unknown = set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}
+    if unknown or len(args) > 2:
+        raise TypeError(
+            f"to() takes a device, a dtype, both, or a tensor (and device=, dtype=, copy=); "
+            f"got {len(args)} positional argument(s) and {sorted(unknown) or 'no other'} keywords"
+        )
+    device, dtype = kwargs.get("device"), kwargs.get("dtype")
+    for value in args:
+        if isinstance(value, Tensor):
+            device, dtype = value.device, value.dtype
+        elif _is_device(value):
+            device = value
+        else:
+            dtype = value
+    return device, dtype, bool(kwargs.get("copy", False))
 
 
 def _to_array(data: Any, dtype: Any) -> Any:

@@ -129,3 +129,57 @@ def test_a_given_rate_or_a_quick_run_skips_the_sweep_and_says_so(capsys) -> None
     record = kit.choose_learning_rate(quick, never, ["a"], budget="", quick_lr=0.5)
     assert record["lr"] == 0.5 and record["lr_sweep"] is None
     assert kit.QUICK_NOTE in capsys.readouterr().out and "sweep skipped" in record["lr_sweep_note"]
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "models"),
+    [
+        (
+            "long_range_memory",
+            ["--lags", "2", "3", "--sweep-lag", "2", "--seeds", "2"],
+            [f"{t}/{k}" for t in ("adding", "copy") for k in ("RNN", "LSTM", "GRU")],
+        ),
+        (
+            "tbptt_context",
+            ["--chunks", "2", "4", "--delays", "1", "--seeds", "1", "--test-steps", "20"],
+            ["k=2", "k=4"],
+        ),
+    ],
+)
+def test_the_memory_experiments_pick_their_rate_with_the_kits_sweep(
+    name, options, models, tmp_path: Path, monkeypatch, full_mode
+) -> None:
+    """A private sweep in either script (another criterion, another table) fails this."""
+    calls = []
+    real = kit.sweep_learning_rate
+
+    def spy(final_loss, models, lrs, **kwargs):
+        calls.append((list(models), list(lrs)))
+        return real(final_loss, models, lrs, **kwargs)
+
+    monkeypatch.setattr(kit, "sweep_learning_rate", spy)
+    experiment = import_example(name)
+    tiny = ["--updates", "2", "--hidden", "2", "--batch", "2", "--sweep-lrs", "0.01", "0.03"]
+    with matplotlib.rc_context():  # main() sets the slide style; keep it out of other tests
+        experiment.main([*options, *tiny, "--out", str(tmp_path), "--no-progress"])
+    assert calls == [(models, [0.01, 0.03])]
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["lr_sweep_criterion"] == kit.SWEEP_CRITERION
+    assert set(summary["lr_sweep"]) == {"0.01", "0.03"} and summary["lr"] in (0.01, 0.03)
+    assert set(summary["lr_sweep_per_model"]["0.01"]) == set(models)
+    assert "ties to the smaller rate" in summary["setup"]["lr"]
+
+
+def test_a_sweep_whose_rates_tie_says_so_and_breaks_the_tie_to_the_smaller_rate(capsys) -> None:
+    record = kit.sweep_learning_rate(
+        lambda m, lr: 1.0 if lr == 0.1 else 0.25, ["a", "b"], [0.03, 0.01, 0.1], budget="b",
+        enabled=False,
+    )  # fmt: skip
+    assert record["lr"] == 0.01
+    assert record["lr_sweep_tie"] == (
+        "the sweep does not decide: rates 0.03, 0.01 tie at mean final loss 0.25; "
+        "tie-break: the smaller rate, 0.01"
+    )
+    assert record["lr_sweep_tie"] in capsys.readouterr().out
+    untied = kit.sweep_learning_rate(lambda m, lr: lr, ["a"], [0.1, 0.2], budget="", enabled=False)
+    assert untied["lr_sweep_tie"] is None and "ties: the smaller rate" in kit.SWEEP_CRITERION

@@ -30,20 +30,21 @@ FLOORS: dict[str, int] = {
     "minigrad.anomaly": 2,  # below op: apply checks every forward under detect_anomaly()
     "minigrad.op": 3,
     "minigrad.ops": 4,  # the package and every minigrad.ops.<family> module
-    "minigrad.stepping": 5,
-    "minigrad.autograd": 6,
-    "minigrad.methods._common": 7,
-    "minigrad.methods.*": 8,  # every family module
-    "minigrad.methods": 9,  # the package, which gathers the families
-    "minigrad.tensor": 10,
-    "minigrad.creation": 11,
-    "minigrad.serialization": 11,  # save and load: Tensors, no ops
-    "minigrad.functions": 12,
-    "minigrad.higher_order": 13,
-    "minigrad.transforms": 14,  # vjp, jvp, jacobian, hessian, hvp
-    "minigrad.gradcheck": 15,
-    "minigrad.testing": 16,
-    "minigrad": 17,  # the package's __init__: the public surface
+    "minigrad.inplace": 5,  # in-place writes and version counters, checked by the driver
+    "minigrad.stepping": 6,
+    "minigrad.autograd": 7,
+    "minigrad.methods._common": 8,
+    "minigrad.methods.*": 9,  # every family module
+    "minigrad.methods": 10,  # the package, which gathers the families
+    "minigrad.tensor": 11,
+    "minigrad.creation": 12,
+    "minigrad.serialization": 12,  # save and load: Tensors, no ops
+    "minigrad.functions": 13,
+    "minigrad.higher_order": 14,
+    "minigrad.transforms": 15,  # vjp, jvp, jacobian, hessian, hvp
+    "minigrad.gradcheck": 16,
+    "minigrad.testing": 17,
+    "minigrad": 18,  # the package's __init__: the public surface
 }
 
 # Upward imports allowed on purpose (none today). A pair listed here that no longer occurs

@@ -381,3 +381,58 @@ def test_index_refuses_floats_and_several_elements_as_torch(torch, value) -> Non
         range(torch.tensor(value))
     with pytest.raises(TypeError, match=message):
         range(minigrad.tensor(value))
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        (("cpu", "float64"), {}),
+        ((), {"device": "cpu", "dtype": "float16"}),
+        (("int64",), {}),
+        ((), {"dtype": "float32", "copy": True}),
+    ],
+)
+def test_to_takes_pytorchs_forms(torch, args, kwargs) -> None:
+    values = [[1.5, -2.0], [3.0, 0.25]]
+    ours = minigrad.tensor(values, dtype="float32").to(*args, **kwargs)
+    theirs_args = [getattr(torch, a) if a != "cpu" else a for a in args]
+    theirs_kwargs = {k: getattr(torch, v) if k == "dtype" else v for k, v in kwargs.items()}
+    theirs = torch.tensor(values, dtype=torch.float32).to(*theirs_args, **theirs_kwargs)
+    assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_to_another_tensor_takes_its_dtype_and_device_and_keeps_the_gradient() -> None:
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x.to(minigrad.zeros(1, dtype=minigrad.float64))
+    assert y.dtype == minigrad.float64 and y.device == x.device
+    (y * y).sum().backward()
+    assert x.grad.dtype == minigrad.float32 and x.grad.tolist() == [2.0, 4.0]
+
+
+def test_to_without_change_is_the_tensor_unless_copy() -> None:
+    x = minigrad.tensor([1.0, 2.0])
+    assert x.to("cpu", "float32") is x
+    copied = x.to("cpu", copy=True)
+    assert copied is not x and copied.array is not x.array and copied.tolist() == x.tolist()
+
+
+def test_to_with_bad_arguments_says_which_forms_it_takes() -> None:
+    with pytest.raises(TypeError, match=r"to\(\) takes a device, a dtype, both, or a tensor"):
+        minigrad.tensor([1.0]).to("cpu", "float32", "float64")
+    with pytest.raises(TypeError, match=r"\['layout'\]"):
+        minigrad.tensor([1.0]).to(layout="strided")
+
+
+def test_tensor_copies_while_as_tensor_from_numpy_and_tensor_share(torch) -> None:
+    made = {
+        "tensor": (minigrad.tensor, torch.tensor),
+        "as_tensor": (minigrad.as_tensor, torch.as_tensor),
+        "from_numpy": (minigrad.from_numpy, torch.from_numpy),
+        "Tensor": (minigrad.Tensor, torch.Tensor),
+    }
+    for name, (ours, theirs) in made.items():
+        a, b = np.zeros(2, np.float32), np.zeros(2, np.float32)
+        ours(a).array[0] = 5.0
+        theirs(b)[0] = 5.0
+        assert a[0] == b[0], f"{name}: minigrad {'shares' if a[0] else 'copies'}, torch not"

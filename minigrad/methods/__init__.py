@@ -1,6 +1,7 @@
 """The Tensor's methods, one mixin class per op family (arithmetic, elementwise,
-activations, compare, reduce, scan, shape, index, linalg), and one for conversions (casts,
-device moves, ``new_*``) that are no op.
+activations, compare, reduce, scan, shape, index, linalg), one for conversions (casts, device
+moves, ``new_*``) that are no op, and the in-place methods (``add_`` …, ``x += y``,
+``x[i] = v``) over them.
 
 Each method is a short call of :func:`minigrad.op.apply` on an op class of the same family
 in :mod:`minigrad.ops`; :class:`minigrad.Tensor` is its core plus these mixins. The
@@ -16,6 +17,7 @@ from minigrad.methods.compare import CompareMethods
 from minigrad.methods.conversion import ConversionMethods
 from minigrad.methods.elementwise import ElementwiseMethods
 from minigrad.methods.index import IndexMethods
+from minigrad.methods.inplace import InplaceMethods
 from minigrad.methods.linalg import LinalgMethods
 from minigrad.methods.reduce import ReduceMethods
 from minigrad.methods.scan import ScanMethods
@@ -28,6 +30,7 @@ __all__ = [
     "ConversionMethods",
     "ElementwiseMethods",
     "IndexMethods",
+    "InplaceMethods",
     "LinalgMethods",
     "ReduceMethods",
     "ScanMethods",

@@ -106,7 +106,7 @@ from minigrad.ops.elementwise import (
 )
 from minigrad.ops.elementwise import erf_array as erf_array
 from minigrad.ops.elementwise import erfc_array as erfc_array
-from minigrad.ops.index import Embedding, Gather, Scatter, ScatterAdd
+from minigrad.ops.index import Embedding, Gather, IndexPut, Scatter, ScatterAdd
 from minigrad.ops.linalg import Einsum, Linear, MatMul, NuclearNorm
 from minigrad.ops.reduce import LogSumExp, Max, Mean, Min, Norm, Prod, Sum
 from minigrad.ops.scan import Cumprod, Cumsum
@@ -167,6 +167,7 @@ __all__ = [
     "Hardswish",
     "Hardtanh",
     "Hypot",
+    "IndexPut",
     "LeakyReLU",
     "Lerp",
     "Linear",

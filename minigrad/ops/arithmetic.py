@@ -53,6 +53,7 @@ class Neg(Elementwise):
 class Mul(Elementwise):
     name, symbol = "mul", "×"
     rule = "mul swaps: each input gets upstream × the other input"
+    saved_for = ((1,), (0,))
 
     def forward(self, a: Any, b: Any) -> Any:
         self.saved = (a, b)

@@ -18,7 +18,7 @@ import numpy as np
 from minigrad import backend
 from minigrad.backend import namespace, reshape
 from minigrad.dims import IndexOutOfRangeError, ShapeError, normalize_axis
-from minigrad.op import Op
+from minigrad.op import Op, format_param
 
 
 def along_axis_positions(shape: tuple[int, ...], index: Any, dim: int) -> np.ndarray:
@@ -216,3 +216,44 @@ class Embedding(Op):
         full = xp.zeros(self.weight_shape, dtype=grad.dtype)
         rows = reshape(grad, (-1, self.weight_shape[1]))
         return backend.scatter_add(full, flat, rows), None
+
+
+class IndexPut(Op):
+    """``x[key] = v`` as an op: a copy of ``x`` with ``v`` written at ``key`` (``v``
+    broadcast to ``x[key]``'s shape). The in-place ``x[key] = v``, ``fill_`` and ``copy_``
+    record it; the write into ``x`` itself is :mod:`minigrad.inplace`'s."""
+
+    name, symbol = "index_put", "[ ]="
+    params = ("key",)
+    linear_in = (0, 1)
+    rule = "index_put routes: the written positions send the upstream gradient to v, the rest to x"
+    local_rules = (
+        "upstream with the written positions zeroed",
+        "upstream read at the written positions, summed over what v was broadcast along",
+    )
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+        items = key if isinstance(key, tuple) else (key,)
+        # the Array API wants every axis named; a trailing Ellipsis means the same everywhere
+        basic = all(k is Ellipsis or isinstance(k, (int, slice)) for k in items)
+        self._key = items if not basic or Ellipsis in items else (*items, Ellipsis)
+
+    def describe(self) -> str:
+        return f"index_put[{format_param(self.key)}]"
+
+    def forward(self, x: Any, v: Any) -> Any:
+        xp = namespace(x)
+        out = xp.asarray(x, copy=True)
+        out[self._key] = v
+        return out
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        xp = namespace(grad)
+        grad_x = grad_v = None
+        if self.needs[0]:
+            grad_x = xp.asarray(grad, copy=True)
+            grad_x[self._key] = 0
+        if self.needs[1]:
+            grad_v = grad[self._key]
+        return grad_x, grad_v

@@ -32,6 +32,7 @@ class MatMul(Op):
     fresh_grads = True  # each gradient is a new matmul result
     rule = "matmul: A gets upstream @ Bᵀ, B gets Aᵀ @ upstream"
     local_rules = ("upstream @ {1}ᵀ", "{0}ᵀ @ upstream")
+    saved_for = ((1,), (0,))  # (a, b): A's gradient uses B and B's uses A
 
     def forward(self, a: Any, b: Any) -> Any:
         if a.ndim == 0 or b.ndim == 0:
