@@ -101,8 +101,10 @@ class FusedLSTM(FusedRecurrence):
         peep, batch, hid = inputs.peep, inputs.x.shape[1], self.hidden
         dgates = self.buffer(xp, tuple(gates.shape), gates.dtype)
         dh_next = xp.zeros((batch, hid), dtype=out.dtype)
-        dc = xp.empty_like(dh_next)
-        dc[...] = grad[layout.c_n.start, ...]
+        dc = xp.zeros_like(dh_next)
+        grad_c_n, self.grad_c_n = self.grad_c_n, None  # each backward pass hands it anew
+        if grad_c_n is not None:
+            dc += grad_c_n
         dh, tmp, tmp2 = (xp.empty_like(dh_next) for _ in range(3))
         s_i, s_f, s_g, s_o = gate_slices(4, hid)
         for t in reversed(layout.order()):
@@ -111,7 +113,7 @@ class FusedLSTM(FusedRecurrence):
             d = dgates[t, ...]
             di, df, dg, do = d[:, s_i], d[:, s_f], d[:, s_g], d[:, s_o]
             tc, c_prev = tanh_c[t, ...], cells[t + layout.prev_offset, ...]
-            k.add(grad[t + layout.offset, ...], dh_next, out=dh)
+            k.add(grad[t, ...], dh_next, out=dh)
             # through h = o ⊙ tanh(c): to o, and to c (added to the cell gradient from t+1)
             k.mul(dh, tc, out=do)
             k.mul(dh, o, out=tmp)
