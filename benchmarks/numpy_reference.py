@@ -11,6 +11,9 @@ one can reasonably do in NumPy:
 - gate non-linearities are applied in place on one gate buffer, and one ``tanh`` call covers
   the sigmoid gates too: σ(x) = ½·tanh(x/2) + ½, so the sigmoid gates' weight rows are scaled
   by ½ (exact in floating point) before the step and need only ``*½ + ½`` after the ``tanh``;
+- the LSTM keeps its gates in the order i, f, o, g (weight rows permuted as they are scaled,
+  weight gradients permuted back), so its three sigmoid gates are one block: one ``*½ + ½`` and
+  one σ′ = s(1 − s) per step serve all three;
 - ``W_hhᵀ`` is made contiguous once per step (a transposed view is slower in the per-step
   matmul);
 - every buffer is allocated once, in ``__init__``; the loops write with ``out=``.
@@ -97,8 +100,20 @@ class NumpyCharLM:
             "decoder.bias": uniform((vocab,), hidden),
         }
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
-        # Row scale of the gate pre-activations: ½ for sigmoid gates (see _half_tanh_to_sigmoid).
-        sigmoid_gates = {"lstm": (0, 1, 3), "gru": (0, 1), "rnn": ()}[kind]
+        # The LSTM's internal row order i, f, o, g (PyTorch's is i, f, g, o; the permutation
+        # is its own inverse): the three sigmoid gates side by side. None: PyTorch's order.
+        self._order = None
+        if kind == "lstm":
+            blocks = (0, 1, 3, 2)
+            self._order = np.concatenate([np.arange(k * hidden, (k + 1) * hidden) for k in blocks])
+            self._w_ih_p = np.empty((g, embed), dt)  # the weights' rows in that order
+            self._w_hh_p = np.empty((g, hidden), dt)
+            self._dw_ih_p = np.empty((g, embed), dt)  # weight gradients before the permutation
+            self._dw_hh_p = np.empty((g, hidden), dt)
+            self._db_p = np.empty((g,), dt)
+        # Row scale of the gate pre-activations (internal order): ½ for sigmoid gates (see
+        # _half_tanh_to_sigmoid).
+        sigmoid_gates = {"lstm": (0, 1, 2), "gru": (0, 1), "rnn": ()}[kind]
         self._scale = np.ones((g, 1), dt)
         for k in sigmoid_gates:
             self._scale[k * hidden : (k + 1) * hidden] = 0.5
@@ -125,6 +140,7 @@ class NumpyCharLM:
             self._c = np.zeros((t + 1, b, hidden), dt)
             self._tanh_c = np.empty((t, b, hidden), dt)
             self._dc = np.empty((b, hidden), dt)
+            self._tmp3 = np.empty((b, 3 * hidden), dt)  # σ′ of the three sigmoid gates
         if kind == "gru":
             self._hproj = np.empty((t, b, g), dt)  # h @ W_hhᵀ + b_hh per step
             self._dhproj = np.empty((t, b, g), dt)  # ∂L/∂hproj
@@ -138,14 +154,20 @@ class NumpyCharLM:
         x2 = self._x.reshape(t_len * b, self.embed)
         xproj2 = self._xproj.reshape(t_len * b, -1)
         scale = self._scale
-        np.multiply(p["rnn.weight_ih_l0"], scale, out=self._w_ih_s)
-        np.multiply(p["rnn.weight_hh_l0"].T, scale.T, out=self._w_hh_s_t)
+        w_ih, w_hh = p["rnn.weight_ih_l0"], p["rnn.weight_hh_l0"]
+        bias = p["rnn.bias_ih_l0"] + p["rnn.bias_hh_l0"]
+        if self._order is not None:
+            w_ih = np.take(w_ih, self._order, axis=0, out=self._w_ih_p)
+            w_hh = np.take(w_hh, self._order, axis=0, out=self._w_hh_p)
+            bias = bias[self._order]
+        np.multiply(w_ih, scale, out=self._w_ih_s)
+        np.multiply(w_hh.T, scale.T, out=self._w_hh_s_t)
         np.matmul(x2, self._w_ih_s.T, out=xproj2)
         if self.kind == "gru":
             # b_hn sits inside r ⊙ (·), so the two biases stay apart
             xproj2 += p["rnn.bias_ih_l0"] * scale[:, 0]
         else:
-            xproj2 += (p["rnn.bias_ih_l0"] + p["rnn.bias_hh_l0"]) * scale[:, 0]
+            xproj2 += bias * scale[:, 0]
         w_hh_t = self._w_hh_s_t
         h, act, xproj = self._h, self._act, self._xproj
         # Per-step products use np.dot: the same BLAS call as np.matmul with less dispatch.
@@ -156,9 +178,8 @@ class NumpyCharLM:
                 np.dot(h[t], w_hh_t, out=a)
                 a += xproj[t]
                 np.tanh(a, out=a)
-                _half_tanh_to_sigmoid(a[:, : 2 * hdim])
-                _half_tanh_to_sigmoid(a[:, 3 * hdim :])
-                i, f, g, o = (a[:, k * hdim : (k + 1) * hdim] for k in range(4))
+                _half_tanh_to_sigmoid(a[:, : 3 * hdim])  # i, f, o
+                i, f, o, g = (a[:, k * hdim : (k + 1) * hdim] for k in range(4))
                 np.multiply(f, c[t], out=c[t + 1])
                 np.multiply(i, g, out=tmp)
                 c[t + 1] += tmp
@@ -218,13 +239,15 @@ class NumpyCharLM:
         dh, dh_next, tmp, tmp2 = self._dh, self._dh_next, self._tmp, self._tmp2
         dh_next.fill(0.0)
         if self.kind == "lstm":
+            w_hh = self._w_hh_p  # rows in the internal order i, f, o, g
             c, tanh_c, dc = self._c, self._tanh_c, self._dc
+            tmp3 = self._tmp3
             dc.fill(0.0)
             for t in reversed(range(t_len)):
                 np.add(dh_all[t], dh_next, out=dh)
                 a, d = act[t], dpre[t]
-                i, f, g, o = (a[:, k * hdim : (k + 1) * hdim] for k in range(4))
-                di, df, dg, do = (d[:, k * hdim : (k + 1) * hdim] for k in range(4))
+                i, f, o, g = (a[:, k * hdim : (k + 1) * hdim] for k in range(4))
+                di, df, do, dg = (d[:, k * hdim : (k + 1) * hdim] for k in range(4))
                 tc = tanh_c[t]
                 # ∂L/∂c_t = carried + dh ⊙ o ⊙ (1 − tanh²c)
                 np.multiply(tc, tc, out=tmp)
@@ -232,23 +255,18 @@ class NumpyCharLM:
                 tmp *= o
                 tmp *= dh
                 dc += tmp
-                # gate outputs, then through σ' = s(1 − s) and tanh' = 1 − g²
+                # gate outputs, then through tanh' = 1 − g² and σ' = s(1 − s) (i, f, o at once)
                 np.multiply(dh, tc, out=do)
-                np.subtract(1.0, o, out=tmp)
-                tmp *= o
-                do *= tmp
                 np.multiply(dc, g, out=di)
-                np.subtract(1.0, i, out=tmp)
-                tmp *= i
-                di *= tmp
                 np.multiply(dc, c[t], out=df)
-                np.subtract(1.0, f, out=tmp)
-                tmp *= f
-                df *= tmp
                 np.multiply(dc, i, out=dg)
                 np.multiply(g, g, out=tmp)
                 np.subtract(1.0, tmp, out=tmp)
                 dg *= tmp
+                sig, dsig = a[:, : 3 * hdim], d[:, : 3 * hdim]
+                np.subtract(1.0, sig, out=tmp3)
+                tmp3 *= sig
+                dsig *= tmp3
                 dc *= f  # carried to step t − 1
                 np.dot(d, w_hh, out=dh_next)
             dhproj = dpre
@@ -294,12 +312,24 @@ class NumpyCharLM:
         # Weight gradients: one matmul per sequence each.
         g_cols = dpre.shape[-1]
         dpre2 = dpre.reshape(n_rows, g_cols)
-        np.matmul(dpre2.T, self._x.reshape(n_rows, self.embed), out=gr["rnn.weight_ih_l0"])
-        np.sum(dpre2, axis=0, out=gr["rnn.bias_ih_l0"])
         dhproj2 = dhproj.reshape(n_rows, g_cols)
-        np.matmul(dhproj2.T, h[:t_len].reshape(n_rows, hdim), out=gr["rnn.weight_hh_l0"])
-        np.sum(dhproj2, axis=0, out=gr["rnn.bias_hh_l0"])
-        np.matmul(dpre2, p["rnn.weight_ih_l0"], out=self._dx)
+        x2, h_prev2 = self._x.reshape(n_rows, self.embed), h[:t_len].reshape(n_rows, hdim)
+        if self._order is None:
+            np.matmul(dpre2.T, x2, out=gr["rnn.weight_ih_l0"])
+            np.sum(dpre2, axis=0, out=gr["rnn.bias_ih_l0"])
+            np.matmul(dhproj2.T, h_prev2, out=gr["rnn.weight_hh_l0"])
+            np.sum(dhproj2, axis=0, out=gr["rnn.bias_hh_l0"])
+            np.matmul(dpre2, p["rnn.weight_ih_l0"], out=self._dx)
+        else:  # the LSTM: rows back from i, f, o, g to PyTorch's i, f, g, o
+            order = self._order
+            np.matmul(dpre2.T, x2, out=self._dw_ih_p)
+            np.take(self._dw_ih_p, order, axis=0, out=gr["rnn.weight_ih_l0"])
+            np.matmul(dpre2.T, h_prev2, out=self._dw_hh_p)
+            np.take(self._dw_hh_p, order, axis=0, out=gr["rnn.weight_hh_l0"])
+            np.sum(dpre2, axis=0, out=self._db_p)
+            np.take(self._db_p, order, axis=0, out=gr["rnn.bias_ih_l0"])
+            gr["rnn.bias_hh_l0"][...] = gr["rnn.bias_ih_l0"]
+            np.matmul(dpre2, self._w_ih_p, out=self._dx)
         demb = gr["embedding.weight"]
         demb.fill(0.0)
         # Rows of dx summed per id through the flat positions of their elements: np.add.at

@@ -12,7 +12,7 @@ import numpy as np
 from minigrad import backend
 from minigrad.dtypes import get_default_dtype
 from minigrad.methods._common import as_tensor_like, shape_arg
-from minigrad.tensor import Tensor
+from minigrad.tensor import Tensor, _to_array
 
 __all__ = [
     "BoolTensor",
@@ -63,8 +63,10 @@ def tensor(
     >>> minigrad.tensor(a).array is a, minigrad.Tensor(a).array is a
     (False, True)
     """
-    made = Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype, device=device)
     source = data.array if isinstance(data, Tensor) else data
+    made = Tensor(
+        _to_array(data, dtype, infer=True), requires_grad=requires_grad, name=name, device=device
+    )
     if made.array is source:
         # NumPy and CuPy arrays copy themselves; the Array API spells it asarray(copy=True)
         copy = getattr(source, "copy", None)

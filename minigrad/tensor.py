@@ -55,8 +55,9 @@ class Tensor(
     Parameters
     ----------
     data : number, nested list, NumPy/CuPy/Array API array, or Tensor
-        The values. Python floats and lists of floats become the default dtype (float32);
-        arrays keep their dtype unless ``dtype`` is given.
+        The values. Python numbers and lists of them become the default dtype (float32), as
+        in PyTorch's ``torch.Tensor`` (``minigrad.tensor`` keeps ints as int64 and bools as
+        bool, as ``torch.tensor``); arrays keep their dtype unless ``dtype`` is given.
     requires_grad : bool
         Whether backward should compute ``∂loss/∂self`` into ``.grad``.
     name : str, optional
@@ -574,20 +575,27 @@ def _to_arguments(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, A
     return device, dtype, bool(kwargs.get("copy", False))
 
 
-def _to_array(data: Any, dtype: Any) -> Any:
-    """Turn user data into a backend array, applying minigrad's dtype defaults."""
+def _to_array(data: Any, dtype: Any, infer: bool = False) -> Any:
+    """Turn user data into a backend array, applying minigrad's dtype defaults.
+
+    Python numbers become the default float (the ``Tensor`` constructor's rule), or, with
+    ``infer``, keep their kind: ints int64, bools bool (``minigrad.tensor``'s rule)."""
     if isinstance(data, Tensor):
         array = data.array
     elif isinstance(data, (bool, int, float, list, tuple)) or isinstance(data, np.generic):
         if isinstance(data, (list, tuple)) and any(isinstance(v, Tensor) for v in data):
             raise TypeError("Tensor() got a list of Tensors; use minigrad.stack(tensors)")
         array = np.asarray(data)
-        if array.dtype.kind == "f" and dtype is None and not isinstance(data, np.generic):
-            array = array.astype(get_default_dtype())
-        elif array.dtype.kind not in "biuf":
+        if array.dtype.kind not in "biuf":
             raise TypeError(
                 f"cannot make a tensor from {type(data).__name__} data of dtype {array.dtype}"
             )
+        keeps_kind = infer and array.dtype.kind != "f"
+        if dtype is None and not isinstance(data, np.generic) and not keeps_kind:
+            # PyTorch's Tensor(...) constructor: Python numbers of any kind become the default
+            # float (torch.Tensor([0]) is float32); minigrad.tensor([0]) infers int64, as
+            # torch.tensor does
+            array = array.astype(get_default_dtype())
     elif isinstance(data, np.ndarray):
         if data.dtype.kind not in "biuf":
             raise DTypeError(

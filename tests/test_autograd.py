@@ -112,7 +112,7 @@ def test_requires_grad_on_int_tensor_is_refused() -> None:
     with pytest.raises(
         TypeError, match="only floating-point tensors can require gradients, this one is int64"
     ):
-        Tensor([1, 2], requires_grad=True)
+        Tensor(np.array([1, 2]), requires_grad=True)
     with pytest.raises(TypeError, match="floating-point"):
         minigrad.arange(3).requires_grad_()
 

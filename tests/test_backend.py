@@ -50,7 +50,8 @@ def test_tensor_operators_convert_foreign_arrays_to_the_tensor_backend() -> None
 def test_default_dtype_is_float32_and_can_be_changed() -> None:
     assert minigrad.get_default_dtype() == "float32"
     assert Tensor(1.0).dtype == np.float32
-    assert Tensor([1, 2]).dtype == np.int64
+    assert Tensor([1, 2]).dtype == np.float32  # the constructor: PyTorch's torch.Tensor
+    assert minigrad.tensor([1, 2]).dtype == np.int64  # inferred, as torch.tensor
     assert Tensor(np.ones(2)).dtype == np.float64  # arrays keep their dtype
     minigrad.set_default_dtype("float64")
     assert Tensor([1.0]).dtype == np.float64

@@ -215,7 +215,7 @@ def test_setitem_with_an_index_tensor():
     w = Tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
     v = Tensor([10.0, 20.0], requires_grad=True)
     h = w * 1
-    h[Tensor([3, 0])] = v
+    h[minigrad.tensor([3, 0])] = v
     assert h.tolist() == [20.0, 2.0, 3.0, 10.0]
     (h * Tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
     assert w.grad.tolist() == [0.0, 2.0, 3.0, 0.0] and v.grad.tolist() == [4.0, 1.0]

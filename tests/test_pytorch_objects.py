@@ -436,3 +436,9 @@ def test_tensor_copies_while_as_tensor_from_numpy_and_tensor_share(torch) -> Non
         ours(a).array[0] = 5.0
         theirs(b)[0] = 5.0
         assert a[0] == b[0], f"{name}: minigrad {'shares' if a[0] else 'copies'}, torch not"
+
+
+@pytest.mark.parametrize("data", [[0], [1, 2], [True, False], 3, [[1, 2], [3, 4]], [1.5]])
+def test_the_tensor_constructor_and_tensor_give_torchs_dtypes(torch, data) -> None:
+    assert str(minigrad.Tensor(data).dtype) == str(torch.Tensor(data).dtype).removeprefix("torch.")
+    assert str(minigrad.tensor(data).dtype) == str(torch.tensor(data).dtype).removeprefix("torch.")

@@ -192,7 +192,7 @@ def test_manual_sgd_steps_under_no_grad():
 
 
 def test_an_inplace_op_keeps_the_dtype_as_pytorch():
-    ints = Tensor([1, 2])
+    ints = minigrad.tensor([1, 2])
     with pytest.raises(RuntimeError, match=r"add_: the result is float32 but the tensor is int64"):
         ints.add_(0.5)
     with pytest.raises(RuntimeError, match="div_"):

@@ -121,11 +121,13 @@ class CrossEntropyOp(RowsLossOp):
     def forward(self, logits: Any, target: Any) -> Any:
         xp = backend.namespace(logits)
         shifted = logits - backend.max(logits, axis=1, keepdims=True)
-        exp = xp.exp(shifted)
-        sums = backend.sum(exp, axis=1)
         safe, kept, count = _targets(xp, target, self.ignore_index, logits.dtype)
+        picked = backend.take_along_rows(shifted, safe)  # gathered before exp overwrites it
+        # on NumPy exp in place: one (M, C) array fewer to allocate and fill
+        exp = np.exp(shifted, out=shifted) if xp is np else xp.exp(shifted)
+        sums = backend.sum(exp, axis=1)
         self.saved = (exp, sums, safe, kept, count)
-        losses = xp.log(sums) - backend.take_along_rows(shifted, safe)
+        losses = xp.log(sums) - picked
         return self._reduce(xp, _masked(losses, kept), count)
 
     def backward(self, grad: Any) -> tuple[Any, ...]:

@@ -8,8 +8,11 @@ modules use.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from minigrad import Tensor, apply, scope
+from minigrad import Tensor, apply, backend, scope
+from minigrad.backend import reshape
+from minigrad.op import Op
 from minigrad.ops import GetItem
 from nn.recurrent.fused.base import FusedInputs, FusedRecurrence, SlabLayout, StepSink
 from nn.recurrent.fused.gru import FusedGRU
@@ -65,21 +68,48 @@ def run_fused(
     """
     op = make_op(kind, h0.shape[-1], **options)  # type: ignore[arg-type]
     inputs = [x, h0] + ([c0] if c0 is not None else []) + list(weights)
-    out = apply(op, *inputs)
-    layout = op.layout(x.shape[0])
+    y = apply(op, *inputs)  # the outputs (T, B, H): a view of the op's slab
+    last = 0 if op.reverse else x.shape[0] - 1  # the output slab that is the final state
     with scope("outputs"):
-        y = _take(out, layout.outputs)
-        h_n = layout.h_n if state_axis else layout.h_n.start
-        c_n = layout.c_n if state_axis or layout.c_n is None else layout.c_n.start
-        return y, _take(out, h_n), None if c_n is None else _take(out, c_n)
+        h_n = apply(GetItem((slice(last, last + 1) if state_axis else last, Ellipsis)), y)
+        c_n = apply(FinalCell(op, state_axis), y) if op.has_cell else None
+        return y, h_n, c_n
 
 
-def _take(out: Tensor, index: int | slice) -> Tensor:
-    """``out[index, ...]`` as a graph node (a ready-made key: no re-parsing per call)."""
-    return apply(GetItem((index, Ellipsis)), out)
+class FinalCell(Op):
+    """The final cell state ``c_n`` of a fused LSTM, read from its slab.
+
+    Its input is the fused op's output ``y`` (so the graph orders it after the fused op and
+    before its backward); its backward hands ``∂L/∂c_n`` to the fused op directly and gives
+    ``y`` no gradient of its own (zeros), so the fused op's backward always runs.
+    """
+
+    name, symbol = "final_cell", "c_n"
+    rule = "final cell state: its gradient goes straight to the fused LSTM's backward"
+    local_rules = ("zero: ∂L/∂c_n is handed to the fused op",)
+
+    def __init__(self, fused: FusedRecurrence, state_axis: bool) -> None:
+        self.fused, self.state_axis = fused, state_axis
+
+    def forward(self, y: Any) -> Any:
+        self.saved = (tuple(y.shape),)
+        layout = self.fused.layout(y.shape[0])
+        assert layout.c_n is not None
+        return self.fused.slab[layout.c_n if self.state_axis else layout.c_n.start, ...]
+
+    def backward(self, grad: Any) -> tuple[Any, ...]:
+        fused = self.fused
+        fused.grad_c_n = reshape(grad, tuple(fused.slab.shape[1:]))
+        (y_shape,) = self.saved
+        return (backend.namespace(grad).zeros(y_shape, dtype=grad.dtype),)
+
+    def release(self) -> None:
+        self.fused = None  # type: ignore[assignment]
+        super().release()
 
 
 __all__ = [
+    "FinalCell",
     "FusedGRU",
     "FusedInputs",
     "FusedLSTM",

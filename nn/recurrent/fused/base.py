@@ -210,6 +210,8 @@ class FusedRecurrence(Op):
         self.peephole = peephole
         self.sink = sink
         self._pooled: list[Any] = []  # internal arrays to give back to POOL on release
+        self.slab: Any = None  # the forward's (T + 1 [+ 1], B, H) array, see forward
+        self.grad_c_n: Any = None  # ∂L/∂c_n, handed over by FinalCell's backward
         self.name = f"fused_{self.kind}"
         self.symbol = self.kind.upper() + (" ←" if reverse else "")
         self.rule = (
@@ -236,11 +238,6 @@ class FusedRecurrence(Op):
         array = POOL.take(shape, dtype)
         self._pooled.append(array)
         return array
-
-    def release(self) -> None:
-        pooled, self._pooled = self._pooled, []  # emptied first: never given back twice
-        POOL.give(pooled)
-        super().release()
 
     # -------------------------------------------------- shared maths
 
@@ -311,11 +308,22 @@ class FusedRecurrence(Op):
         out = xp.empty((layout.slabs, batch, self.hidden), dtype=inputs.x.dtype)
         out[layout.initial, ...] = inputs.h0
         self.steps_forward(xp, inputs, layout, out)
-        return out
+        self.slab, self.grad_c_n = out, None
+        # The op's output is the outputs' view of the slab: its gradient arrives as (T, B, H)
+        # and backward reads it in place (a slab-shaped gradient would cost a zeroed 1.6 MB
+        # array and a copy per train step at batch 32). h_n is a slice of it; c_n comes
+        # from the slab through :class:`FinalCell`, which hands its gradient over directly.
+        return out[layout.outputs, ...]
 
     def backward(self, grad: Any) -> tuple[Any, ...]:
         threads.for_product(self.step_products)
         return self.steps_backward(backend.namespace(grad), grad)
+
+    def release(self) -> None:
+        self.grad_c_n = None  # the slab stays: it is the outputs' memory, not a pooled buffer
+        pooled, self._pooled = self._pooled, []  # emptied first: never given back twice
+        POOL.give(pooled)
+        super().release()
 
     @abstractmethod
     def steps_forward(self, xp: Any, inputs: FusedInputs, layout: SlabLayout, out: Any) -> None:

@@ -120,7 +120,7 @@ class FusedGRU(FusedRecurrence):
             h_prev = out[t + layout.prev_offset, ...]
             dx_t, dh_t = dgx[t, ...], dgh[t, ...]
             dr, dz, dn = dx_t[:, :hid], dx_t[:, hid : 2 * hid], dx_t[:, 2 * hid :]
-            k.add(grad[t + layout.offset, ...], dh_next, out=dh)
+            k.add(grad[t, ...], dh_next, out=dh)
             if self.sink is not None:
                 self.sink.backward_step(t, copied(xp, {"h": dh}))
             k.sub(h_prev, n, out=dz)

@@ -100,7 +100,7 @@ class FusedRNN(FusedRecurrence):
         dh = xp.empty_like(dh_next)
         for t in reversed(layout.order()):
             d = dpre[t, ...]
-            k.add(grad[t + layout.offset, ...], dh_next, out=dh)
+            k.add(grad[t, ...], dh_next, out=dh)
             if self.sink is not None:
                 self.sink.backward_step(t, copied(xp, {"h": dh}))
             k.mul(dh, d, out=d)
