@@ -286,8 +286,13 @@ def feature_slide(
     """One unit over the text: a 16:9 PNG of the first :data:`ROWS` lines (coloured as
     :func:`as_read` reads it; ``marks`` underlines where a 0/1 feature holds) and an HTML
     page of the whole text (hover shows the raw value)."""
+    viz.text_heatmap_html(text, as_read(values)[0], save=out / f"{stem}.html")
+    return [*save_figure(unit_figure(text, values, title, marks), out, stem), f"{stem}.html"]
+
+
+def unit_figure(text: str, values: np.ndarray, title: str, marks=None) -> Any:
+    """The 16:9 figure of one unit over the first :data:`ROWS` lines of ``text``."""
     shown, centre, spread = as_read(values)
-    viz.text_heatmap_html(text, shown, save=out / f"{stem}.html")
     fig, ax = plt.subplots(figsize=SLIDE)
     draw_text_heat(ax, text, shown, excerpt(text), marks)
     what = "; underlined: where the feature holds" if marks is not None else ""
@@ -296,7 +301,7 @@ def feature_slide(
         f"the unit's value (white: its median; full colour: ±95th pct of |value − median|){what}",
     )  # fmt: skip
     suptitle(fig, title, width=90)
-    return [*save_figure(fig, out, stem), f"{stem}.html"]
+    return fig
 
 
 def random_page(out: Path, text: str, acts: np.ndarray, names: list[str], units) -> list[str]:
@@ -452,9 +457,8 @@ def atlas(args, out: Path, charlm, vocab, text: str, features: dict, extra: dict
         title = (
             f"unit {names[column]} of a trained char model: {best}, r = {report[best]['r'][0]:+.2f}"
         )
-        values = as_read(acts[:700, column])[0]
-        fig = viz.text_heatmap(text[:700], values, width=80, title=title)
-        fig.savefig(args.gallery, dpi=110, bbox_inches="tight")
+        gallery = Path(args.gallery)
+        save_figure(unit_figure(text, acts[:, column], title), gallery.parent, gallery.stem)
     summarise(args, out, report, best_abs_r(acts, features), names, figures, text, extra)
 
 
@@ -635,7 +639,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--hidden", type=int, default=64, help="units of models trained here")
     parser.add_argument("--train-steps", type=int, default=300, help="Adam steps when training")
     add_lr_options(parser, [1e-3, 3e-3, 1e-2])
-    parser.add_argument("--gallery", help="also write the best unit's heatmap (700 chars) here")
+    parser.add_argument("--gallery", help="also write the best unit's 16:9 heatmap to this .png")
     parser.add_argument(
         "--quotes", help='quote characters (default: both \' and " for python, else ")'
     )

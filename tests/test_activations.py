@@ -133,8 +133,12 @@ def check_png(path: Path) -> None:
 
 
 def test_smoke_writes_valid_heatmaps_two_pane_and_summary(tmp_path: Path) -> None:
-    done = run_script("--smoke", "--out", str(tmp_path))
+    gallery = tmp_path / "gallery" / "atlas.png"
+    gallery.parent.mkdir()
+    done = run_script("--smoke", "--out", str(tmp_path), "--gallery", str(gallery))
     assert done.returncode == 0, done.stderr[-2000:]
+    with Image.open(gallery) as image:  # the README's picture is a slide too
+        assert image.size == (1920, 1080)
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["experiment"] == "activations" and summary["finding"]
     assert {"line_position", "word_start", "vowel"} <= set(summary["features"])
