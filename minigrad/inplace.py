@@ -294,6 +294,11 @@ def _leaf_message(x: Tensor, name: str) -> str:
     )
 
 
+class ViewWriteError(NotImplementedError):
+    """A recorded in-place write through a view, which minigrad refuses (see
+    :func:`_refuse_views`)."""
+
+
 def _refuse_views(x: Tensor, name: str) -> None:
     """Raise if ``x``'s values are a view of another tensor's, which a recorded write would
     change behind that tensor's graph: ``x`` is the output of an op that returned a view of
@@ -302,7 +307,7 @@ def _refuse_views(x: Tensor, name: str) -> None:
     node = x._node
     if node is None:
         if _held_elsewhere(x.array):
-            raise NotImplementedError(
+            raise ViewWriteError(
                 f"{name} on a view: this tensor shares its values with another tensor (it was "
                 "indexed, reshaped or transposed from it), which would see the new values but "
                 "not their graph, and minigrad does not record in-place writes through views. "
@@ -315,7 +320,7 @@ def _refuse_views(x: Tensor, name: str) -> None:
         array = parent.array
         if array is not None and storage(array) is root:
             base = f"{parent.name!r}" if parent.name else "its input"
-            raise NotImplementedError(
+            raise ViewWriteError(
                 f"{name} on a view: this tensor is the output of {node.op.describe()}, which "
                 f"shares its values with {base}, and minigrad does not record in-place writes "
                 "through views. Make it a tensor of its own first (x = x.clone()), or write "

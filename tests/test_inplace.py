@@ -341,3 +341,30 @@ def test_graph_pictures_label_the_inplace_node():
     h.add_(1)
     source = viz.draw_graph(h.sum()).source
     assert "+=" in source
+
+
+def _indexed_augmented(lib, start, grad):
+    """``x[0] += 1`` and ``x[:, 1] *= w`` on a tensor in the graph, PyTorch's idiom."""
+    w = lib.tensor(start, requires_grad=True)
+    x = w * 2
+    x[0] += 1
+    x[:, 1] *= w[:, 0]
+    x[1, 2] -= 0.5
+    (x * lib.tensor(grad)).sum().backward()
+    return x.detach().numpy(), w.grad.numpy()
+
+
+@needs_torch
+def test_augmented_assignment_to_an_item_of_a_graph_tensor_matches_pytorch():
+    ours = _indexed_augmented(minigrad, X, Y)
+    theirs = _indexed_augmented(torch, X, Y)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_augmented_assignment_to_a_named_view_of_a_graph_tensor_is_still_refused():
+    x = Tensor(X, requires_grad=True) * 2
+    view = x[0]
+    with pytest.raises(NotImplementedError, match=r"on a view"):
+        view += 1  # nothing writes `view` back into x, so computing out of place would be wrong
+    np.testing.assert_array_equal(x.numpy(), X * 2)

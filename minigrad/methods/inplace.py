@@ -10,6 +10,7 @@ in place only under ``no_grad()``; an in-place op keeps the tensor's shape and d
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -70,20 +71,26 @@ class InplaceMethods:
         """``self = -self`` in place; returns ``self``."""
         return inplace.run(self, "neg_", lambda s: -s)
 
+    # The augmented operators pass their own reference count of ``self``: see _augmented.
     def __iadd__(self: Tensor, other: Any) -> Tensor:
-        return self.add_(other)
+        refs = sys.getrefcount(self)
+        return _augmented(self, refs, "add", other)
 
     def __isub__(self: Tensor, other: Any) -> Tensor:
-        return self.sub_(other)
+        refs = sys.getrefcount(self)
+        return _augmented(self, refs, "sub", other)
 
     def __imul__(self: Tensor, other: Any) -> Tensor:
-        return self.mul_(other)
+        refs = sys.getrefcount(self)
+        return _augmented(self, refs, "mul", other)
 
     def __itruediv__(self: Tensor, other: Any) -> Tensor:
-        return self.div_(other)
+        refs = sys.getrefcount(self)
+        return _augmented(self, refs, "div", other)
 
     def __ipow__(self: Tensor, other: Any) -> Tensor:
-        return self.pow_(other)
+        refs = sys.getrefcount(self)
+        return _augmented(self, refs, "pow", other)
 
     # ------------------------------------------------------------------ functions
 
@@ -214,3 +221,29 @@ def _overwrite(x: Tensor, name: str, value: Any) -> Tensor:
         (v,),
         direct=lambda t: inplace.assign(t, ..., v.array),
     )
+
+
+_TEMPORARY_REFS = 3
+"""References to ``self`` inside an augmented operator when ``self`` is a temporary (CPython
+3.10–3.13: the evaluation stack, the method's argument, ``getrefcount``'s argument); a named
+tensor has one more."""
+
+
+def _augmented(x: Tensor, refs: int, method: str, other: Any) -> Tensor:
+    """``x op= other``: in place, except for PyTorch's idiom ``t[i] += v`` on a ``t`` in the
+    graph.
+
+    There ``t[i]`` is a temporary view and Python writes the result back with
+    ``t[i] = result``; minigrad refuses a recorded write through a view, so the temporary
+    computes out of place, from a copy (what the op saves must not be a view of ``t``, which
+    the write-back changes), and the write-back records it (``index_put_``), giving
+    PyTorch's values and gradients. A view with a name (``v = t[i]; v += 1``) still raises:
+    nothing would write it back. Python versions whose reference counts this module has not
+    been checked on always raise (safe).
+    """
+    try:
+        return getattr(x, f"{method}_")(other)
+    except inplace.ViewWriteError:
+        if refs <= _TEMPORARY_REFS and sys.version_info < (3, 14):
+            return getattr(x.clone(), method)(other)
+        raise
