@@ -30,6 +30,7 @@ import io
 import json
 import os
 import tempfile
+import time
 import zipfile
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -276,13 +277,20 @@ def _temp_prefix(name: str) -> str:
     return f".{name}."
 
 
+STALE_AFTER_SECONDS = 3600.0
+"""A temporary file of the same target this old is left over from an interrupted save; a
+younger one may belong to a save another process is writing now, which must not lose it."""
+
+
 def _remove_stale_temp_files(folder: Path, name: str) -> None:
     """Delete temporary files an interrupted save of the same target left behind."""
+    now = time.time()
     for stale in folder.glob(f"{_temp_prefix(name)}*.tmp"):
         try:
-            stale.unlink()
-        except OSError:
-            pass  # another process may be saving right now; its rename will tidy up
+            if now - stale.stat().st_mtime >= STALE_AFTER_SECONDS:
+                stale.unlink()
+        except OSError:  # gone already: another process's save renamed or removed it
+            continue
 
 
 def _write_atomically(folder: Path, target: Path, members: dict[str, bytes]) -> None:

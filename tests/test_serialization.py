@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import zipfile
 
 import numpy as np
@@ -84,10 +85,19 @@ def test_save_into_a_missing_folder_names_the_users_path(tmp_path):
 def test_save_removes_temp_files_an_interrupted_save_left(tmp_path):
     stale = tmp_path / ".ckpt.npz.x1y2z3.tmp"
     stale.write_bytes(b"PK\x03\x04 half")
+    old = time.time() - 2 * serialization.STALE_AFTER_SECONDS
+    os.utime(stale, (old, old))
+    live = tmp_path / ".ckpt.npz.q9w8e7.tmp"  # a save another process is writing right now
+    live.write_bytes(b"PK\x03\x04 being written")
     other = tmp_path / ".other.npz.abc.tmp"  # another target's: not ours to delete
     other.write_bytes(b"x")
+    os.utime(other, (old, old))
     nn.save({"step": 3}, tmp_path / "ckpt.npz")
-    assert sorted(os.listdir(tmp_path)) == [".other.npz.abc.tmp", "ckpt.npz"]
+    assert sorted(os.listdir(tmp_path)) == [
+        ".ckpt.npz.q9w8e7.tmp",
+        ".other.npz.abc.tmp",
+        "ckpt.npz",
+    ]
 
 
 def test_numpy_scalars_round_trip_as_scalars(tmp_path):
