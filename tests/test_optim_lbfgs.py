@@ -7,7 +7,6 @@ import pytest
 
 import minigrad
 import nn
-from nn import functional as F  # noqa: N812 (PyTorch's name)
 
 TORCH_REASON = "PyTorch's LBFGS is the oracle for the iterates; PyTorch is not installed"
 
@@ -44,15 +43,6 @@ def _kink(params, lib):
     return x.abs().sum() + 0.1 * (x * x).sum()
 
 
-class _Ours:
-    """minigrad's names under the ones the problems use (``lib.nn.functional``)."""
-
-    tensor = staticmethod(minigrad.tensor)
-
-    class nn:  # noqa: N801 (mirrors torch.nn)
-        functional = F
-
-
 PROBLEMS = {
     "rosenbrock": (_rosenbrock, [np.array([-1.5, 2.0])]),
     "logistic": (_logistic, [np.array([0.2, -0.1, 0.0]), np.array([0.1])]),
@@ -61,32 +51,24 @@ PROBLEMS = {
 }
 
 
+def _setup(lib, problem, **options):
+    """Problem ``problem``'s float64 parameters, an LBFGS over them and its closure, written once
+    for both libraries (minigrad answers to PyTorch's names: ``lib.optim``, ``lib.nn``)."""
+    loss_fn, start = PROBLEMS[problem]
+    params = [lib.tensor(a.copy(), dtype=lib.float64, requires_grad=True) for a in start]
+    opt = lib.optim.LBFGS(params, **options)
+
+    def closure():
+        opt.zero_grad()
+        loss = loss_fn(params, lib)
+        loss.backward()
+        return loss
+
+    return params, opt, closure
+
+
 def _ours(problem, **options):
-    loss_fn, start = PROBLEMS[problem]
-    params = [nn.Parameter(a.copy(), dtype="float64") for a in start]
-    opt = nn.optim.LBFGS(params, **options)
-
-    def closure():
-        opt.zero_grad()
-        loss = loss_fn(params, _Ours)
-        loss.backward()
-        return loss
-
-    return params, opt, closure
-
-
-def _theirs(torch, problem, **options):
-    loss_fn, start = PROBLEMS[problem]
-    params = [torch.tensor(a.copy(), dtype=torch.float64, requires_grad=True) for a in start]
-    opt = torch.optim.LBFGS(params, **options)
-
-    def closure():
-        opt.zero_grad()
-        loss = loss_fn(params, torch)
-        loss.backward()
-        return loss
-
-    return params, opt, closure
+    return _setup(minigrad, problem, **options)
 
 
 def _relative(a, b):
@@ -113,7 +95,7 @@ CASES = [
 def test_iterates_losses_and_counters_match_torch(problem, options):
     torch = pytest.importorskip("torch", reason=TORCH_REASON)
     params, opt, closure = _ours(problem, **options)
-    tparams, topt, tclosure = _theirs(torch, problem, **options)
+    tparams, topt, tclosure = _setup(torch, problem, **options)
     for step in range(6):
         loss = opt.step(closure)
         tloss = topt.step(tclosure)
