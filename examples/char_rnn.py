@@ -736,6 +736,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         f"{sum(p.numel() for p in run.model.parameters()):,} parameters; run folder {out}"
     )
     start_step = run.step
+    if checkpoint is None:  # a new run into an old folder starts its own samples page
+        (out / "samples.md").unlink(missing_ok=True)
     if args.sample_every and run.step == 0:
         write_sample(run, out)  # step 0: what the untrained model writes (noise)
     seconds = train(run, chunks, valid, out)

@@ -17,7 +17,14 @@ Run:  python examples/critical_points.py            (a few seconds)
 from __future__ import annotations
 
 import numpy as np
-from _experiment_kit import check_target, experiment_parser, run_folder, save_figure, write_summary
+from _experiment_kit import (
+    SLIDE,
+    check_target,
+    experiment_parser,
+    run_folder,
+    save_figure,
+    write_summary,
+)
 
 import minigrad
 from minigrad.functional import hessian
@@ -80,7 +87,7 @@ def draw(points: list[dict], out) -> list[str]:
     xs = np.linspace(-2.2, 2.2, 200)
     gx, gy = np.meshgrid(xs, xs)
     surface = gx**3 - 3 * gx + gy**3 - 3 * gy
-    fig = plt.figure(figsize=(11, 4.6))
+    fig = plt.figure(figsize=SLIDE)
     ax3 = fig.add_subplot(1, 2, 1, projection="3d")
     ax3.computed_zorder = False  # the points stay in front of the surface
     ax3.plot_surface(gx, gy, surface, cmap="viridis", alpha=0.75, linewidth=0)
@@ -99,11 +106,11 @@ def draw(points: list[dict], out) -> list[str]:
             textcoords="offset points",
             xytext=(8, 8),
             color="white",
-            fontsize=9,
+            fontsize=15,
             fontweight="bold",
         )
     ax3.set(xlabel="x", ylabel="y", zlabel="L", title="L(x, y) = x³ − 3x + y³ − 3y")
-    ax2.set(xlabel="x", ylabel="y", title="critical points and the Hessian's eigenvalues")
+    ax2.set(xlabel="x", ylabel="y", title="critical points, Hessian eigenvalues λ")
     ax2.set_aspect("equal")
     return save_figure(fig, out, "critical_points")
 

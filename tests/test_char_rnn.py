@@ -105,6 +105,16 @@ def test_resume_continues_exactly(tmp_path: Path) -> None:
         np.testing.assert_array_equal(value, twice["model"][key])
 
 
+def test_a_new_run_into_an_old_folder_starts_its_own_samples(tmp_path: Path) -> None:
+    char_rnn.main([*FAST, "--steps", "10", "--out", str(tmp_path / "fresh")])
+    reused = tmp_path / "reused"
+    reused.mkdir()
+    (reused / "samples.md").write_text("## step 7, from an earlier run\n\nold\n", "utf-8")
+    char_rnn.main([*FAST, "--steps", "10", "--out", str(reused)])
+    fresh = (tmp_path / "fresh" / "samples.md").read_text("utf-8")
+    assert (reused / "samples.md").read_text("utf-8") == fresh
+
+
 def test_missing_resume_file_is_an_error(tmp_path: Path) -> None:
     done = run_script("--resume", "nope/last.npz", cwd=tmp_path)
     assert done.returncode != 0 and "nope/last.npz does not exist" in done.stderr
