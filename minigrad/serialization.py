@@ -95,19 +95,20 @@ def _encode(value: Any, path: str, where: str, arrays: dict[str, np.ndarray]) ->
     return {"array": _store_array(value, path, where, arrays)}
 
 
+def _unstorable(value: Any, where: str) -> TypeError:
+    return TypeError(
+        f"save: cannot store a value of type {type(value).__name__} at {where}; use Tensors, "
+        "arrays, numbers, strings, None, and dicts, lists or tuples of them"
+    )
+
+
 def _store_array(value: Any, path: str, where: str, arrays: dict[str, np.ndarray]) -> str:
     if not (isinstance(value, np.generic) or hasattr(value, "__array_namespace__")):
-        raise TypeError(
-            f"save: cannot store a {type(value).__name__} at {where}; use Tensors, arrays, "
-            "numbers, strings, None, and dicts, lists or tuples of them"
-        )
+        raise _unstorable(value, where)
     try:
         array = np.asarray(backend.to_numpy(value))
     except TypeError as exc:
-        raise TypeError(
-            f"save: cannot store a {type(value).__name__} at {where}; use Tensors, arrays, "
-            "numbers, strings, None, and dicts, lists or tuples of them"
-        ) from exc
+        raise _unstorable(value, where) from exc
     if array.dtype.kind not in "biufc":
         raise TypeError(
             f"save: the array at {where} has dtype {array.dtype}, which would need pickling; "

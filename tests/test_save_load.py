@@ -231,13 +231,19 @@ def test_a_file_written_by_the_previous_nn_save_still_loads() -> None:
 @pytest.mark.parametrize(
     ("obj", "message"),
     [
-        ({"model": [0, 1, 2, object()]}, r"cannot store a object at obj\['model'\]\[3\]"),
-        ({"opt": {"lr": 1j}}, r"cannot store a complex at obj\['opt'\]\['lr'\]"),
-        ([{"f": len}], r"cannot store a builtin_function_or_method at obj\[0\]\['f'\]"),
+        (
+            {"model": [0, 1, 2, object()]},
+            r"cannot store a value of type object at obj\['model'\]\[3\]",
+        ),
+        ({"opt": {"lr": 1j}}, r"cannot store a value of type complex at obj\['opt'\]\['lr'\]"),
+        (
+            [{"f": len}],
+            r"cannot store a value of type builtin_function_or_method at obj\[0\]\['f'\]",
+        ),
         ({"a": {1: 2}}, r"keys must be strings .* got 1 \(int\) in obj\['a'\]"),
         ({"a/b": 1}, r"keys must be strings without '/'"),
         ({"s": np.array(["text"])}, r"the array at obj\['s'\] has dtype <U4"),
-        ({1, 2}, r"cannot store a set at obj;"),
+        ({1, 2}, r"cannot store a value of type set at obj;"),
     ],
 )
 def test_unsupported_objects_name_their_type_and_place(tmp_path, obj, message: str) -> None:

@@ -142,7 +142,7 @@ def test_unstorable_values_are_refused_before_writing(tmp_path):
         nn.save({1: np.ones(1)}, tmp_path / "k.npz")
     with pytest.raises(TypeError, match="would need pickling"):
         nn.save({"s": np.array(["text"])}, tmp_path / "s.npz")
-    with pytest.raises(TypeError, match="cannot store a object"):
+    with pytest.raises(TypeError, match="cannot store a value of type object"):
         nn.save({"o": object()}, tmp_path / "o.npz")
     assert not list(tmp_path.iterdir())
 
